@@ -1,0 +1,81 @@
+# Everything a learner or CI needs, from a fresh clone:
+#   make demo   - install what is missing, then train the bag-of-words model on the bundled sample
+#   make test   - install what is missing, then run every test of the workspace
+# Both run `make setup` first, which is quick once the venv exists.
+
+SHELL        := /bin/bash
+PYTHON       ?= python3
+TORCH_VERSION := 2.4.0
+VENV         := .venv
+LIBTORCH_DIR := $(VENV)/libtorch
+TORCH_STAMP  := $(VENV)/.torch-$(TORCH_VERSION)
+SHARED_IMDB  ?= ../shared/datasets/imdb
+CARGO        ?= cargo
+
+.PHONY: setup data demo test lint fmt bench bench-data clean-venv help
+
+help:
+	@echo "make demo        train the bag-of-words classifier on the bundled sample data"
+	@echo "make test        run all tests (installs libtorch first if needed)"
+	@echo "make setup       install libtorch $(TORCH_VERSION) (PyPI torch) into $(VENV)"
+	@echo "make data        put the full IMDb files into datasets/imdb/"
+	@echo "make lint        cargo fmt --check and clippy -D warnings"
+	@echo "make bench       criterion benchmarks (release build)"
+	@echo "make bench-data  data pipeline: Rust vs pandas + scikit-learn, side by side"
+
+# --- libtorch -------------------------------------------------------------------------------
+# libtorch comes from the PyPI wheel of torch (it runs on CPU, and gives CUDA on a GPU machine).
+# .venv/libtorch is a stable link to it: .cargo/config.toml points LIBTORCH there.
+setup: $(TORCH_STAMP)
+
+$(TORCH_STAMP):
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.9+ first" >&2; exit 1; }
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing torch==$(TORCH_VERSION) into $(VENV) (about 5 GB, once)..."
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check torch==$(TORCH_VERSION)
+	@site=$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
+	  ln -sfn "$$site/torch" $(LIBTORCH_DIR)
+	@version=$$($(VENV)/bin/python -c 'import torch; print(torch.__version__.split("+")[0])'); \
+	  if [ "$$version" != "$(TORCH_VERSION)" ]; then \
+	    echo "error: $(VENV) has torch $$version, this course needs $(TORCH_VERSION). Run: rm -rf $(VENV) && make setup" >&2; exit 1; fi
+	@test -f $(LIBTORCH_DIR)/lib/libtorch_cpu.so || { echo "error: $(LIBTORCH_DIR)/lib/libtorch_cpu.so is missing. Run: rm -rf $(VENV) && make setup" >&2; exit 1; }
+	@touch $@
+	@echo "libtorch $(TORCH_VERSION) ready in $(LIBTORCH_DIR)"
+
+clean-venv:
+	rm -rf $(VENV)
+
+# --- data -----------------------------------------------------------------------------------
+data:
+	@if [ -f datasets/imdb/labeledTrainData.tsv.gz ] || [ -f datasets/imdb/labeledTrainData.tsv ]; then \
+	  echo "datasets/imdb/ already holds the full data"; \
+	elif [ -d "$(SHARED_IMDB)" ]; then \
+	  mkdir -p datasets/imdb && cp "$(SHARED_IMDB)"/*.tsv.gz datasets/imdb/ && \
+	  cp "$(SHARED_IMDB)"/SHA256SUMS datasets/imdb/ 2>/dev/null; \
+	  (cd datasets/imdb && sha256sum --quiet -c SHA256SUMS) && echo "datasets/imdb/ filled from $(SHARED_IMDB)"; \
+	else \
+	  cat datasets/GETTING-THE-DATA.md; exit 1; \
+	fi
+
+# --- the two commands -----------------------------------------------------------------------
+demo: setup
+	$(CARGO) run --release -p course -- demo
+
+test: setup
+	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace --doc
+
+lint: setup
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+bench: setup
+	$(CARGO) bench -p course-benches
+
+bench-data: setup
+	$(CARGO) bench -p course-benches --bench data_pipeline
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check pandas scikit-learn
+	$(VENV)/bin/python benches/python/data_pipeline.py

@@ -1,0 +1,27 @@
+//! The shared library of the course: everything two or more units need.
+//!
+//! * [`data`]: the IMDb reviews in Kaggle's format (reading, checking, splitting, submissions,
+//!   scoring), where they come from, and the converter from the Stanford folder layout.
+//! * [`text`]: turning reviews into numbers: the bag-of-words vectoriser of units 2-4 and the
+//!   word-index tokenizer of units 5-8.
+//! * [`batching`]: shuffled, seeded mini-batches, with length bucketing for padded sequences.
+//! * [`device`]: CPU or CUDA.
+//! * [`prepared`]: data split and vectorised, ready for a model.
+//! * [`fs`]: writing files so that a crash never leaves half of one behind.
+
+pub mod batching;
+pub mod data;
+pub mod device;
+pub mod fs;
+pub mod prepared;
+pub mod text;
+
+/// The folder that holds the workspace (`Cargo.toml`, `datasets/`, `runs/`).
+pub fn workspace_root() -> std::path::PathBuf {
+    let core_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    core_dir
+        .ancestors()
+        .nth(2)
+        .expect("course-core lives in <workspace>/crates/course-core")
+        .to_path_buf()
+}

@@ -1,0 +1,303 @@
+//! A bag of words: each review becomes the counts of the `max_features` most frequent words.
+//!
+//! Same rules as the course's `CountVectorizer(lowercase=True, stop_words="english",
+//! max_features=N)`:
+//! * lowercase the text;
+//! * a token is a run of 2 or more word characters (letters, digits, `_`), the regex
+//!   `(?u)\b\w\w+\b`, so `don't` gives `don` (and `t` is too short) and `<br />` gives `br`;
+//! * drop English stop words;
+//! * keep the `max_features` tokens with the highest total count **in the texts it is fitted on**
+//!   (fit on the training split only, or validation accuracy flatters the model);
+//! * number the kept words alphabetically.
+
+use super::stop_words::is_stop_word;
+use anyhow::{bail, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use tch::{Device, Kind, Tensor};
+
+/// A fitted vocabulary: word <-> feature column.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BagOfWords {
+    /// The kept words in column order (alphabetical).
+    vocabulary: Vec<String>,
+    #[serde(skip)]
+    column_of: HashMap<String, u32>,
+}
+
+impl BagOfWords {
+    /// Learns the vocabulary: the `max_features` most frequent non-stop-words of `texts`.
+    pub fn fit<'a>(texts: impl IntoIterator<Item = &'a str>, max_features: usize) -> BagOfWords {
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        let mut buffer = String::new();
+        for text in texts {
+            for_each_token(text, &mut buffer, |token| {
+                if is_stop_word(token) {
+                    return;
+                }
+                match counts.get_mut(token) {
+                    Some(count) => *count += 1,
+                    None => {
+                        counts.insert(token.to_string(), 1);
+                    }
+                }
+            });
+        }
+        let mut vocabulary = super::most_frequent(counts, max_features);
+        vocabulary.sort_unstable();
+        Self::from_vocabulary(vocabulary)
+    }
+
+    /// Rebuilds a vectoriser from a saved vocabulary (columns in the given order).
+    pub fn from_vocabulary(vocabulary: Vec<String>) -> BagOfWords {
+        let column_of = vocabulary
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.clone(), i as u32))
+            .collect();
+        BagOfWords {
+            vocabulary,
+            column_of,
+        }
+    }
+
+    /// The number of features (columns).
+    pub fn len(&self) -> usize {
+        self.vocabulary.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.vocabulary.is_empty()
+    }
+
+    /// The kept words, in column order.
+    pub fn vocabulary(&self) -> &[String] {
+        &self.vocabulary
+    }
+
+    /// The column of `word`, if it was kept.
+    pub fn column(&self, word: &str) -> Option<usize> {
+        self.column_of.get(word).map(|&c| c as usize)
+    }
+
+    /// Counts the kept words of every text.
+    pub fn transform<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> SparseCounts {
+        let mut counts = SparseCounts::new(self.len());
+        let mut buffer = String::new();
+        let mut columns: Vec<u32> = Vec::new();
+        for text in texts {
+            columns.clear();
+            for_each_token(text, &mut buffer, |token| {
+                if let Some(&c) = self.column_of.get(token) {
+                    columns.push(c);
+                }
+            });
+            counts.push_row(&mut columns);
+        }
+        counts
+    }
+}
+
+/// Calls `each` with every lowercase token of 2 or more word characters of `text`.
+/// `buffer` is scratch space, reused so tokenizing allocates nothing per token.
+pub fn for_each_token(text: &str, buffer: &mut String, mut each: impl FnMut(&str)) {
+    buffer.clear();
+    let mut length = 0;
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            if c.is_ascii() {
+                buffer.push(c.to_ascii_lowercase());
+            } else {
+                buffer.extend(c.to_lowercase());
+            }
+            length += 1;
+        } else {
+            if length >= 2 {
+                each(buffer);
+            }
+            buffer.clear();
+            length = 0;
+        }
+    }
+    if length >= 2 {
+        each(buffer);
+    }
+}
+
+/// Word counts of many reviews, stored row by row (compressed sparse rows): a review uses only
+/// a few hundred of the 10,000 columns, so a dense 25,000 x 10,000 matrix (1 GB) is never built.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SparseCounts {
+    n_features: usize,
+    /// Row `i` is `columns[row_starts[i]..row_starts[i + 1]]` (and the same range of `values`).
+    row_starts: Vec<usize>,
+    columns: Vec<u32>,
+    values: Vec<f32>,
+}
+
+impl SparseCounts {
+    fn new(n_features: usize) -> SparseCounts {
+        SparseCounts {
+            n_features,
+            row_starts: vec![0],
+            columns: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Appends one row given the column of every token occurrence (sorted here).
+    fn push_row(&mut self, columns: &mut [u32]) {
+        columns.sort_unstable();
+        for group in columns.chunk_by(|a, b| a == b) {
+            self.columns.push(group[0]);
+            self.values.push(group.len() as f32);
+        }
+        self.row_starts.push(self.columns.len());
+    }
+
+    /// The number of rows (reviews).
+    pub fn len(&self) -> usize {
+        self.row_starts.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// The non-zero columns of row `i` and their counts.
+    pub fn row(&self, i: usize) -> (&[u32], &[f32]) {
+        let range = self.row_starts[i]..self.row_starts[i + 1];
+        (&self.columns[range.clone()], &self.values[range])
+    }
+
+    /// The total number of non-zero counts.
+    pub fn nnz(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The chosen rows as a dense `[rows.len(), n_features]` float tensor (one mini-batch).
+    pub fn dense_batch(&self, rows: &[usize], device: Device) -> Result<Tensor> {
+        self.check_rows(rows)?;
+        let mut dense = vec![0f32; rows.len() * self.n_features];
+        for (b, &i) in rows.iter().enumerate() {
+            let (columns, values) = self.row(i);
+            let out = &mut dense[b * self.n_features..(b + 1) * self.n_features];
+            for (&c, &v) in columns.iter().zip(values) {
+                out[c as usize] = v;
+            }
+        }
+        Ok(Tensor::from_slice(&dense)
+            .view([rows.len() as i64, self.n_features as i64])
+            .to_device(device))
+    }
+
+    /// The chosen rows as a sparse COO tensor of the same shape (for `Tensor::mm` on sparse
+    /// input: memory grows with the words present, not with the vocabulary).
+    pub fn sparse_batch(&self, rows: &[usize], device: Device) -> Result<Tensor> {
+        self.check_rows(rows)?;
+        let (mut row_ids, mut col_ids, mut values) = (Vec::new(), Vec::new(), Vec::new());
+        for (b, &i) in rows.iter().enumerate() {
+            let (columns, counts) = self.row(i);
+            row_ids.extend(std::iter::repeat_n(b as i64, columns.len()));
+            col_ids.extend(columns.iter().map(|&c| c as i64));
+            values.extend_from_slice(counts);
+        }
+        let n = values.len() as i64;
+        let indices = Tensor::stack(
+            &[Tensor::from_slice(&row_ids), Tensor::from_slice(&col_ids)],
+            0,
+        )
+        .view([2, n]);
+        let sparse = Tensor::sparse_coo_tensor_indices_size(
+            &indices,
+            &Tensor::from_slice(&values),
+            [rows.len() as i64, self.n_features as i64],
+            (Kind::Float, Device::Cpu),
+            true,
+        );
+        Ok(sparse.to_device(device))
+    }
+
+    fn check_rows(&self, rows: &[usize]) -> Result<()> {
+        if let Some(&bad) = rows.iter().find(|&&i| i >= self.len()) {
+            bail!(
+                "row {bad} asked for, but there are only {} rows",
+                self.len()
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_token(text, &mut String::new(), |t| out.push(t.to_string()));
+        out
+    }
+
+    #[test]
+    fn tokens_follow_the_countvectorizer_pattern() {
+        assert_eq!(
+            tokens("I don't like it.<br /><br />A 10/10 MOVIE_night, Café!"),
+            [
+                "don",
+                "like",
+                "it",
+                "br",
+                "br",
+                "10",
+                "10",
+                "movie_night",
+                "café"
+            ]
+        );
+        assert!(tokens("a b c ! ?").is_empty());
+    }
+
+    #[test]
+    fn fit_keeps_the_most_frequent_non_stop_words_alphabetically() {
+        let texts = [
+            "good good good film",
+            "bad film film",
+            "the the the the good",
+        ];
+        let bow = BagOfWords::fit(texts, 2);
+        // counts: good 4, film 3, bad 1; "the" is a stop word.
+        assert_eq!(bow.vocabulary(), ["film", "good"]);
+        let counts = bow.transform(["Good film, GOOD!", "nothing here"]);
+        assert_eq!(counts.row(0), (&[0u32, 1][..], &[1f32, 2.0][..]));
+        assert_eq!(counts.row(1), (&[][..], &[][..]));
+    }
+
+    #[test]
+    fn ties_are_broken_alphabetically() {
+        let bow = BagOfWords::fit(["zebra apple mango"], 2);
+        assert_eq!(bow.vocabulary(), ["apple", "mango"]);
+    }
+
+    #[test]
+    fn dense_and_sparse_batches_agree() {
+        let bow = BagOfWords::fit(["good film", "bad film", "good good"], 10);
+        let counts = bow.transform(["good film film", "bad", "bad good"]);
+        let dense = counts.dense_batch(&[2, 0], Device::Cpu).unwrap();
+        let sparse = counts
+            .sparse_batch(&[2, 0], Device::Cpu)
+            .unwrap()
+            .to_dense(None, false);
+        assert_eq!(dense.size(), [2, 3]);
+        assert_eq!(
+            Vec::<f32>::try_from(dense.view(-1)).unwrap(),
+            [1., 0., 1., 0., 2., 1.]
+        );
+        assert!(dense.equal(&sparse));
+        assert!(counts.dense_batch(&[3], Device::Cpu).is_err());
+    }
+}

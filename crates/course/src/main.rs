@@ -1,0 +1,98 @@
+//! `course`: one command for the course's chores.
+//!
+//! ```sh
+//! course demo                                # train the baseline on the bundled sample
+//! course data check [--data DIR]             # read and check the Kaggle files
+//! course data convert-aclimdb aclImdb/ datasets/imdb/
+//! course score runs/unit2/solution/submission.csv
+//! ```
+
+mod data_commands;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use course_core::data::DataDir;
+use std::path::PathBuf;
+use unit2_neural_networks::run::{run, RunOptions};
+use unit2_neural_networks::training::LoopConfig;
+
+#[derive(Parser)]
+#[command(
+    name = "course",
+    about = "Deep learning in Rust: the IMDb sentiment course",
+    version
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train the bag-of-words baseline on the bundled sample and write a submission
+    Demo {
+        /// Folder with the Kaggle files (default: the bundled sample)
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, default_value_t = 5)]
+        epochs: usize,
+        #[arg(long, default_value = "runs/demo/submission.csv")]
+        submission: PathBuf,
+    },
+    /// Check, convert or sample the IMDb data
+    #[command(subcommand)]
+    Data(data_commands::DataCommand),
+    /// Score a submission offline against the test reviews (labels from the ids' ratings)
+    Score {
+        submission: PathBuf,
+        /// Folder with testData.tsv(.gz) (default: IMDB_DIR, datasets/imdb, the sample)
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+}
+
+fn main() {
+    if let Err(error) = dispatch(Cli::parse()) {
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Demo {
+            data,
+            epochs,
+            submission,
+        } => {
+            let data = match data {
+                Some(dir) => DataDir::resolve(Some(&dir))?,
+                None => DataDir::bundled_sample(),
+            };
+            let loop_config = LoopConfig {
+                epochs,
+                ..LoopConfig::default()
+            };
+            run(&RunOptions {
+                data,
+                max_features: 10_000,
+                loop_config,
+                submission,
+            })?;
+            Ok(())
+        }
+        Command::Data(command) => data_commands::execute(command),
+        Command::Score { submission, data } => {
+            let data = DataDir::resolve(data.as_deref())?;
+            let score = course_core::data::submission::score_file(&submission, &data.test()?)?;
+            println!(
+                "{}: accuracy {:.5} ({} of {} test reviews)",
+                submission.display(),
+                score.accuracy(),
+                score.correct,
+                score.total
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The unit's whole job, shared by `--example solution` and `course demo`.
+
+use crate::model::BagOfWordsClassifier;
+use crate::training::{self, LoopConfig};
+use anyhow::Result;
+use course_core::data::submission::{score_file, write_submission};
+use course_core::data::DataDir;
+use course_core::prepared::BagOfWordsData;
+use std::path::PathBuf;
+use std::time::Instant;
+use tch::nn;
+
+/// Everything one run needs.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub data: DataDir,
+    pub max_features: usize,
+    pub loop_config: LoopConfig,
+    /// Where the Kaggle submission is written.
+    pub submission: PathBuf,
+}
+
+/// What a run achieved.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    pub best_validation_accuracy: f64,
+    pub final_validation_accuracy: f64,
+    /// The offline leaderboard score of the submission (test labels come from the ids).
+    pub test_accuracy: f64,
+    pub seconds: f64,
+}
+
+/// Reads the data, trains the bag-of-words classifier, predicts the test reviews, writes and
+/// scores the submission, printing progress as it goes.
+pub fn run(options: &RunOptions) -> Result<RunSummary> {
+    let started = Instant::now();
+    let device = course_core::device::best_device();
+    println!("Data:   {}", options.data);
+    println!("Device: {}", course_core::device::describe(device));
+
+    let data = BagOfWordsData::load(&options.data, options.max_features)?;
+    println!(
+        "Reviews: {} train, {} validation, {} test; vocabulary of {} words ({:.1}s)",
+        data.train.len(),
+        data.validation.len(),
+        data.test.len(),
+        data.vectorizer.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    tch::manual_seed(options.loop_config.seed as i64);
+    let vars = nn::VarStore::new(device);
+    let model = BagOfWordsClassifier::new(&vars.root(), data.vectorizer.len());
+    let history = training::train(
+        &model,
+        &vars,
+        (&data.train, &data.train_labels),
+        (&data.validation, &data.validation_labels),
+        &options.loop_config,
+        |m| {
+            println!(
+                "epoch {:>3}  train loss {:.4}  train acc {:.4}  val acc {:.4}",
+                m.epoch, m.train_loss, m.train_accuracy, m.validation_accuracy
+            )
+        },
+    )?;
+
+    let predictions = training::predict(&model, &data.test, device)?;
+    write_submission(&options.submission, &data.test_ids, &predictions)?;
+    let test = options.data.test()?;
+    let score = score_file(&options.submission, &test)?;
+    let summary = RunSummary {
+        best_validation_accuracy: history
+            .iter()
+            .map(|m| m.validation_accuracy)
+            .fold(0.0, f64::max),
+        final_validation_accuracy: history.last().map_or(0.0, |m| m.validation_accuracy),
+        test_accuracy: score.accuracy(),
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    println!("Submission: {}", options.submission.display());
+    println!(
+        "Offline leaderboard: {:.5} accuracy on {} test reviews ({} correct); {:.1}s in all",
+        summary.test_accuracy, score.total, score.correct, summary.seconds
+    );
+    Ok(summary)
+}

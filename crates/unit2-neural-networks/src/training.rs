@@ -1,0 +1,140 @@
+//! The training loop, written by hand as in the course's unit 2 (unit 3 replaces it with the
+//! Trainer). Every epoch: for each mini-batch, forward, loss, backward, optimiser step; then
+//! accuracy on the validation split.
+
+use anyhow::{bail, Result};
+use course_core::batching::Batcher;
+use course_core::text::SparseCounts;
+use tch::nn::{self, Module, OptimizerConfig};
+use tch::{Device, Kind, Tensor};
+
+/// What the loop needs to know.
+#[derive(Debug, Clone)]
+pub struct LoopConfig {
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub learning_rate: f64,
+    pub seed: u64,
+}
+
+impl Default for LoopConfig {
+    /// The course's unit 2: SGD with learning rate 0.05, batches of 32, 10 epochs.
+    fn default() -> Self {
+        LoopConfig {
+            epochs: 10,
+            batch_size: 32,
+            learning_rate: 0.05,
+            seed: 123,
+        }
+    }
+}
+
+/// The metrics of one epoch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpochMetrics {
+    pub epoch: usize,
+    pub train_loss: f64,
+    pub train_accuracy: f64,
+    pub validation_accuracy: f64,
+}
+
+/// Trains `model` (whose weights live in `vars`) with plain SGD, calling `on_epoch` after
+/// every epoch. Returns the metrics of every epoch.
+#[allow(clippy::too_many_arguments)]
+pub fn train(
+    model: &impl Module,
+    vars: &nn::VarStore,
+    train: (&SparseCounts, &[i64]),
+    validation: (&SparseCounts, &[i64]),
+    config: &LoopConfig,
+    mut on_epoch: impl FnMut(&EpochMetrics),
+) -> Result<Vec<EpochMetrics>> {
+    let (train_counts, train_labels) = train;
+    if train_counts.len() != train_labels.len() {
+        bail!(
+            "{} training rows but {} labels",
+            train_counts.len(),
+            train_labels.len()
+        );
+    }
+    let device = vars.device();
+    let mut optimizer = nn::Sgd::default().build(vars, config.learning_rate)?;
+    let batcher = Batcher::new(config.batch_size).shuffle(config.seed);
+    let rows: Vec<usize> = (0..train_counts.len()).collect();
+
+    let mut history = Vec::with_capacity(config.epochs);
+    for epoch in 1..=config.epochs {
+        let (mut loss_sum, mut correct, mut seen) = (0.0, 0i64, 0usize);
+        for batch in batcher.epoch(&rows, epoch as u64) {
+            let inputs = train_counts.dense_batch(&batch, device)?;
+            let targets = labels_tensor(train_labels, &batch, device);
+
+            let logits = model.forward(&inputs); // 1. forward
+            let loss = logits.cross_entropy_for_logits(&targets); // 2. loss
+            optimizer.zero_grad(); // 3. forget the previous batch's gradients
+            loss.backward(); // 4. gradients of the loss
+            optimizer.step(); // 5. move the weights against the gradient
+
+            loss_sum += loss.double_value(&[]) * batch.len() as f64;
+            correct += count_correct(&logits, &targets);
+            seen += batch.len();
+        }
+        let metrics = EpochMetrics {
+            epoch,
+            train_loss: loss_sum / seen as f64,
+            train_accuracy: correct as f64 / seen as f64,
+            validation_accuracy: accuracy(model, validation.0, validation.1, device)?,
+        };
+        on_epoch(&metrics);
+        history.push(metrics);
+    }
+    Ok(history)
+}
+
+/// The fraction of `counts` rows whose predicted class equals the label.
+pub fn accuracy(
+    model: &impl Module,
+    counts: &SparseCounts,
+    labels: &[i64],
+    device: Device,
+) -> Result<f64> {
+    let predictions = predict(model, counts, device)?;
+    let correct = predictions
+        .iter()
+        .zip(labels)
+        .filter(|(&p, &l)| p as i64 == l)
+        .count();
+    Ok(correct as f64 / labels.len().max(1) as f64)
+}
+
+/// The predicted class (0 or 1) of every row, computed in batches without gradients.
+pub fn predict(model: &impl Module, counts: &SparseCounts, device: Device) -> Result<Vec<u8>> {
+    let _no_grad = tch::no_grad_guard();
+    let rows: Vec<usize> = (0..counts.len()).collect();
+    let mut predictions = Vec::with_capacity(counts.len());
+    for batch in rows.chunks(512) {
+        let classes = model
+            .forward(&counts.dense_batch(batch, device)?)
+            .argmax(-1, false);
+        predictions.extend(
+            Vec::<i64>::try_from(classes.to_device(Device::Cpu))?
+                .into_iter()
+                .map(|c| c as u8),
+        );
+    }
+    Ok(predictions)
+}
+
+fn labels_tensor(labels: &[i64], rows: &[usize], device: Device) -> Tensor {
+    let picked: Vec<i64> = rows.iter().map(|&i| labels[i]).collect();
+    Tensor::from_slice(&picked).to_device(device)
+}
+
+fn count_correct(logits: &Tensor, targets: &Tensor) -> i64 {
+    logits
+        .argmax(-1, false)
+        .eq_tensor(targets)
+        .to_kind(Kind::Int64)
+        .sum(Kind::Int64)
+        .int64_value(&[])
+}
