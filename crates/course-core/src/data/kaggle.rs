@@ -85,10 +85,11 @@ pub fn parse_reviews(bytes: Vec<u8>, kind: KaggleFile) -> Result<Vec<Review>> {
                 .with_quote_char(None)
                 .with_missing_is_null(true)
         })
-        .into_reader_with_file_handle(std::io::Cursor::new(bytes))
+        .into_reader_with_file_handle(std::io::Cursor::new(bytes.as_slice()))
         .finish()
-        .map_err(|e| {
-            anyhow!("polars could not parse the file: {e} (a row with too many columns?)")
+        .map_err(|e| match line_with_too_many_columns(&bytes, kind) {
+            Some(message) => anyhow!(message),
+            None => anyhow!("polars could not parse the file: {e}"),
         })?;
 
     if frame.height() != data_lines {
@@ -112,7 +113,7 @@ pub fn parse_reviews(bytes: Vec<u8>, kind: KaggleFile) -> Result<Vec<Review>> {
     let mut first_line_of_id: HashMap<String, usize> = HashMap::with_capacity(frame.height());
     for row in 0..frame.height() {
         let line = row + 2; // line 1 is the header
-        let missing = |what: &str| anyhow!("line {line}: no {what} column (truncated row?)");
+        let missing = |what: &str| anyhow!("line {line}: no {what} (a blank or truncated row?)");
 
         let id = unquote_id(ids.get(row).ok_or_else(|| missing("id"))?, line)?;
         let sentiment = match &sentiments {
@@ -231,6 +232,21 @@ fn check_header(bytes: &[u8], kind: KaggleFile) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Names the first line with more tab-separated columns than the header (polars' own error
+/// does not say which line).
+fn line_with_too_many_columns(bytes: &[u8], kind: KaggleFile) -> Option<String> {
+    let expected = kind.columns().len();
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .skip(1)
+        .find_map(|(i, line)| {
+            let columns = 1 + line.iter().filter(|&&b| b == b'\t').count();
+            (columns > expected)
+                .then(|| format!("line {}: {columns} columns, expected {expected}", i + 1))
+        })
 }
 
 /// Lines after the header, counting a last line without its final newline.
