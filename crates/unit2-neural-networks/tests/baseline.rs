@@ -1,0 +1,66 @@
+//! The bag-of-words baseline learns, and the same seed gives the same run.
+
+use course_core::data::DataDir;
+use course_core::prepared::BagOfWordsData;
+use tch::nn;
+use unit2_neural_networks::model::BagOfWordsClassifier;
+use unit2_neural_networks::training::{self, EpochMetrics, LoopConfig};
+
+fn train_on_sample(data: &BagOfWordsData, seed: u64) -> Vec<EpochMetrics> {
+    tch::manual_seed(seed as i64);
+    let vars = nn::VarStore::new(tch::Device::Cpu);
+    let model = BagOfWordsClassifier::new(&vars.root(), data.vectorizer.len());
+    let config = LoopConfig {
+        epochs: 3,
+        seed,
+        ..LoopConfig::default()
+    };
+    training::train(
+        &model,
+        &vars,
+        (&data.train, &data.train_labels),
+        (&data.validation, &data.validation_labels),
+        &config,
+        |_| {},
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_baseline_learns_the_sample_and_is_reproducible() {
+    let data = BagOfWordsData::load(&DataDir::bundled_sample(), 10_000).unwrap();
+    assert_eq!(
+        (data.train.len(), data.validation.len(), data.test.len()),
+        (1_600, 400, 1_000)
+    );
+
+    let first = train_on_sample(&data, 7);
+    assert!(
+        first[2].train_loss < first[0].train_loss,
+        "the training loss must fall: {first:?}"
+    );
+    assert!(
+        first[2].validation_accuracy > 0.7,
+        "validation accuracy too low: {first:?}"
+    );
+
+    let again = train_on_sample(&data, 7);
+    assert_eq!(first, again, "the same seed must give the same metrics");
+}
+
+#[test]
+fn mismatched_rows_and_labels_are_an_error() {
+    let data = BagOfWordsData::load(&DataDir::bundled_sample(), 100).unwrap();
+    let vars = nn::VarStore::new(tch::Device::Cpu);
+    let model = BagOfWordsClassifier::new(&vars.root(), 100);
+    let err = training::train(
+        &model,
+        &vars,
+        (&data.train, &data.train_labels[1..]),
+        (&data.validation, &data.validation_labels),
+        &LoopConfig::default(),
+        |_| {},
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("labels"), "{err}");
+}
