@@ -26,15 +26,17 @@ fn read_and_vectorise(c: &mut Criterion) {
     let reviews = course_core::data::read_reviews(&path, KaggleFile::LabeledTrain).unwrap();
     group.bench_function("fit_transform_10000", |b| {
         b.iter(|| {
-            let bow = BagOfWords::fit(reviews.iter().map(|r| r.review.as_str()), 10_000);
-            bow.transform(reviews.iter().map(|r| r.review.as_str()))
+            let texts: Vec<&str> = reviews.iter().map(|r| r.review.as_str()).collect();
+            let bow = BagOfWords::fit(&texts, 10_000);
+            bow.transform(&texts)
         })
     });
     group.bench_function("read_fit_transform_10000", |b| {
         b.iter(|| {
             let reviews = course_core::data::read_reviews(&path, KaggleFile::LabeledTrain).unwrap();
-            let bow = BagOfWords::fit(reviews.iter().map(|r| r.review.as_str()), 10_000);
-            bow.transform(reviews.iter().map(|r| r.review.as_str()))
+            let texts: Vec<&str> = reviews.iter().map(|r| r.review.as_str()).collect();
+            let bow = BagOfWords::fit(&texts, 10_000);
+            bow.transform(&texts)
         })
     });
     group.finish();

@@ -34,13 +34,13 @@ impl BagOfWordsData {
                 .map(|&i| labelled[i].sentiment.unwrap_or_default() as i64)
                 .collect()
         };
-        let vectorizer = BagOfWords::fit(texts(&split.train), max_features);
+        let vectorizer = BagOfWords::fit(&texts(&split.train), max_features);
         Ok(BagOfWordsData {
-            train: vectorizer.transform(texts(&split.train)),
+            train: vectorizer.transform(&texts(&split.train)),
             train_labels: labels(&split.train),
-            validation: vectorizer.transform(texts(&split.validation)),
+            validation: vectorizer.transform(&texts(&split.validation)),
             validation_labels: labels(&split.validation),
-            test: vectorizer.transform(test.iter().map(|r| r.review.as_str())),
+            test: vectorizer.transform(&test.iter().map(|r| r.review.as_str()).collect::<Vec<_>>()),
             test_ids: test.into_iter().map(|r| r.id).collect(),
             vectorizer,
         })

@@ -54,10 +54,10 @@ const SKLEARN_TOP_40: [&str; 40] = [
 #[test]
 fn vocabulary_and_counts_match_countvectorizer_on_the_sample() {
     let reviews = DataDir::bundled_sample().labelled_train().unwrap();
-    let texts = || reviews.iter().map(|r| r.review.as_str());
-    let bow = BagOfWords::fit(texts(), 40);
+    let texts: Vec<&str> = reviews.iter().map(|r| r.review.as_str()).collect();
+    let bow = BagOfWords::fit(&texts, 40);
     assert_eq!(bow.vocabulary(), SKLEARN_TOP_40);
-    let counts = bow.transform(texts());
+    let counts = bow.transform(&texts);
     let total: f32 = (0..counts.len())
         .flat_map(|i| counts.row(i).1.to_vec())
         .sum();

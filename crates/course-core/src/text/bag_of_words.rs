@@ -13,7 +13,8 @@
 use super::stop_words::is_stop_word;
 use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use tch::{Device, Kind, Tensor};
 
 /// A fitted vocabulary: word <-> feature column.
@@ -22,27 +23,15 @@ pub struct BagOfWords {
     /// The kept words in column order (alphabetical).
     vocabulary: Vec<String>,
     #[serde(skip)]
-    column_of: HashMap<String, u32>,
+    column_of: FxHashMap<String, u32>,
 }
 
 impl BagOfWords {
     /// Learns the vocabulary: the `max_features` most frequent non-stop-words of `texts`.
-    pub fn fit<'a>(texts: impl IntoIterator<Item = &'a str>, max_features: usize) -> BagOfWords {
-        let mut counts: HashMap<String, u64> = HashMap::new();
-        let mut buffer = String::new();
-        for text in texts {
-            for_each_token(text, &mut buffer, |token| {
-                if is_stop_word(token) {
-                    return;
-                }
-                match counts.get_mut(token) {
-                    Some(count) => *count += 1,
-                    None => {
-                        counts.insert(token.to_string(), 1);
-                    }
-                }
-            });
-        }
+    pub fn fit<S: AsRef<str> + Sync>(texts: &[S], max_features: usize) -> BagOfWords {
+        let counts = super::count_words(texts, for_each_token);
+        // Stop words are removed once per distinct word rather than once per token.
+        let counts = counts.into_iter().filter(|(word, _)| !is_stop_word(word));
         let mut vocabulary = super::most_frequent(counts, max_features);
         vocabulary.sort_unstable();
         Self::from_vocabulary(vocabulary)
@@ -55,10 +44,7 @@ impl BagOfWords {
             .enumerate()
             .map(|(i, w)| (w.clone(), i as u32))
             .collect();
-        BagOfWords {
-            vocabulary,
-            column_of,
-        }
+        BagOfWords { vocabulary, column_of }
     }
 
     /// The number of features (columns).
@@ -80,18 +66,22 @@ impl BagOfWords {
         self.column_of.get(word).map(|&c| c as usize)
     }
 
-    /// Counts the kept words of every text.
-    pub fn transform<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> SparseCounts {
+    /// Counts the kept words of every text (texts are tokenized in parallel).
+    pub fn transform<S: AsRef<str> + Sync>(&self, texts: &[S]) -> SparseCounts {
+        let rows: Vec<Vec<u32>> = texts
+            .par_iter()
+            .map_init(String::new, |buffer, text| {
+                let mut columns = Vec::new();
+                for_each_token(text.as_ref(), buffer, &mut |token| {
+                    if let Some(&c) = self.column_of.get(token) {
+                        columns.push(c);
+                    }
+                });
+                columns
+            })
+            .collect();
         let mut counts = SparseCounts::new(self.len());
-        let mut buffer = String::new();
-        let mut columns: Vec<u32> = Vec::new();
-        for text in texts {
-            columns.clear();
-            for_each_token(text, &mut buffer, |token| {
-                if let Some(&c) = self.column_of.get(token) {
-                    columns.push(c);
-                }
-            });
+        for mut columns in rows {
             counts.push_row(&mut columns);
         }
         counts
@@ -100,16 +90,29 @@ impl BagOfWords {
 
 /// Calls `each` with every lowercase token of 2 or more word characters of `text`.
 /// `buffer` is scratch space, reused so tokenizing allocates nothing per token.
-pub fn for_each_token(text: &str, buffer: &mut String, mut each: impl FnMut(&str)) {
+pub fn for_each_token(text: &str, buffer: &mut String, each: &mut dyn FnMut(&str)) {
     buffer.clear();
     let mut length = 0;
-    for c in text.chars() {
-        if c.is_alphanumeric() || c == '_' {
-            if c.is_ascii() {
-                buffer.push(c.to_ascii_lowercase());
-            } else {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most of the text is ASCII: handle it byte by byte, decode a char only when needed.
+        let (is_word, width) = if bytes[i].is_ascii() {
+            let b = bytes[i];
+            let is_word = b.is_ascii_alphanumeric() || b == b'_';
+            if is_word {
+                buffer.push(b.to_ascii_lowercase() as char);
+            }
+            (is_word, 1)
+        } else {
+            let c = text[i..].chars().next().expect("i is on a char boundary");
+            let is_word = c.is_alphanumeric();
+            if is_word {
                 buffer.extend(c.to_lowercase());
             }
+            (is_word, c.len_utf8())
+        };
+        if is_word {
             length += 1;
         } else {
             if length >= 2 {
@@ -118,6 +121,7 @@ pub fn for_each_token(text: &str, buffer: &mut String, mut each: impl FnMut(&str
             buffer.clear();
             length = 0;
         }
+        i += width;
     }
     if length >= 2 {
         each(buffer);
@@ -239,7 +243,7 @@ mod tests {
 
     fn tokens(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for_each_token(text, &mut String::new(), |t| out.push(t.to_string()));
+        for_each_token(text, &mut String::new(), &mut |t| out.push(t.to_string()));
         out
     }
 
@@ -269,24 +273,24 @@ mod tests {
             "bad film film",
             "the the the the good",
         ];
-        let bow = BagOfWords::fit(texts, 2);
+        let bow = BagOfWords::fit(&texts, 2);
         // counts: good 4, film 3, bad 1; "the" is a stop word.
         assert_eq!(bow.vocabulary(), ["film", "good"]);
-        let counts = bow.transform(["Good film, GOOD!", "nothing here"]);
+        let counts = bow.transform(&["Good film, GOOD!", "nothing here"]);
         assert_eq!(counts.row(0), (&[0u32, 1][..], &[1f32, 2.0][..]));
         assert_eq!(counts.row(1), (&[][..], &[][..]));
     }
 
     #[test]
     fn ties_are_broken_alphabetically() {
-        let bow = BagOfWords::fit(["zebra apple mango"], 2);
+        let bow = BagOfWords::fit(&["zebra apple mango"], 2);
         assert_eq!(bow.vocabulary(), ["apple", "mango"]);
     }
 
     #[test]
     fn dense_and_sparse_batches_agree() {
-        let bow = BagOfWords::fit(["good film", "bad film", "good good"], 10);
-        let counts = bow.transform(["good film film", "bad", "bad good"]);
+        let bow = BagOfWords::fit(&["good film", "bad film", "good good"], 10);
+        let counts = bow.transform(&["good film film", "bad", "bad good"]);
         let dense = counts.dense_batch(&[2, 0], Device::Cpu).unwrap();
         let sparse = counts
             .sparse_batch(&[2, 0], Device::Cpu)

@@ -9,7 +9,7 @@
 //! are real words (the mask) so that models can ignore the padding.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use tch::{Device, Kind, Tensor};
 
 /// The id that fills positions after the end of a review.
@@ -19,7 +19,7 @@ pub const PADDING_ID: u32 = 0;
 pub const FILTERS: &str = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n";
 
 /// Calls `each` with every word of `text` (lowercase, filters removed).
-pub fn for_each_word(text: &str, buffer: &mut String, mut each: impl FnMut(&str)) {
+pub fn for_each_word(text: &str, buffer: &mut String, each: &mut dyn FnMut(&str)) {
     buffer.clear();
     for c in text.chars() {
         if c == ' ' || FILTERS.contains(c) {
@@ -45,26 +45,14 @@ pub struct WordIndex {
     words: Vec<String>,
     num_words: usize,
     #[serde(skip)]
-    id_of: HashMap<String, u32>,
+    id_of: FxHashMap<String, u32>,
 }
 
 impl WordIndex {
     /// Keeps the `num_words - 1` most frequent words of `texts` (ties: alphabetical).
-    pub fn fit<'a>(texts: impl IntoIterator<Item = &'a str>, num_words: usize) -> WordIndex {
-        assert!(
-            num_words >= 2,
-            "num_words counts the padding id too, so it must be at least 2"
-        );
-        let mut counts: HashMap<String, u64> = HashMap::new();
-        let mut buffer = String::new();
-        for text in texts {
-            for_each_word(text, &mut buffer, |word| match counts.get_mut(word) {
-                Some(count) => *count += 1,
-                None => {
-                    counts.insert(word.to_string(), 1);
-                }
-            });
-        }
+    pub fn fit<S: AsRef<str> + Sync>(texts: &[S], num_words: usize) -> WordIndex {
+        assert!(num_words >= 2, "num_words counts the padding id too, so it must be at least 2");
+        let counts = super::count_words(texts, for_each_word);
         Self::from_words(super::most_frequent(counts, num_words - 1), num_words)
     }
 
@@ -103,7 +91,7 @@ impl WordIndex {
     pub fn encode(&self, text: &str) -> Vec<u32> {
         let mut ids = Vec::new();
         let mut buffer = String::new();
-        for_each_word(text, &mut buffer, |word| {
+        for_each_word(text, &mut buffer, &mut |word| {
             if let Some(&id) = self.id_of.get(word) {
                 ids.push(id);
             }
@@ -190,7 +178,7 @@ mod tests {
 
     fn words(text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for_each_word(text, &mut String::new(), |w| out.push(w.to_string()));
+        for_each_word(text, &mut String::new(), &mut |w| out.push(w.to_string()));
         out
     }
 
@@ -204,7 +192,7 @@ mod tests {
 
     #[test]
     fn ids_go_to_the_most_frequent_words_and_unknown_words_are_dropped() {
-        let index = WordIndex::fit(["a a a b b c", "b a d"], 3);
+        let index = WordIndex::fit(&["a a a b b c", "b a d"], 3);
         // a: 4, b: 3 -> ids 1 and 2; c and d are dropped (only num_words - 1 = 2 kept).
         assert_eq!(index.encode("A c b d a"), [1, 2, 1]);
         assert_eq!(index.word(2), Some("b"));
