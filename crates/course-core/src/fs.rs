@@ -15,6 +15,23 @@ pub fn write_atomically<F>(path: &Path, write: F) -> Result<()>
 where
     F: FnOnce(&mut BufWriter<File>) -> Result<()>,
 {
+    replace_atomically(path, |temporary| {
+        let file = File::create(temporary)
+            .with_context(|| format!("cannot create {}", temporary.display()))?;
+        let mut writer = BufWriter::new(file);
+        write(&mut writer)?;
+        writer.flush()?;
+        writer.get_ref().sync_all()?;
+        Ok(())
+    })
+}
+
+/// Lets `write` create a temporary file (given its path) in `path`'s folder, then renames it
+/// over `path`. For writers that want a path rather than a stream (checkpoints, images).
+pub fn replace_atomically<F>(path: &Path, write: F) -> Result<()>
+where
+    F: FnOnce(&Path) -> Result<()>,
+{
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -24,22 +41,18 @@ where
     let file_name = path
         .file_name()
         .with_context(|| format!("{} is not a file path", path.display()))?;
+    // Same folder (rename stays on one file system), same extension (writers that pick a
+    // format from it still do), hidden name (nobody mistakes it for the real file).
     let temporary = parent.join(format!(
-        ".{}.tmp-{}",
-        file_name.to_string_lossy(),
-        std::process::id()
+        ".tmp-{}-{}",
+        std::process::id(),
+        file_name.to_string_lossy()
     ));
 
-    let result = (|| -> Result<()> {
-        let file = File::create(&temporary)
-            .with_context(|| format!("cannot create {}", temporary.display()))?;
-        let mut writer = BufWriter::new(file);
-        write(&mut writer)?;
-        writer.flush()?;
-        writer.get_ref().sync_all()?;
+    let result = write(&temporary).and_then(|()| {
         std::fs::rename(&temporary, path)
             .with_context(|| format!("cannot move {} to {}", temporary.display(), path.display()))
-    })();
+    });
     if result.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }

@@ -7,6 +7,8 @@
 //! * [`batching`]: shuffled, seeded mini-batches, with length bucketing for padded sequences.
 //! * [`device`]: CPU or CUDA.
 //! * [`prepared`]: data split and vectorised, ready for a model.
+//! * [`training`]: the Trainer (the role Lightning plays in the original course).
+//! * [`tracking`]: run folders with metrics, TensorBoard events and plots (the role of W&B).
 //! * [`fs`]: writing files so that a crash never leaves half of one behind.
 
 pub mod batching;
@@ -15,6 +17,8 @@ pub mod device;
 pub mod fs;
 pub mod prepared;
 pub mod text;
+pub mod tracking;
+pub mod training;
 
 /// The folder that holds the workspace (`Cargo.toml`, `datasets/`, `runs/`).
 pub fn workspace_root() -> std::path::PathBuf {

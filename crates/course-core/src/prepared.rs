@@ -4,16 +4,39 @@
 use crate::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use crate::data::DataDir;
 use crate::text::{BagOfWords, SparseCounts};
+use crate::training::Dataset;
 use anyhow::Result;
+use tch::{Device, Tensor};
+
+/// Word counts with their labels (none for the test reviews).
+pub struct CountsDataset {
+    pub counts: SparseCounts,
+    pub labels: Option<Vec<i64>>,
+}
+
+impl Dataset for CountsDataset {
+    type Input = Tensor;
+
+    fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// A dense `[rows, n_features]` batch of counts.
+    fn inputs(&self, rows: &[usize], device: Device) -> Result<Tensor> {
+        self.counts.dense_batch(rows, device)
+    }
+
+    fn labels(&self) -> Option<&[i64]> {
+        self.labels.as_deref()
+    }
+}
 
 /// The course's bag-of-words setup: vocabulary fitted on the training split only.
 pub struct BagOfWordsData {
     pub vectorizer: BagOfWords,
-    pub train: SparseCounts,
-    pub train_labels: Vec<i64>,
-    pub validation: SparseCounts,
-    pub validation_labels: Vec<i64>,
-    pub test: SparseCounts,
+    pub train: CountsDataset,
+    pub validation: CountsDataset,
+    pub test: CountsDataset,
     pub test_ids: Vec<String>,
 }
 
@@ -28,20 +51,30 @@ impl BagOfWordsData {
         let texts = |rows: &[usize]| -> Vec<&str> {
             rows.iter().map(|&i| labelled[i].review.as_str()).collect()
         };
-        let labels = |rows: &[usize]| -> Vec<i64> {
+        let labels = |rows: &[usize]| -> Option<Vec<i64>> {
             // read_reviews guarantees every labelled review has a sentiment
-            rows.iter()
-                .map(|&i| labelled[i].sentiment.unwrap_or_default() as i64)
-                .collect()
+            Some(
+                rows.iter()
+                    .map(|&i| labelled[i].sentiment.unwrap_or_default() as i64)
+                    .collect(),
+            )
         };
         let vectorizer = BagOfWords::fit(&texts(&split.train), max_features);
+        let test_texts: Vec<&str> = test.iter().map(|r| r.review.as_str()).collect();
         Ok(BagOfWordsData {
-            train: vectorizer.transform(&texts(&split.train)),
-            train_labels: labels(&split.train),
-            validation: vectorizer.transform(&texts(&split.validation)),
-            validation_labels: labels(&split.validation),
-            test: vectorizer.transform(&test.iter().map(|r| r.review.as_str()).collect::<Vec<_>>()),
-            test_ids: test.into_iter().map(|r| r.id).collect(),
+            train: CountsDataset {
+                counts: vectorizer.transform(&texts(&split.train)),
+                labels: labels(&split.train),
+            },
+            validation: CountsDataset {
+                counts: vectorizer.transform(&texts(&split.validation)),
+                labels: labels(&split.validation),
+            },
+            test: CountsDataset {
+                counts: vectorizer.transform(&test_texts),
+                labels: None,
+            },
+            test_ids: test.iter().map(|r| r.id.clone()).collect(),
             vectorizer,
         })
     }

@@ -41,9 +41,9 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
     let data = BagOfWordsData::load(&options.data, options.max_features)?;
     println!(
         "Reviews: {} train, {} validation, {} test; vocabulary of {} words ({:.1}s)",
-        data.train.len(),
-        data.validation.len(),
-        data.test.len(),
+        data.train.counts.len(),
+        data.validation.counts.len(),
+        data.test.counts.len(),
         data.vectorizer.len(),
         started.elapsed().as_secs_f64()
     );
@@ -54,8 +54,8 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
     let history = training::train(
         &model,
         &vars,
-        (&data.train, &data.train_labels),
-        (&data.validation, &data.validation_labels),
+        &data.train,
+        &data.validation,
         &options.loop_config,
         |m| {
             println!(
@@ -65,7 +65,7 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         },
     )?;
 
-    let predictions = training::predict(&model, &data.test, device)?;
+    let predictions = training::predict(&model, &data.test.counts, device)?;
     write_submission(&options.submission, &data.test_ids, &predictions)?;
     let test = options.data.test()?;
     let score = score_file(&options.submission, &test)?;

@@ -2,8 +2,9 @@
 //! Trainer). Every epoch: for each mini-batch, forward, loss, backward, optimiser step; then
 //! accuracy on the validation split.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use course_core::batching::Batcher;
+use course_core::prepared::CountsDataset;
 use course_core::text::SparseCounts;
 use tch::nn::{self, Module, OptimizerConfig};
 use tch::{Device, Kind, Tensor};
@@ -40,16 +41,23 @@ pub struct EpochMetrics {
 
 /// Trains `model` (whose weights live in `vars`) with plain SGD, calling `on_epoch` after
 /// every epoch. Returns the metrics of every epoch.
-#[allow(clippy::too_many_arguments)]
 pub fn train(
     model: &impl Module,
     vars: &nn::VarStore,
-    train: (&SparseCounts, &[i64]),
-    validation: (&SparseCounts, &[i64]),
+    train: &CountsDataset,
+    validation: &CountsDataset,
     config: &LoopConfig,
     mut on_epoch: impl FnMut(&EpochMetrics),
 ) -> Result<Vec<EpochMetrics>> {
-    let (train_counts, train_labels) = train;
+    let train_counts = &train.counts;
+    let train_labels = train
+        .labels
+        .as_deref()
+        .context("the training data has no labels")?;
+    let validation_labels = validation
+        .labels
+        .as_deref()
+        .context("the validation data has no labels")?;
     if train_counts.len() != train_labels.len() {
         bail!(
             "{} training rows but {} labels",
@@ -83,7 +91,7 @@ pub fn train(
             epoch,
             train_loss: loss_sum / seen as f64,
             train_accuracy: correct as f64 / seen as f64,
-            validation_accuracy: accuracy(model, validation.0, validation.1, device)?,
+            validation_accuracy: accuracy(model, &validation.counts, validation_labels, device)?,
         };
         on_epoch(&metrics);
         history.push(metrics);

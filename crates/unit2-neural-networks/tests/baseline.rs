@@ -1,7 +1,7 @@
 //! The bag-of-words baseline learns, and the same seed gives the same run.
 
 use course_core::data::DataDir;
-use course_core::prepared::BagOfWordsData;
+use course_core::prepared::{BagOfWordsData, CountsDataset};
 use tch::nn;
 use unit2_neural_networks::model::BagOfWordsClassifier;
 use unit2_neural_networks::training::{self, EpochMetrics, LoopConfig};
@@ -18,8 +18,8 @@ fn train_on_sample(data: &BagOfWordsData, seed: u64) -> Vec<EpochMetrics> {
     training::train(
         &model,
         &vars,
-        (&data.train, &data.train_labels),
-        (&data.validation, &data.validation_labels),
+        &data.train,
+        &data.validation,
         &config,
         |_| {},
     )
@@ -30,7 +30,11 @@ fn train_on_sample(data: &BagOfWordsData, seed: u64) -> Vec<EpochMetrics> {
 fn the_baseline_learns_the_sample_and_is_reproducible() {
     let data = BagOfWordsData::load(&DataDir::bundled_sample(), 10_000).unwrap();
     assert_eq!(
-        (data.train.len(), data.validation.len(), data.test.len()),
+        (
+            data.train.counts.len(),
+            data.validation.counts.len(),
+            data.test.counts.len()
+        ),
         (1_600, 400, 1_000)
     );
 
@@ -53,14 +57,30 @@ fn mismatched_rows_and_labels_are_an_error() {
     let data = BagOfWordsData::load(&DataDir::bundled_sample(), 100).unwrap();
     let vars = nn::VarStore::new(tch::Device::Cpu);
     let model = BagOfWordsClassifier::new(&vars.root(), 100);
+    let mut short = CountsDataset {
+        counts: data.train.counts.clone(),
+        labels: data.train.labels.clone(),
+    };
+    short.labels.as_mut().unwrap().pop();
     let err = training::train(
         &model,
         &vars,
-        (&data.train, &data.train_labels[1..]),
-        (&data.validation, &data.validation_labels),
+        &short,
+        &data.validation,
         &LoopConfig::default(),
         |_| {},
     )
     .unwrap_err();
     assert!(err.to_string().contains("labels"), "{err}");
+    short.labels = None;
+    let err = training::train(
+        &model,
+        &vars,
+        &short,
+        &data.validation,
+        &LoopConfig::default(),
+        |_| {},
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("no labels"), "{err}");
 }

@@ -12,9 +12,9 @@
 
 use super::stop_words::is_stop_word;
 use anyhow::{bail, Result};
-use serde::{Deserialize, Serialize};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use tch::{Device, Kind, Tensor};
 
 /// A fitted vocabulary: word <-> feature column.
@@ -44,7 +44,10 @@ impl BagOfWords {
             .enumerate()
             .map(|(i, w)| (w.clone(), i as u32))
             .collect();
-        BagOfWords { vocabulary, column_of }
+        BagOfWords {
+            vocabulary,
+            column_of,
+        }
     }
 
     /// The number of features (columns).

@@ -44,12 +44,16 @@ where
             let mut counts: FxHashMap<String, u64> = FxHashMap::default();
             let mut buffer = String::new();
             for text in chunk {
-                split(text.as_ref(), &mut buffer, &mut |word| match counts.get_mut(word) {
-                    Some(count) => *count += 1,
-                    None => {
-                        counts.insert(word.to_string(), 1);
-                    }
-                });
+                split(
+                    text.as_ref(),
+                    &mut buffer,
+                    &mut |word| match counts.get_mut(word) {
+                        Some(count) => *count += 1,
+                        None => {
+                            counts.insert(word.to_string(), 1);
+                        }
+                    },
+                );
             }
             counts
         })

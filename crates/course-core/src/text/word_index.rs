@@ -8,8 +8,8 @@
 //! [`PaddedBatch`] then pads a batch of id sequences to one length and records which positions
 //! are real words (the mask) so that models can ignore the padding.
 
-use serde::{Deserialize, Serialize};
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use tch::{Device, Kind, Tensor};
 
 /// The id that fills positions after the end of a review.
@@ -51,7 +51,10 @@ pub struct WordIndex {
 impl WordIndex {
     /// Keeps the `num_words - 1` most frequent words of `texts` (ties: alphabetical).
     pub fn fit<S: AsRef<str> + Sync>(texts: &[S], num_words: usize) -> WordIndex {
-        assert!(num_words >= 2, "num_words counts the padding id too, so it must be at least 2");
+        assert!(
+            num_words >= 2,
+            "num_words counts the padding id too, so it must be at least 2"
+        );
         let counts = super::count_words(texts, for_each_word);
         Self::from_words(super::most_frequent(counts, num_words - 1), num_words)
     }

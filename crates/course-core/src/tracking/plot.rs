@@ -1,0 +1,96 @@
+//! `learning_curves.png`: loss and accuracy per epoch, training against validation.
+
+use crate::training::EpochMetrics;
+use anyhow::{anyhow, Result};
+use plotters::prelude::*;
+use std::path::Path;
+use std::sync::Once;
+
+/// DejaVu Sans, embedded so plots need no system fonts (license: assets/DejaVuSans-LICENSE.txt).
+const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
+    });
+}
+
+/// Draws the two panels and writes the PNG atomically.
+pub fn learning_curves(path: &Path, history: &[EpochMetrics]) -> Result<()> {
+    register_font();
+    crate::fs::replace_atomically(path, |temporary| {
+        draw(temporary, history).map_err(|e| anyhow!("cannot draw {}: {e}", path.display()))
+    })
+}
+
+/// A line: its points and its legend.
+type Line = (Vec<(f64, f64)>, &'static str);
+
+fn draw(path: &Path, history: &[EpochMetrics]) -> Result<(), Box<dyn std::error::Error>> {
+    let root = BitMapBackend::new(path, (1100, 420)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let (left, right) = root.split_horizontally(550);
+    let series = |f: fn(&EpochMetrics) -> f64| -> Vec<(f64, f64)> {
+        history.iter().map(|m| (m.epoch as f64, f(m))).collect()
+    };
+    let last_epoch = history.last().map_or(1, |m| m.epoch) as f64;
+    let loss = [
+        (series(|m| m.train_loss), "train"),
+        (series(|m| m.validation_loss), "validation"),
+    ];
+    draw_panel(&left, "loss", loss, last_epoch)?;
+    let accuracy = [
+        (series(|m| m.train_accuracy), "train"),
+        (series(|m| m.validation_accuracy), "validation"),
+    ];
+    draw_panel(&right, "accuracy", accuracy, last_epoch)?;
+    root.present()?;
+    Ok(())
+}
+
+fn draw_panel(
+    area: &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    title: &str,
+    lines: [Line; 2],
+    last_epoch: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let values = lines
+        .iter()
+        .flat_map(|(points, _)| points.iter().map(|p| p.1));
+    let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let margin = ((high - low) * 0.1).max(1e-3);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(56)
+        .build_cartesian_2d(1.0..last_epoch.max(2.0), (low - margin)..(high + margin))?;
+    chart
+        .configure_mesh()
+        .x_desc("epoch")
+        .label_style(("sans-serif", 13))
+        .draw()?;
+    for ((points, label), color) in lines.into_iter().zip([BLUE, RED]) {
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
+            .label(label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
+            });
+        chart.draw_series(
+            points
+                .into_iter()
+                .map(|p| Circle::new(p, 3, color.filled())),
+        )?;
+    }
+    chart
+        .configure_series_labels()
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.8))
+        .label_font(("sans-serif", 13))
+        .draw()?;
+    Ok(())
+}

@@ -1,0 +1,283 @@
+//! A run folder, and reading run folders back for `course runs`.
+
+use super::tensorboard::{write_event_file, Scalar};
+use crate::training::{EpochMetrics, TrainerConfig};
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+const METRICS_HEADER: &str =
+    "epoch,step,lr,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds";
+
+/// Where runs are kept: `COURSE_RUNS_DIR`, else `runs/` in the workspace.
+pub fn runs_root() -> PathBuf {
+    match std::env::var_os("COURSE_RUNS_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => crate::workspace_root().join("runs"),
+    }
+}
+
+/// One run's folder.
+#[derive(Debug)]
+pub struct Run {
+    path: PathBuf,
+    created: f64,
+    /// Entries of `config.json` besides the trainer's (model, data, ...).
+    extra: Map<String, Value>,
+}
+
+impl Run {
+    /// A new run `runs/<unit>/<name>`; without a name, the current UTC time names it.
+    /// An existing run folder is never overwritten: pick another name, or resume it.
+    pub fn create(unit: &str, name: Option<&str>) -> Result<Run> {
+        let name = name.map(str::to_string).unwrap_or_else(timestamp_name);
+        let path = runs_root().join(unit).join(&name);
+        if path.join("metrics.csv").exists() {
+            bail!(
+                "the run {} already exists; choose another --run-name, or resume it from {}",
+                path.display(),
+                path.join("checkpoints/last.safetensors").display()
+            );
+        }
+        Run::at(&path)
+    }
+
+    /// A run in `path` (created if needed; an existing run's files are updated in place,
+    /// which is what resuming wants).
+    pub fn at(path: &Path) -> Result<Run> {
+        std::fs::create_dir_all(path.join("checkpoints"))
+            .with_context(|| format!("cannot create the run folder {}", path.display()))?;
+        Ok(Run {
+            path: path.to_path_buf(),
+            created: now(),
+            extra: Map::new(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Adds an entry to `config.json` (call before training).
+    pub fn describe(&mut self, key: &str, value: impl Serialize) -> Result<()> {
+        self.extra
+            .insert(key.to_string(), serde_json::to_value(value)?);
+        Ok(())
+    }
+
+    /// Writes `config.json`: the trainer configuration plus everything [`Run::describe`]d.
+    pub fn write_config(&self, trainer: &TrainerConfig) -> Result<()> {
+        let mut config = self.extra.clone();
+        config.insert("trainer".into(), serde_json::to_value(trainer)?);
+        let text = serde_json::to_string_pretty(&Value::Object(config))?;
+        crate::fs::write_bytes_atomically(&self.path.join("config.json"), text.as_bytes())
+    }
+
+    /// `checkpoints/<which>.safetensors`.
+    pub fn checkpoint_path(&self, which: &str) -> PathBuf {
+        self.path
+            .join("checkpoints")
+            .join(format!("{which}.safetensors"))
+    }
+
+    pub fn submission_path(&self) -> PathBuf {
+        self.path.join("submission.csv")
+    }
+
+    /// Rewrites `metrics.csv`, the TensorBoard event file and the plot from the full history.
+    pub fn record_epochs(&mut self, history: &[EpochMetrics]) -> Result<()> {
+        crate::fs::write_atomically(&self.path.join("metrics.csv"), |out| {
+            writeln!(out, "{METRICS_HEADER}")?;
+            for m in history {
+                writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{}",
+                    m.epoch,
+                    m.step,
+                    m.lr,
+                    m.train_loss,
+                    m.train_accuracy,
+                    m.validation_loss,
+                    m.validation_accuracy,
+                    m.seconds
+                )?;
+            }
+            Ok(())
+        })?;
+        let mut scalars = Vec::new();
+        let mut wall_time = self.created;
+        for m in history {
+            wall_time += m.seconds;
+            for (tag, value) in [
+                ("loss/train", m.train_loss),
+                ("loss/validation", m.validation_loss),
+                ("accuracy/train", m.train_accuracy),
+                ("accuracy/validation", m.validation_accuracy),
+                ("learning_rate", m.lr),
+            ] {
+                scalars.push(Scalar {
+                    tag: tag.into(),
+                    step: m.step as i64,
+                    value: value as f32,
+                    wall_time,
+                });
+            }
+        }
+        let events = self.path.join(format!(
+            "events.out.tfevents.{}.course",
+            self.created as u64
+        ));
+        write_event_file(&events, &scalars, self.created)?;
+        super::plot::learning_curves(&self.path.join("learning_curves.png"), history)
+    }
+
+    /// Adds `key: value` to `summary.json` (final figures such as the test accuracy).
+    pub fn write_summary(&self, key: &str, value: impl Serialize) -> Result<()> {
+        let path = self.path.join("summary.json");
+        let mut summary: Map<String, Value> = match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str(&text).unwrap_or_default(),
+            Err(_) => Map::new(),
+        };
+        summary.insert(key.to_string(), serde_json::to_value(value)?);
+        let text = serde_json::to_string_pretty(&Value::Object(summary))?;
+        crate::fs::write_bytes_atomically(&path, text.as_bytes())
+    }
+}
+
+/// A finished (or running) run, read back from its folder.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub path: PathBuf,
+    pub unit: String,
+    pub name: String,
+    pub config: Value,
+    pub summary: Value,
+    pub metrics: Vec<EpochMetrics>,
+}
+
+impl RunInfo {
+    pub fn read(path: &Path) -> Result<RunInfo> {
+        let read_json = |file: &str| -> Result<Value> {
+            match std::fs::read_to_string(path.join(file)) {
+                Ok(text) => serde_json::from_str(&text)
+                    .with_context(|| format!("{}/{file} is not JSON", path.display())),
+                Err(_) => Ok(Value::Null),
+            }
+        };
+        let name_of = |p: Option<&Path>| {
+            p.and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default()
+        };
+        Ok(RunInfo {
+            path: path.to_path_buf(),
+            unit: name_of(path.parent()),
+            name: name_of(Some(path)),
+            config: read_json("config.json")?,
+            summary: read_json("summary.json")?,
+            metrics: read_metrics_csv(&path.join("metrics.csv"))?,
+        })
+    }
+
+    /// The best validation accuracy and its epoch.
+    pub fn best(&self) -> Option<(usize, f64)> {
+        self.metrics
+            .iter()
+            .max_by(|a, b| a.validation_accuracy.total_cmp(&b.validation_accuracy))
+            .map(|m| (m.epoch, m.validation_accuracy))
+    }
+}
+
+/// Every run under `root` (folders `<unit>/<name>` holding a `metrics.csv`), oldest first.
+pub fn list_runs(root: &Path) -> Result<Vec<RunInfo>> {
+    let mut runs = Vec::new();
+    let Ok(units) = std::fs::read_dir(root) else {
+        return Ok(runs);
+    };
+    for unit in units.flatten().filter(|e| e.path().is_dir()) {
+        for run in std::fs::read_dir(unit.path())?.flatten() {
+            if run.path().join("metrics.csv").is_file() {
+                runs.push(RunInfo::read(&run.path())?);
+            }
+        }
+    }
+    runs.sort_by_key(|r| {
+        std::fs::metadata(r.path.join("metrics.csv"))
+            .and_then(|m| m.modified())
+            .ok()
+    });
+    Ok(runs)
+}
+
+/// Reads a `metrics.csv` written by [`Run::record_epochs`].
+pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut lines = text.lines();
+    if lines.next() != Some(METRICS_HEADER) {
+        bail!(
+            "{}: unexpected header; expected {METRICS_HEADER}",
+            path.display()
+        );
+    }
+    lines
+        .enumerate()
+        .map(|(i, line)| {
+            let v: Vec<f64> = line
+                .split(',')
+                .map(str::parse)
+                .collect::<Result<_, _>>()
+                .with_context(|| format!("{}: line {}: not numbers", path.display(), i + 2))?;
+            if v.len() != 8 {
+                bail!(
+                    "{}: line {}: {} columns, expected 8",
+                    path.display(),
+                    i + 2,
+                    v.len()
+                );
+            }
+            Ok(EpochMetrics {
+                epoch: v[0] as usize,
+                step: v[1] as usize,
+                lr: v[2],
+                train_loss: v[3],
+                train_accuracy: v[4],
+                validation_loss: v[5],
+                validation_accuracy: v[6],
+                seconds: v[7],
+            })
+        })
+        .collect()
+}
+
+fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+/// `2026-11-26_12-03-59` (UTC).
+fn timestamp_name() -> String {
+    let secs = now() as i64;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}_{:02}-{:02}-{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}

@@ -1,0 +1,195 @@
+//! Everything that defines a training run, in one serialisable struct: the run folder keeps it
+//! as `config.json`, and `course runs compare` diffs it between runs.
+
+use serde::{Deserialize, Serialize};
+
+/// How to train. `TrainerConfig::default()` is the course's unit 3 setting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TrainerConfig {
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub optimizer: OptimizerConfig,
+    pub schedule: Schedule,
+    /// Rescale the gradients when their global L2 norm exceeds this.
+    pub gradient_clip_norm: Option<f64>,
+    pub early_stopping: Option<EarlyStopping>,
+    pub seed: u64,
+    pub device: DeviceChoice,
+    /// Group reviews of similar length into batches: the number of batches sorted together.
+    /// Only used when the dataset reports lengths.
+    pub bucket_chunk_batches: Option<usize>,
+    /// Debugging aid: run one training batch and one validation batch, write nothing.
+    pub fast_dev_run: bool,
+    /// Debugging aid: train and validate on the same first `n` training batches. A model that
+    /// cannot reach ~100 % here has a bug.
+    pub overfit_batches: Option<usize>,
+    /// Show a progress bar (only ever drawn on a terminal).
+    pub progress: bool,
+}
+
+impl Default for TrainerConfig {
+    fn default() -> Self {
+        TrainerConfig {
+            epochs: 30,
+            batch_size: 32,
+            optimizer: OptimizerConfig::Sgd {
+                lr: 0.05,
+                momentum: 0.0,
+                weight_decay: 0.0,
+            },
+            schedule: Schedule::Constant,
+            gradient_clip_norm: None,
+            early_stopping: None,
+            seed: 123,
+            device: DeviceChoice::Auto,
+            bucket_chunk_batches: None,
+            fast_dev_run: false,
+            overfit_batches: None,
+            progress: true,
+        }
+    }
+}
+
+/// The optimisers of the course. `weight_decay` is an L2 penalty added to the gradient for SGD
+/// and Adam, and decoupled (weights shrink directly) for AdamW.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "lowercase")]
+pub enum OptimizerConfig {
+    Sgd {
+        lr: f64,
+        momentum: f64,
+        weight_decay: f64,
+    },
+    Adam {
+        lr: f64,
+        beta1: f64,
+        beta2: f64,
+        eps: f64,
+        weight_decay: f64,
+    },
+    AdamW {
+        lr: f64,
+        beta1: f64,
+        beta2: f64,
+        eps: f64,
+        weight_decay: f64,
+    },
+}
+
+impl OptimizerConfig {
+    /// AdamW with PyTorch's defaults (betas 0.9/0.999, eps 1e-8, weight decay 0.01).
+    pub fn adamw(lr: f64) -> OptimizerConfig {
+        OptimizerConfig::AdamW {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.01,
+        }
+    }
+
+    /// Adam with PyTorch's defaults.
+    pub fn adam(lr: f64) -> OptimizerConfig {
+        OptimizerConfig::Adam {
+            lr,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weight_decay: 0.0,
+        }
+    }
+
+    /// Plain SGD.
+    pub fn sgd(lr: f64) -> OptimizerConfig {
+        OptimizerConfig::Sgd {
+            lr,
+            momentum: 0.0,
+            weight_decay: 0.0,
+        }
+    }
+
+    /// The base learning rate (schedules scale it).
+    pub fn lr(&self) -> f64 {
+        match *self {
+            OptimizerConfig::Sgd { lr, .. }
+            | OptimizerConfig::Adam { lr, .. }
+            | OptimizerConfig::AdamW { lr, .. } => lr,
+        }
+    }
+}
+
+/// How the learning rate changes during training.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "snake_case")]
+pub enum Schedule {
+    /// The base rate throughout.
+    Constant,
+    /// Multiply by `gamma` every `every_epochs` epochs.
+    Step { every_epochs: usize, gamma: f64 },
+    /// Cosine from the base rate down to `min_lr` over the whole run (per step).
+    Cosine { min_lr: f64 },
+    /// Linear from 0 to the base rate over `warmup_steps`, then cosine down to `min_lr`.
+    WarmupCosine { warmup_steps: usize, min_lr: f64 },
+    /// Multiply by `factor` when validation loss has not improved for `patience` epochs.
+    ReduceOnPlateau {
+        factor: f64,
+        patience: usize,
+        min_lr: f64,
+    },
+}
+
+/// Stop when the monitored metric has not improved for `patience` epochs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlyStopping {
+    pub monitor: Monitor,
+    pub patience: usize,
+    /// An improvement smaller than this does not count.
+    pub min_delta: f64,
+}
+
+/// A validation metric to watch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Monitor {
+    ValidationAccuracy,
+    ValidationLoss,
+}
+
+impl Monitor {
+    /// Whether `candidate` beats `best` by more than `min_delta`.
+    pub fn improves(self, candidate: f64, best: f64, min_delta: f64) -> bool {
+        match self {
+            Monitor::ValidationAccuracy => candidate > best + min_delta,
+            Monitor::ValidationLoss => candidate < best - min_delta,
+        }
+    }
+
+    /// The value that anything beats.
+    pub fn worst(self) -> f64 {
+        match self {
+            Monitor::ValidationAccuracy => f64::NEG_INFINITY,
+            Monitor::ValidationLoss => f64::INFINITY,
+        }
+    }
+}
+
+/// Where to train.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceChoice {
+    /// CUDA when available, else the CPU.
+    Auto,
+    Cpu,
+    Cuda,
+}
+
+impl DeviceChoice {
+    pub fn device(self) -> tch::Device {
+        match self {
+            DeviceChoice::Auto => crate::device::best_device(),
+            DeviceChoice::Cpu => tch::Device::Cpu,
+            DeviceChoice::Cuda => tch::Device::Cuda(0),
+        }
+    }
+}

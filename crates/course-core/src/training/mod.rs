@@ -1,0 +1,21 @@
+//! The trainer: what Lightning does for the original course, in Rust.
+//!
+//! A model implements [`Model`] (its forward pass), its data implements [`Dataset`], and a
+//! [`Trainer`] configured by one [`TrainerConfig`] does the rest: batching, the optimiser and its
+//! learning-rate schedule, gradient clipping, validation, checkpoints (best and last), early
+//! stopping, resuming, progress bars, and, with a [`Run`](crate::tracking::Run), the run folder
+//! with metrics, TensorBoard events, plots and the submission.
+
+pub mod config;
+pub mod model;
+pub mod optimizer;
+pub mod schedule;
+pub mod trainer;
+
+pub use config::{DeviceChoice, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
+pub use model::{Dataset, Model};
+pub use optimizer::Optimizer;
+pub use schedule::LrScheduler;
+pub use trainer::{
+    load_weights_from, EpochMetrics, Evaluation, FitReport, Trainer, TrainingDiverged,
+};

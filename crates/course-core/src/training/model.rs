@@ -1,0 +1,42 @@
+//! What the trainer needs from a model and from a dataset.
+
+use anyhow::Result;
+use tch::{Device, Tensor};
+
+/// A classifier the [`Trainer`](super::Trainer) can train: implement `forward` once.
+pub trait Model {
+    /// What one batch of inputs looks like (a tensor of counts, a padded batch of ids, ...).
+    type Input;
+
+    /// Logits `[batch, classes]`. `train` is true during training (dropout on, batch norm
+    /// updating its statistics) and false for validation and prediction.
+    fn forward(&self, input: &Self::Input, train: bool) -> Tensor;
+
+    /// The loss to minimise; cross-entropy over the logits unless overridden.
+    fn loss(&self, logits: &Tensor, targets: &Tensor) -> Tensor {
+        logits.cross_entropy_for_logits(targets)
+    }
+}
+
+/// Rows the trainer can cut into batches.
+pub trait Dataset {
+    type Input;
+
+    /// The number of rows.
+    fn len(&self) -> usize;
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The inputs of `rows`, on `device`.
+    fn inputs(&self, rows: &[usize], device: Device) -> Result<Self::Input>;
+
+    /// The class of every row, or `None` for unlabelled data (the test reviews).
+    fn labels(&self) -> Option<&[i64]>;
+
+    /// The length of every row, for length bucketing (`None`: all rows cost the same).
+    fn lengths(&self) -> Option<Vec<usize>> {
+        None
+    }
+}

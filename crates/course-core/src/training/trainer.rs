@@ -1,0 +1,544 @@
+//! The [`Trainer`]: the training loop every unit from 3 on uses.
+
+use super::config::{Monitor, TrainerConfig};
+use super::model::{Dataset, Model};
+use super::optimizer::Optimizer;
+use super::schedule::LrScheduler;
+use crate::batching::Batcher;
+use crate::tracking::Run;
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tch::nn::VarStore;
+use tch::{Device, Kind, Tensor};
+
+/// One row of `metrics.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpochMetrics {
+    pub epoch: usize,
+    /// Optimiser steps done by the end of this epoch.
+    pub step: usize,
+    /// The learning rate of the epoch's last step.
+    pub lr: f64,
+    pub train_loss: f64,
+    pub train_accuracy: f64,
+    pub validation_loss: f64,
+    pub validation_accuracy: f64,
+    /// Wall time of the epoch (training + validation).
+    pub seconds: f64,
+}
+
+/// Loss and accuracy over a labelled dataset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evaluation {
+    pub loss: f64,
+    pub accuracy: f64,
+}
+
+/// What `fit` did.
+#[derive(Debug, Clone)]
+pub struct FitReport {
+    pub history: Vec<EpochMetrics>,
+    /// The epoch with the best validation accuracy.
+    pub best_epoch: usize,
+    pub best_validation_accuracy: f64,
+    pub stopped_early: bool,
+    /// `best.safetensors` and `last.safetensors`, when the trainer has a run folder.
+    pub best_checkpoint: Option<PathBuf>,
+    pub last_checkpoint: Option<PathBuf>,
+}
+
+/// The loss became NaN or infinite: training stopped, no checkpoint was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainingDiverged {
+    pub epoch: usize,
+    /// The step within the epoch (1-based).
+    pub step: usize,
+    pub loss: f64,
+}
+
+impl std::fmt::Display for TrainingDiverged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the loss became {} at epoch {}, step {}: training stopped and no checkpoint was \
+             overwritten. Try a lower learning rate or gradient clipping (gradient_clip_norm).",
+            self.loss, self.epoch, self.step
+        )
+    }
+}
+
+impl std::error::Error for TrainingDiverged {}
+
+/// Everything needed to continue a run: stored in every checkpoint.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct TrainerState {
+    /// Epochs completed.
+    epoch: usize,
+    global_step: usize,
+    history: Vec<EpochMetrics>,
+    best_epoch: usize,
+    best_validation_accuracy: f64,
+    early_stopping_best: f64,
+    early_stopping_bad_epochs: usize,
+    scheduler: LrScheduler,
+}
+
+/// The name of the tensor that holds a checkpoint's [`TrainerState`] as JSON bytes.
+const STATE_TENSOR: &str = "trainer/state_json";
+
+pub struct Trainer {
+    config: TrainerConfig,
+    run: Option<Run>,
+}
+
+impl Trainer {
+    pub fn new(config: TrainerConfig) -> Trainer {
+        Trainer { config, run: None }
+    }
+
+    /// Record the run in `run`'s folder (config, metrics, events, plot, checkpoints).
+    pub fn with_run(mut self, run: Run) -> Trainer {
+        self.run = Some(run);
+        self
+    }
+
+    pub fn config(&self) -> &TrainerConfig {
+        &self.config
+    }
+
+    pub fn run(&self) -> Option<&Run> {
+        self.run.as_ref()
+    }
+
+    /// The device of the configuration: build the model's `VarStore` on it.
+    pub fn device(&self) -> Device {
+        self.config.device.device()
+    }
+
+    /// Trains from scratch.
+    pub fn fit<M, D>(
+        &mut self,
+        model: &M,
+        vars: &mut VarStore,
+        train: &D,
+        validation: &D,
+    ) -> Result<FitReport>
+    where
+        M: Model,
+        D: Dataset<Input = M::Input>,
+    {
+        self.fit_from(None, model, vars, train, validation)
+    }
+
+    /// Continues the run saved in `checkpoint` (weights, optimiser state, schedule, history)
+    /// up to `config.epochs`. The result equals that of an uninterrupted run.
+    pub fn resume<M, D>(
+        &mut self,
+        checkpoint: &Path,
+        model: &M,
+        vars: &mut VarStore,
+        train: &D,
+        validation: &D,
+    ) -> Result<FitReport>
+    where
+        M: Model,
+        D: Dataset<Input = M::Input>,
+    {
+        self.fit_from(Some(checkpoint), model, vars, train, validation)
+    }
+
+    fn fit_from<M, D>(
+        &mut self,
+        checkpoint: Option<&Path>,
+        model: &M,
+        vars: &mut VarStore,
+        train: &D,
+        validation: &D,
+    ) -> Result<FitReport>
+    where
+        M: Model,
+        D: Dataset<Input = M::Input>,
+    {
+        let config = self.config.clone();
+        let device = vars.device();
+        let train_labels = train.labels().context("the training data has no labels")?;
+        let train_rows: Vec<usize> = (0..train.len()).collect();
+        if train_rows.is_empty() {
+            bail!("the training data is empty");
+        }
+
+        let mut batcher = Batcher::new(config.batch_size).shuffle(config.seed);
+        if let (Some(chunk), Some(lengths)) = (config.bucket_chunk_batches, train.lengths()) {
+            batcher = batcher.bucket_by_length(lengths, chunk);
+        }
+        // Debugging aids: a fixed handful of batches, or a single one.
+        let fixed_batches: Option<Vec<Vec<usize>>> = if config.fast_dev_run {
+            Some(vec![
+                train_rows[..config.batch_size.min(train_rows.len())].to_vec()
+            ])
+        } else {
+            config.overfit_batches.map(|n| {
+                train_rows
+                    .chunks(config.batch_size)
+                    .take(n)
+                    .map(<[usize]>::to_vec)
+                    .collect()
+            })
+        };
+        let batches_per_epoch = match &fixed_batches {
+            Some(batches) => batches.len(),
+            None => batcher.n_batches(train_rows.len()),
+        };
+        let epochs = if config.fast_dev_run {
+            1
+        } else {
+            config.epochs
+        };
+        let writes_files = !config.fast_dev_run && self.run.is_some();
+
+        let mut optimizer = Optimizer::new(config.optimizer.clone(), vars);
+        let mut state = TrainerState {
+            epoch: 0,
+            global_step: 0,
+            history: Vec::new(),
+            best_epoch: 0,
+            best_validation_accuracy: f64::NEG_INFINITY,
+            early_stopping_best: config
+                .early_stopping
+                .as_ref()
+                .map_or(0.0, |e| e.monitor.worst()),
+            early_stopping_bad_epochs: 0,
+            scheduler: LrScheduler::new(
+                config.schedule.clone(),
+                config.optimizer.lr(),
+                epochs * batches_per_epoch,
+            ),
+        };
+        if let Some(path) = checkpoint {
+            state = load_checkpoint(path, vars, Some(&mut optimizer))?;
+            println!(
+                "Resuming from {} after epoch {}",
+                path.display(),
+                state.epoch
+            );
+        }
+        if writes_files {
+            let run = self.run.as_mut().expect("writes_files implies a run");
+            run.write_config(&config)?;
+        }
+
+        let mut stopped_early = false;
+        for epoch in state.epoch + 1..=epochs {
+            let started = Instant::now();
+            // Seeding per epoch makes dropout masks depend only on (seed, epoch): a resumed
+            // run draws exactly what the uninterrupted run drew.
+            tch::manual_seed(config.seed.wrapping_add(epoch as u64) as i64);
+            let batches: Vec<Vec<usize>> = match &fixed_batches {
+                Some(batches) => batches.clone(),
+                None => batcher.epoch(&train_rows, epoch as u64).collect(),
+            };
+
+            let progress = progress_bar(batches.len(), epoch, epochs, config.progress);
+            let (mut loss_sum, mut correct, mut seen) = (0.0, 0i64, 0usize);
+            for (index, rows) in batches.iter().enumerate() {
+                let lr = state.scheduler.lr(state.global_step, epoch);
+                optimizer.set_lr(lr);
+                let inputs = train.inputs(rows, device)?;
+                let targets = labels_of(train_labels, rows, device);
+
+                let logits = model.forward(&inputs, true);
+                let loss = model.loss(&logits, &targets);
+                let loss_value = loss.double_value(&[]);
+                if !loss_value.is_finite() {
+                    progress.abandon();
+                    return Err(TrainingDiverged {
+                        epoch,
+                        step: index + 1,
+                        loss: loss_value,
+                    }
+                    .into());
+                }
+                optimizer.zero_grad();
+                loss.backward();
+                if let Some(max_norm) = config.gradient_clip_norm {
+                    optimizer.clip_grad_norm(max_norm);
+                }
+                optimizer.step();
+                state.global_step += 1;
+
+                loss_sum += loss_value * rows.len() as f64;
+                correct += count_correct(&logits, &targets);
+                seen += rows.len();
+                progress.inc(1);
+                if index % 25 == 0 {
+                    progress.set_message(format!(
+                        "loss {:.4} acc {:.4}",
+                        loss_sum / seen as f64,
+                        correct as f64 / seen as f64
+                    ));
+                }
+            }
+            progress.finish_and_clear();
+
+            let evaluation = match &fixed_batches {
+                Some(batches) => self.evaluate_rows(model, train, &batches.concat(), device)?,
+                None => self.evaluate(model, validation)?,
+            };
+            state.scheduler.end_epoch(evaluation.loss);
+            let metrics = EpochMetrics {
+                epoch,
+                step: state.global_step,
+                lr: optimizer.lr(),
+                train_loss: loss_sum / seen as f64,
+                train_accuracy: correct as f64 / seen as f64,
+                validation_loss: evaluation.loss,
+                validation_accuracy: evaluation.accuracy,
+                seconds: started.elapsed().as_secs_f64(),
+            };
+            println!(
+                "epoch {epoch:>3}/{epochs}  lr {:.2e}  train loss {:.4} acc {:.4}  val loss {:.4} acc {:.4}  ({:.1}s)",
+                metrics.lr,
+                metrics.train_loss,
+                metrics.train_accuracy,
+                metrics.validation_loss,
+                metrics.validation_accuracy,
+                metrics.seconds
+            );
+            state.history.push(metrics.clone());
+            state.epoch = epoch;
+
+            let is_best = metrics.validation_accuracy > state.best_validation_accuracy;
+            if is_best {
+                state.best_validation_accuracy = metrics.validation_accuracy;
+                state.best_epoch = epoch;
+            }
+            if let Some(early) = &config.early_stopping {
+                let value = match early.monitor {
+                    Monitor::ValidationAccuracy => metrics.validation_accuracy,
+                    Monitor::ValidationLoss => metrics.validation_loss,
+                };
+                if early
+                    .monitor
+                    .improves(value, state.early_stopping_best, early.min_delta)
+                {
+                    state.early_stopping_best = value;
+                    state.early_stopping_bad_epochs = 0;
+                } else {
+                    state.early_stopping_bad_epochs += 1;
+                }
+                stopped_early = state.early_stopping_bad_epochs >= early.patience;
+            }
+
+            if writes_files {
+                let run = self.run.as_mut().expect("writes_files implies a run");
+                if is_best {
+                    save_checkpoint(&run.checkpoint_path("best"), vars, &optimizer, &state)?;
+                }
+                save_checkpoint(&run.checkpoint_path("last"), vars, &optimizer, &state)?;
+                run.record_epochs(&state.history)?;
+            }
+            if stopped_early {
+                println!(
+                    "Early stopping after epoch {epoch}: no improvement for {} epochs",
+                    state.early_stopping_bad_epochs
+                );
+                break;
+            }
+        }
+
+        Ok(FitReport {
+            best_epoch: state.best_epoch,
+            best_validation_accuracy: state.best_validation_accuracy,
+            stopped_early,
+            best_checkpoint: self
+                .run
+                .as_ref()
+                .filter(|_| writes_files)
+                .map(|r| r.checkpoint_path("best")),
+            last_checkpoint: self
+                .run
+                .as_ref()
+                .filter(|_| writes_files)
+                .map(|r| r.checkpoint_path("last")),
+            history: state.history,
+        })
+    }
+
+    /// Mean loss and accuracy over a labelled dataset (no gradients, `train = false`).
+    pub fn evaluate<M, D>(&self, model: &M, data: &D) -> Result<Evaluation>
+    where
+        M: Model,
+        D: Dataset<Input = M::Input>,
+    {
+        let rows: Vec<usize> = (0..data.len()).collect();
+        self.evaluate_rows(model, data, &rows, self.device())
+    }
+
+    fn evaluate_rows<M, D>(
+        &self,
+        model: &M,
+        data: &D,
+        rows: &[usize],
+        device: Device,
+    ) -> Result<Evaluation>
+    where
+        M: Model,
+        D: Dataset<Input = M::Input>,
+    {
+        let labels = data
+            .labels()
+            .context("cannot evaluate on data without labels")?;
+        let _no_grad = tch::no_grad_guard();
+        let (mut loss_sum, mut correct) = (0.0, 0i64);
+        for batch in self.evaluation_batches(data, rows) {
+            let targets = labels_of(labels, &batch, device);
+            let logits = model.forward(&data.inputs(&batch, device)?, false);
+            loss_sum += model.loss(&logits, &targets).double_value(&[]) * batch.len() as f64;
+            correct += count_correct(&logits, &targets);
+        }
+        let n = rows.len().max(1) as f64;
+        Ok(Evaluation {
+            loss: loss_sum / n,
+            accuracy: correct as f64 / n,
+        })
+    }
+
+    /// Class probabilities `[rows, classes]` for every row, in row order.
+    pub fn predict<M, D>(&self, model: &M, data: &D) -> Result<Tensor>
+    where
+        M: Model,
+        D: Dataset<Input = M::Input>,
+    {
+        let device = self.device();
+        let _no_grad = tch::no_grad_guard();
+        let rows: Vec<usize> = (0..data.len()).collect();
+        let mut order = Vec::with_capacity(rows.len());
+        let mut parts = Vec::new();
+        for batch in self.evaluation_batches(data, &rows) {
+            let logits = model.forward(&data.inputs(&batch, device)?, false);
+            parts.push(logits.softmax(-1, Kind::Float).to_device(Device::Cpu));
+            order.extend(batch.iter().map(|&r| r as i64));
+        }
+        if parts.is_empty() {
+            bail!("nothing to predict: the dataset is empty");
+        }
+        // Batches may be sorted by length: put each row's probabilities back in its place.
+        let stacked = Tensor::cat(&parts, 0);
+        let positions = Tensor::from_slice(&order);
+        Ok(stacked.zeros_like().index_copy(0, &positions, &stacked))
+    }
+
+    /// Batches for evaluation and prediction: bigger than training batches, and sorted by
+    /// length when the data has lengths (less padding; the order does not change the result).
+    fn evaluation_batches<D: Dataset>(&self, data: &D, rows: &[usize]) -> Vec<Vec<usize>> {
+        let mut rows = rows.to_vec();
+        if let Some(lengths) = data.lengths() {
+            rows.sort_by_key(|&r| lengths[r]);
+        }
+        rows.chunks(self.config.batch_size * 4)
+            .map(<[usize]>::to_vec)
+            .collect()
+    }
+}
+
+fn labels_of(labels: &[i64], rows: &[usize], device: Device) -> Tensor {
+    let picked: Vec<i64> = rows.iter().map(|&r| labels[r]).collect();
+    Tensor::from_slice(&picked).to_device(device)
+}
+
+fn count_correct(logits: &Tensor, targets: &Tensor) -> i64 {
+    logits
+        .argmax(-1, false)
+        .eq_tensor(targets)
+        .sum(Kind::Int64)
+        .int64_value(&[])
+}
+
+fn progress_bar(len: usize, epoch: usize, epochs: usize, enabled: bool) -> ProgressBar {
+    if !enabled {
+        return ProgressBar::hidden();
+    }
+    // indicatif draws only when stderr is a terminal: logs and tests stay clean.
+    let bar = ProgressBar::new(len as u64);
+    let style = ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} {msg} ({eta})")
+        .expect("valid template")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_prefix(format!("{epoch}/{epochs}"));
+    bar
+}
+
+/// Writes weights, optimiser state and trainer state into one `.safetensors` file, atomically.
+fn save_checkpoint(
+    path: &Path,
+    vars: &VarStore,
+    optimizer: &Optimizer,
+    state: &TrainerState,
+) -> Result<()> {
+    let mut tensors: Vec<(String, Tensor)> = vars
+        .variables()
+        .into_iter()
+        .map(|(name, t)| (format!("model/{name}"), t.detach().to_device(Device::Cpu)))
+        .collect();
+    tensors.extend(
+        optimizer
+            .state_tensors()
+            .into_iter()
+            .map(|(n, t)| (n, t.to_device(Device::Cpu))),
+    );
+    let json = serde_json::to_vec(state)?;
+    tensors.push((STATE_TENSOR.to_string(), Tensor::from_slice(&json)));
+    crate::fs::replace_atomically(path, |temporary| {
+        Tensor::write_safetensors(&tensors, temporary)
+            .with_context(|| format!("cannot write the checkpoint {}", temporary.display()))
+    })
+}
+
+/// Loads a checkpoint's weights into `vars` (and the optimiser state, when given). Returns the
+/// trainer state stored with it.
+fn load_checkpoint(
+    path: &Path,
+    vars: &mut VarStore,
+    optimizer: Option<&mut Optimizer>,
+) -> Result<TrainerState> {
+    let tensors = Tensor::read_safetensors(path)
+        .with_context(|| format!("cannot read the checkpoint {}", path.display()))?;
+    load_weights(&tensors, vars).with_context(|| format!("in {}", path.display()))?;
+    if let Some(optimizer) = optimizer {
+        optimizer.load_state(&tensors)?;
+    }
+    let state = tensors
+        .iter()
+        .find(|(n, _)| n == STATE_TENSOR)
+        .with_context(|| format!("{} is not a trainer checkpoint", path.display()))?;
+    let bytes = Vec::<u8>::try_from(&state.1)?;
+    Ok(serde_json::from_slice(&bytes)?)
+}
+
+fn load_weights(tensors: &[(String, Tensor)], vars: &mut VarStore) -> Result<()> {
+    let _no_grad = tch::no_grad_guard();
+    for (name, mut variable) in vars.variables() {
+        let Some((_, saved)) = tensors.iter().find(|(n, _)| n == &format!("model/{name}")) else {
+            bail!("the checkpoint has no weights for {name}: was it saved from another model?");
+        };
+        if saved.size() != variable.size() {
+            bail!(
+                "{name}: the checkpoint has shape {:?}, the model {:?}",
+                saved.size(),
+                variable.size()
+            );
+        }
+        variable.copy_(saved);
+    }
+    Ok(())
+}
+
+/// Loads only the weights of a checkpoint (to predict with the best epoch's model).
+pub fn load_weights_from(path: &Path, vars: &mut VarStore) -> Result<()> {
+    let tensors = Tensor::read_safetensors(path)
+        .with_context(|| format!("cannot read the checkpoint {}", path.display()))?;
+    load_weights(&tensors, vars).with_context(|| format!("in {}", path.display()))
+}
