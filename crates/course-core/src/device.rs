@@ -17,3 +17,13 @@ pub fn describe(device: Device) -> String {
         _ => format!("CPU ({} threads)", tch::get_num_threads()),
     }
 }
+
+/// libtorch's random generator is global to the process. Code that seeds it and then draws
+/// from it (weight initialisation, dropout) while other threads do the same, as parallel tests
+/// do, gets someone else's numbers. Holding this lock keeps such a section to one thread.
+pub fn exclusive_torch_rng() -> std::sync::MutexGuard<'static, ()> {
+    static TORCH_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TORCH_RNG
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

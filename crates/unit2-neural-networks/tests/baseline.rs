@@ -28,6 +28,7 @@ fn train_on_sample(data: &BagOfWordsData, seed: u64) -> Vec<EpochMetrics> {
 
 #[test]
 fn the_baseline_learns_the_sample_and_is_reproducible() {
+    let _serial = course_core::device::exclusive_torch_rng();
     let data = BagOfWordsData::load(&DataDir::bundled_sample(), 10_000).unwrap();
     assert_eq!(
         (
@@ -54,6 +55,7 @@ fn the_baseline_learns_the_sample_and_is_reproducible() {
 
 #[test]
 fn mismatched_rows_and_labels_are_an_error() {
+    let _serial = course_core::device::exclusive_torch_rng();
     let data = BagOfWordsData::load(&DataDir::bundled_sample(), 100).unwrap();
     let vars = nn::VarStore::new(tch::Device::Cpu);
     let model = BagOfWordsClassifier::new(&vars.root(), 100);

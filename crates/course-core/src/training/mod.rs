@@ -13,7 +13,7 @@ pub mod schedule;
 pub mod trainer;
 
 pub use config::{DeviceChoice, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
-pub use model::{Dataset, Model};
+pub use model::{Dataset, Model, TensorDataset};
 pub use optimizer::Optimizer;
 pub use schedule::LrScheduler;
 pub use trainer::{

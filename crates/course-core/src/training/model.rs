@@ -40,3 +40,30 @@ pub trait Dataset {
         None
     }
 }
+
+/// Rows of a dense input tensor with their labels: toy problems, unit 1, tests.
+pub struct TensorDataset {
+    /// `[rows, features...]`, on the CPU.
+    pub inputs: Tensor,
+    pub labels: Option<Vec<i64>>,
+}
+
+impl Dataset for TensorDataset {
+    type Input = Tensor;
+
+    fn len(&self) -> usize {
+        self.inputs.size()[0] as usize
+    }
+
+    fn inputs(&self, rows: &[usize], device: Device) -> Result<Tensor> {
+        let index: Vec<i64> = rows.iter().map(|&r| r as i64).collect();
+        Ok(self
+            .inputs
+            .index_select(0, &Tensor::from_slice(&index))
+            .to_device(device))
+    }
+
+    fn labels(&self) -> Option<&[i64]> {
+        self.labels.as_deref()
+    }
+}

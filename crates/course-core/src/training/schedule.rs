@@ -11,7 +11,7 @@ pub struct LrScheduler {
     total_steps: usize,
     /// Reduce-on-plateau: the rate now, the best validation loss, epochs without improvement.
     plateau_lr: f64,
-    plateau_best: f64,
+    plateau_best: Option<f64>,
     plateau_bad_epochs: usize,
 }
 
@@ -22,7 +22,7 @@ impl LrScheduler {
             base_lr,
             total_steps: total_steps.max(1),
             plateau_lr: base_lr,
-            plateau_best: f64::INFINITY,
+            plateau_best: None,
             plateau_bad_epochs: 0,
         }
     }
@@ -66,8 +66,8 @@ impl LrScheduler {
             min_lr,
         } = self.schedule
         {
-            if validation_loss < self.plateau_best {
-                self.plateau_best = validation_loss;
+            if self.plateau_best.is_none_or(|best| validation_loss < best) {
+                self.plateau_best = Some(validation_loss);
                 self.plateau_bad_epochs = 0;
             } else {
                 self.plateau_bad_epochs += 1;

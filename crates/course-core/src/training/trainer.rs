@@ -80,8 +80,9 @@ struct TrainerState {
     global_step: usize,
     history: Vec<EpochMetrics>,
     best_epoch: usize,
-    best_validation_accuracy: f64,
-    early_stopping_best: f64,
+    /// `None` before the first epoch (JSON has no infinities).
+    best_validation_accuracy: Option<f64>,
+    early_stopping_best: Option<f64>,
     early_stopping_bad_epochs: usize,
     scheduler: LrScheduler,
 }
@@ -205,11 +206,8 @@ impl Trainer {
             global_step: 0,
             history: Vec::new(),
             best_epoch: 0,
-            best_validation_accuracy: f64::NEG_INFINITY,
-            early_stopping_best: config
-                .early_stopping
-                .as_ref()
-                .map_or(0.0, |e| e.monitor.worst()),
+            best_validation_accuracy: None,
+            early_stopping_best: None,
             early_stopping_bad_epochs: 0,
             scheduler: LrScheduler::new(
                 config.schedule.clone(),
@@ -310,9 +308,11 @@ impl Trainer {
             state.history.push(metrics.clone());
             state.epoch = epoch;
 
-            let is_best = metrics.validation_accuracy > state.best_validation_accuracy;
+            let is_best = state
+                .best_validation_accuracy
+                .is_none_or(|best| metrics.validation_accuracy > best);
             if is_best {
-                state.best_validation_accuracy = metrics.validation_accuracy;
+                state.best_validation_accuracy = Some(metrics.validation_accuracy);
                 state.best_epoch = epoch;
             }
             if let Some(early) = &config.early_stopping {
@@ -320,11 +320,9 @@ impl Trainer {
                     Monitor::ValidationAccuracy => metrics.validation_accuracy,
                     Monitor::ValidationLoss => metrics.validation_loss,
                 };
-                if early
-                    .monitor
-                    .improves(value, state.early_stopping_best, early.min_delta)
-                {
-                    state.early_stopping_best = value;
+                let best = state.early_stopping_best.unwrap_or(early.monitor.worst());
+                if early.monitor.improves(value, best, early.min_delta) {
+                    state.early_stopping_best = Some(value);
                     state.early_stopping_bad_epochs = 0;
                 } else {
                     state.early_stopping_bad_epochs += 1;
@@ -351,7 +349,7 @@ impl Trainer {
 
         Ok(FitReport {
             best_epoch: state.best_epoch,
-            best_validation_accuracy: state.best_validation_accuracy,
+            best_validation_accuracy: state.best_validation_accuracy.unwrap_or(0.0),
             stopped_early,
             best_checkpoint: self
                 .run

@@ -1,0 +1,415 @@
+//! The Trainer: learns, stops early, checkpoints the best epoch, resumes exactly, refuses NaN,
+//! is reproducible, and its run folder holds everything (events parse back).
+
+use course_core::device::exclusive_torch_rng as serial;
+use course_core::tracking::tensorboard::read_event_file;
+use course_core::tracking::{read_metrics_csv, Run};
+use course_core::training::*;
+use std::cell::Cell;
+use std::path::Path;
+use tch::nn::{self, Module, VarStore};
+use tch::{Device, Kind, Tensor};
+
+/// Two Gaussian blobs in 2-D, far apart: linearly separable. `flip` labels are flipped.
+fn blobs(n: usize, seed: i64, flip: f64) -> TensorDataset {
+    tch::manual_seed(seed);
+    let labels = Tensor::randint(2, [n as i64], (Kind::Int64, Device::Cpu));
+    let centers = labels.to_kind(Kind::Float).unsqueeze(1) * 6.0 - 3.0;
+    let inputs = Tensor::randn([n as i64, 2], (Kind::Float, Device::Cpu)) + centers;
+    let mut labels = Vec::<i64>::try_from(&labels).unwrap();
+    let flips = Vec::<f32>::try_from(Tensor::rand([n as i64], (Kind::Float, Device::Cpu))).unwrap();
+    for (label, u) in labels.iter_mut().zip(flips) {
+        if (u as f64) < flip {
+            *label = 1 - *label;
+        }
+    }
+    TensorDataset {
+        inputs,
+        labels: Some(labels),
+    }
+}
+
+/// A small MLP with dropout, so that checkpoints and resuming meet real randomness.
+struct Mlp {
+    hidden: nn::Linear,
+    out: nn::Linear,
+    nan_after_calls: Option<usize>,
+    calls: Cell<usize>,
+}
+
+impl Mlp {
+    fn new(vars: &VarStore, inputs: i64) -> Mlp {
+        let root = vars.root();
+        Mlp {
+            hidden: nn::linear(&root / "hidden", inputs, 16, Default::default()),
+            out: nn::linear(&root / "out", 16, 2, Default::default()),
+            nan_after_calls: None,
+            calls: Cell::new(0),
+        }
+    }
+}
+
+impl Model for Mlp {
+    type Input = Tensor;
+    fn forward(&self, input: &Tensor, train: bool) -> Tensor {
+        let logits = input
+            .apply(&self.hidden)
+            .relu()
+            .dropout(0.2, train)
+            .apply(&self.out);
+        if train {
+            self.calls.set(self.calls.get() + 1);
+            if self.nan_after_calls.is_some_and(|n| self.calls.get() > n) {
+                return logits * f64::NAN;
+            }
+        }
+        logits
+    }
+}
+
+fn config(epochs: usize) -> TrainerConfig {
+    TrainerConfig {
+        epochs,
+        batch_size: 16,
+        optimizer: OptimizerConfig::adamw(0.01),
+        schedule: Schedule::WarmupCosine {
+            warmup_steps: 5,
+            min_lr: 1e-4,
+        },
+        seed: 5,
+        device: DeviceChoice::Cpu,
+        progress: false,
+        ..TrainerConfig::default()
+    }
+}
+
+fn weights(vars: &VarStore) -> Vec<(String, Tensor)> {
+    let mut w: Vec<_> = vars.variables().into_iter().collect();
+    w.sort_by(|a, b| a.0.cmp(&b.0));
+    w
+}
+
+fn without_seconds(history: &[EpochMetrics]) -> Vec<EpochMetrics> {
+    history
+        .iter()
+        .map(|m| EpochMetrics {
+            seconds: 0.0,
+            ..m.clone()
+        })
+        .collect()
+}
+
+#[test]
+fn learns_a_separable_problem_to_100_percent_and_predicts_probabilities() {
+    let _serial = serial();
+    let (train, validation) = (blobs(256, 1, 0.0), blobs(128, 2, 0.0));
+    tch::manual_seed(0);
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = Mlp::new(&vars, 2);
+    let mut trainer = Trainer::new(config(8));
+    let report = trainer.fit(&model, &mut vars, &train, &validation).unwrap();
+    assert_eq!(report.history.len(), 8);
+    assert_eq!(report.best_validation_accuracy, 1.0, "{:?}", report.history);
+    assert_eq!(trainer.evaluate(&model, &validation).unwrap().accuracy, 1.0);
+
+    let probabilities = trainer.predict(&model, &validation).unwrap();
+    assert_eq!(probabilities.size(), [128, 2]);
+    let sums = probabilities.sum_dim_intlist(-1, false, Kind::Float);
+    assert!(sums.allclose(
+        &Tensor::ones([128], (Kind::Float, Device::Cpu)),
+        1e-5,
+        1e-5,
+        false
+    ));
+}
+
+#[test]
+fn the_same_seed_gives_the_same_metrics() {
+    let _serial = serial();
+    let (train, validation) = (blobs(200, 3, 0.1), blobs(100, 4, 0.1));
+    let run = || {
+        tch::manual_seed(0);
+        let mut vars = VarStore::new(Device::Cpu);
+        let model = Mlp::new(&vars, 2);
+        let report = Trainer::new(config(4))
+            .fit(&model, &mut vars, &train, &validation)
+            .unwrap();
+        without_seconds(&report.history)
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn early_stopping_stops_when_validation_stops_improving() {
+    let _serial = serial();
+    let (train, validation) = (blobs(64, 5, 0.0), blobs(64, 6, 0.0));
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = Mlp::new(&vars, 2);
+    let mut cfg = config(50);
+    cfg.optimizer = OptimizerConfig::sgd(0.0); // nothing ever changes: no improvement after epoch 1
+    cfg.schedule = Schedule::Constant;
+    cfg.early_stopping = Some(EarlyStopping {
+        monitor: Monitor::ValidationLoss,
+        patience: 3,
+        min_delta: 0.0,
+    });
+    let report = Trainer::new(cfg)
+        .fit(&model, &mut vars, &train, &validation)
+        .unwrap();
+    assert!(report.stopped_early);
+    assert_eq!(
+        report.history.len(),
+        4,
+        "epoch 1 sets the best, then 3 epochs without improvement"
+    );
+}
+
+#[test]
+fn the_best_checkpoint_holds_the_best_epoch_and_the_run_folder_is_complete() {
+    let _serial = serial();
+    let (train, validation) = (blobs(300, 7, 0.25), blobs(200, 8, 0.25));
+    let dir = tempfile::tempdir().unwrap();
+    tch::manual_seed(0);
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = Mlp::new(&vars, 2);
+    let mut cfg = config(8);
+    cfg.optimizer = OptimizerConfig::sgd(0.5); // noisy: validation accuracy goes up and down
+    cfg.schedule = Schedule::Constant;
+    let mut run = Run::at(&dir.path().join("unit3/test-run")).unwrap();
+    run.describe("model", "2 -> 16 -> 2 MLP").unwrap();
+    let mut trainer = Trainer::new(cfg).with_run(run);
+    let report = trainer.fit(&model, &mut vars, &train, &validation).unwrap();
+
+    let best = report
+        .history
+        .iter()
+        .map(|m| m.validation_accuracy)
+        .fold(0.0, f64::max);
+    let first_best = report
+        .history
+        .iter()
+        .find(|m| m.validation_accuracy == best)
+        .unwrap()
+        .epoch;
+    assert_eq!(
+        (report.best_epoch, report.best_validation_accuracy),
+        (first_best, best)
+    );
+
+    let mut fresh = VarStore::new(Device::Cpu);
+    let reloaded = Mlp::new(&fresh, 2);
+    load_weights_from(report.best_checkpoint.as_ref().unwrap(), &mut fresh).unwrap();
+    assert_eq!(
+        trainer.evaluate(&reloaded, &validation).unwrap().accuracy,
+        best
+    );
+    load_weights_from(report.last_checkpoint.as_ref().unwrap(), &mut fresh).unwrap();
+    let last = report.history.last().unwrap().validation_accuracy;
+    assert_eq!(
+        trainer.evaluate(&reloaded, &validation).unwrap().accuracy,
+        last
+    );
+
+    let folder = dir.path().join("unit3/test-run");
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("config.json")).unwrap())
+            .unwrap();
+    assert_eq!(config["model"], "2 -> 16 -> 2 MLP");
+    assert_eq!(config["trainer"]["optimizer"]["name"], "sgd");
+    assert_eq!(
+        read_metrics_csv(&folder.join("metrics.csv")).unwrap(),
+        report.history
+    );
+    let png = std::fs::read(folder.join("learning_curves.png")).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG"),
+        "learning_curves.png is not a PNG"
+    );
+    let leftovers: Vec<_> = walk(&folder)
+        .into_iter()
+        .filter(|p| p.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn tensorboard_events_parse_back_to_the_metrics() {
+    let _serial = serial();
+    let (train, validation) = (blobs(64, 9, 0.0), blobs(32, 10, 0.0));
+    let dir = tempfile::tempdir().unwrap();
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = Mlp::new(&vars, 2);
+    let mut trainer = Trainer::new(config(3)).with_run(Run::at(dir.path()).unwrap());
+    let report = trainer.fit(&model, &mut vars, &train, &validation).unwrap();
+
+    let events = walk(dir.path())
+        .into_iter()
+        .find(|p| p.contains("events.out.tfevents."))
+        .unwrap();
+    let scalars = read_event_file(Path::new(&events)).unwrap();
+    let validation_accuracy: Vec<(i64, f32)> = scalars
+        .iter()
+        .filter(|s| s.tag == "accuracy/validation")
+        .map(|s| (s.step, s.value))
+        .collect();
+    let expected: Vec<(i64, f32)> = report
+        .history
+        .iter()
+        .map(|m| (m.step as i64, m.validation_accuracy as f32))
+        .collect();
+    assert_eq!(validation_accuracy, expected);
+    assert_eq!(scalars.iter().filter(|s| s.tag == "loss/train").count(), 3);
+}
+
+#[test]
+fn resuming_from_a_checkpoint_gives_the_weights_of_an_uninterrupted_run() {
+    let _serial = serial();
+    let (train, validation) = (blobs(160, 11, 0.1), blobs(64, 12, 0.1));
+    let make = |vars: &VarStore| {
+        tch::manual_seed(42);
+        Mlp::new(vars, 2)
+    };
+
+    let mut straight_vars = VarStore::new(Device::Cpu);
+    let straight_model = make(&straight_vars);
+    let straight = Trainer::new(config(6))
+        .fit(&straight_model, &mut straight_vars, &train, &validation)
+        .unwrap();
+
+    // A run that dies during epoch 4 (its loss turns NaN), leaving the checkpoint of epoch 3.
+    let dir = tempfile::tempdir().unwrap();
+    let mut vars = VarStore::new(Device::Cpu);
+    let mut model = make(&vars);
+    model.nan_after_calls = Some(3 * 10); // 160 rows / 16 = 10 batches per epoch
+    let mut trainer = Trainer::new(config(6)).with_run(Run::at(dir.path()).unwrap());
+    let err = trainer
+        .fit(&model, &mut vars, &train, &validation)
+        .unwrap_err();
+    assert!(err.to_string().contains("epoch 4, step 1"), "{err}");
+
+    let mut resumed_vars = VarStore::new(Device::Cpu);
+    let resumed_model = make(&resumed_vars);
+    let mut trainer = Trainer::new(config(6)).with_run(Run::at(dir.path()).unwrap());
+    let last = dir.path().join("checkpoints/last.safetensors");
+    let resumed = trainer
+        .resume(
+            &last,
+            &resumed_model,
+            &mut resumed_vars,
+            &train,
+            &validation,
+        )
+        .unwrap();
+
+    assert_eq!(resumed.history.len(), 6);
+    assert_eq!(
+        without_seconds(&resumed.history[3..]),
+        without_seconds(&straight.history[3..])
+    );
+    for ((name, a), (_, b)) in weights(&straight_vars)
+        .iter()
+        .zip(weights(&resumed_vars).iter())
+    {
+        assert!(a.equal(b), "{name} differs after resuming");
+    }
+}
+
+#[test]
+fn a_nan_loss_stops_with_epoch_and_step_and_keeps_the_best_checkpoint() {
+    let _serial = serial();
+    let (train, validation) = (blobs(64, 13, 0.0), blobs(32, 14, 0.0));
+    let dir = tempfile::tempdir().unwrap();
+    let mut vars = VarStore::new(Device::Cpu);
+    let mut model = Mlp::new(&vars, 2);
+    model.nan_after_calls = Some(4 + 2); // 4 batches per epoch: NaN at epoch 2, step 3
+    let mut trainer = Trainer::new(config(5)).with_run(Run::at(dir.path()).unwrap());
+    let err = trainer
+        .fit(&model, &mut vars, &train, &validation)
+        .unwrap_err();
+    let diverged = err
+        .downcast_ref::<TrainingDiverged>()
+        .expect("a TrainingDiverged error");
+    assert_eq!((diverged.epoch, diverged.step), (2, 3));
+    assert!(err.to_string().contains("epoch 2, step 3"), "{err}");
+
+    let metrics = read_metrics_csv(&dir.path().join("metrics.csv")).unwrap();
+    assert_eq!(metrics.len(), 1, "only the finished epoch is recorded");
+    let mut fresh = VarStore::new(Device::Cpu);
+    let reloaded = Mlp::new(&fresh, 2);
+    load_weights_from(&dir.path().join("checkpoints/best.safetensors"), &mut fresh).unwrap();
+    let accuracy = trainer.evaluate(&reloaded, &validation).unwrap().accuracy;
+    assert_eq!(
+        accuracy, metrics[0].validation_accuracy,
+        "the best checkpoint is epoch 1's, intact"
+    );
+}
+
+#[test]
+fn overfitting_one_batch_reaches_100_percent_and_fast_dev_run_writes_nothing() {
+    let _serial = serial();
+    // Random labels on random points: only memorising can fit them.
+    tch::manual_seed(3);
+    let inputs = Tensor::randn([64, 10], (Kind::Float, Device::Cpu));
+    let labels =
+        Vec::<i64>::try_from(Tensor::randint(2, [64], (Kind::Int64, Device::Cpu))).unwrap();
+    let data = TensorDataset {
+        inputs,
+        labels: Some(labels),
+    };
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = Mlp::new(&vars, 10);
+    let mut cfg = config(150);
+    cfg.overfit_batches = Some(1);
+    cfg.schedule = Schedule::Constant;
+    let report = Trainer::new(cfg)
+        .fit(&model, &mut vars, &data, &data)
+        .unwrap();
+    assert_eq!(report.history.last().unwrap().validation_accuracy, 1.0);
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(30);
+    cfg.fast_dev_run = true;
+    let mut trainer = Trainer::new(cfg).with_run(Run::at(&dir.path().join("dev")).unwrap());
+    let report = trainer.fit(&model, &mut vars, &data, &data).unwrap();
+    assert_eq!(
+        (report.history.len(), report.history[0].step),
+        (1, 1),
+        "one batch, one epoch"
+    );
+    assert!(report.best_checkpoint.is_none());
+    assert!(!dir.path().join("dev/metrics.csv").exists());
+}
+
+#[test]
+fn unlabelled_training_data_is_an_error() {
+    let _serial = serial();
+    let data = TensorDataset {
+        inputs: Tensor::zeros([4, 2], (Kind::Float, Device::Cpu)),
+        labels: None,
+    };
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = Mlp::new(&vars, 2);
+    let err = Trainer::new(config(1))
+        .fit(&model, &mut vars, &data, &data)
+        .unwrap_err();
+    assert!(err.to_string().contains("no labels"), "{err}");
+}
+
+/// A plain `nn::Linear` works as a `Module` too; the trainer does not need it.
+#[allow(dead_code)]
+fn linear_is_a_module(l: &nn::Linear, x: &Tensor) -> Tensor {
+    l.forward(x)
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path.display().to_string());
+        }
+    }
+    out
+}
