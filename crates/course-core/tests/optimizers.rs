@@ -1,7 +1,7 @@
 //! Our SGD, Adam and AdamW take the same steps as libtorch's own optimisers.
 
 use course_core::training::{Optimizer, OptimizerConfig};
-use tch::nn::{self, Module, OptimizerConfig as _, VarStore};
+use tch::nn::{self, Module, VarStore};
 use tch::{Device, Kind, Tensor};
 
 /// Trains `Linear(6, 3)` for 8 steps with one of ours and with libtorch's, from the same
