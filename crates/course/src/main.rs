@@ -5,9 +5,12 @@
 //! course data check [--data DIR]             # read and check the Kaggle files
 //! course data convert-aclimdb aclImdb/ datasets/imdb/
 //! course score runs/unit2/solution/submission.csv
+//! course runs                                # every run, best validation and test accuracy
+//! course runs compare unit3/a unit3/b        # configuration differences and metrics
 //! ```
 
 mod data_commands;
+mod runs_commands;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -42,6 +45,14 @@ enum Command {
     /// Check, convert or sample the IMDb data
     #[command(subcommand)]
     Data(data_commands::DataCommand),
+    /// List the runs under runs/, or compare some side by side
+    Runs {
+        #[command(subcommand)]
+        command: Option<runs_commands::RunsCommand>,
+        /// The runs folder (default: COURSE_RUNS_DIR, else runs/ in the workspace)
+        #[arg(long, global = true)]
+        dir: Option<PathBuf>,
+    },
     /// Score a submission offline against the test reviews (labels from the ids' ratings)
     Score {
         submission: PathBuf,
@@ -82,6 +93,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Data(command) => data_commands::execute(command),
+        Command::Runs { command, dir } => runs_commands::execute(command, dir),
         Command::Score { submission, data } => {
             let data = DataDir::resolve(data.as_deref())?;
             let score = course_core::data::submission::score_file(&submission, &data.test()?)?;

@@ -10,12 +10,14 @@ pub mod config;
 pub mod model;
 pub mod optimizer;
 pub mod schedule;
+pub mod submit;
 pub mod trainer;
 
 pub use config::{DeviceChoice, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
 pub use model::{Dataset, Model, TensorDataset};
 pub use optimizer::Optimizer;
 pub use schedule::LrScheduler;
+pub use submit::{predict_and_submit, Submitted};
 pub use trainer::{
     load_weights_from, EpochMetrics, Evaluation, FitReport, Trainer, TrainingDiverged,
 };
