@@ -118,7 +118,7 @@ pub fn compare(runs: &[RunInfo]) -> String {
 
     out.push_str("\nMetrics\n");
     header(&mut out, "metric");
-    let rows: [(&str, fn(&RunInfo) -> String); 6] = [
+    let rows: [(&str, Metric); 6] = [
         ("epochs", |r| r.metrics.len().to_string()),
         ("best validation accuracy", |r| {
             r.best().map_or("-".into(), |(_, a)| format!("{a:.4}"))
@@ -145,6 +145,9 @@ pub fn compare(runs: &[RunInfo]) -> String {
     }
     out
 }
+
+/// One row of the metrics table: how to read it off a run.
+type Metric = fn(&RunInfo) -> String;
 
 fn number(value: &Value) -> String {
     value.as_f64().map_or("-".into(), |v| format!("{v:.5}"))
