@@ -24,7 +24,8 @@ pub struct TrainerConfig {
     /// Debugging aid: train and validate on the same first `n` training batches. A model that
     /// cannot reach ~100 % here has a bug.
     pub overfit_batches: Option<usize>,
-    /// Show a progress bar (only ever drawn on a terminal).
+    /// Print a line per epoch, and show a progress bar while it runs (the bar is only ever
+    /// drawn on a terminal). `false` keeps benchmarks and tests quiet.
     pub progress: bool,
 }
 

@@ -296,7 +296,8 @@ impl Trainer {
                 validation_accuracy: evaluation.accuracy,
                 seconds: started.elapsed().as_secs_f64(),
             };
-            println!(
+            if config.progress {
+                println!(
                 "epoch {epoch:>3}/{epochs}  lr {:.2e}  train loss {:.4} acc {:.4}  val loss {:.4} acc {:.4}  ({:.1}s)",
                 metrics.lr,
                 metrics.train_loss,
@@ -305,6 +306,7 @@ impl Trainer {
                 metrics.validation_accuracy,
                 metrics.seconds
             );
+            }
             state.history.push(metrics.clone());
             state.epoch = epoch;
 
