@@ -59,7 +59,7 @@ data:
 
 # --- the two commands -----------------------------------------------------------------------
 demo: setup
-	$(CARGO) run --release -p course -- demo
+	$(CARGO) run -p course -- demo
 
 test: setup
 	$(CARGO) test --workspace --all-targets

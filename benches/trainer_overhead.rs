@@ -96,9 +96,16 @@ fn trainer_overhead(c: &mut Criterion) {
         labels: Some(Vec::<i64>::try_from(labels).unwrap()),
     };
     let (train_set, validation_set) = (as_dataset(&train), as_dataset(&validation));
-    // Both must actually learn, or the comparison means nothing.
-    assert!(bare_loop(&train, &validation) > 0.9);
-    assert!(with_trainer(&train_set, &validation_set) > 0.9);
+    // Both must actually learn (chance is 0.5), or the comparison means nothing.
+    let (bare, trained) = (
+        bare_loop(&train, &validation),
+        with_trainer(&train_set, &validation_set),
+    );
+    eprintln!("validation accuracy after one epoch: bare loop {bare:.3}, trainer {trained:.3}");
+    assert!(
+        bare > 0.75 && trained > 0.75,
+        "bare {bare}, trainer {trained}"
+    );
 
     let mut group = c.benchmark_group("trainer_overhead");
     group.sample_size(30);

@@ -13,10 +13,26 @@ use tch::Tensor;
 struct Slot {
     name: String,
     param: Tensor,
+    /// The gradient tensor, kept once backward has made it: libtorch accumulates into the same
+    /// tensor every step, so asking for it again would only cost time.
+    grad: Option<Tensor>,
     /// SGD: momentum buffer. Adam/AdamW: first moment (mean of gradients).
     first: Option<Tensor>,
     /// Adam/AdamW: second moment (mean of squared gradients).
     second: Option<Tensor>,
+}
+
+impl Slot {
+    /// The parameter's gradient, `None` before the first backward pass.
+    fn gradient(&mut self) -> Option<&mut Tensor> {
+        if self.grad.is_none() {
+            let grad = self.param.grad();
+            if grad.defined() {
+                self.grad = Some(grad);
+            }
+        }
+        self.grad.as_mut()
+    }
 }
 
 pub struct Optimizer {
@@ -41,6 +57,7 @@ impl Optimizer {
             .map(|(name, param)| Slot {
                 name,
                 param,
+                grad: None,
                 first: None,
                 second: None,
             })
@@ -66,9 +83,8 @@ impl Optimizer {
     /// Clears the gradients before the next backward pass (they accumulate otherwise).
     pub fn zero_grad(&mut self) {
         for slot in &mut self.slots {
-            let mut grad = slot.param.grad();
-            if grad.defined() {
-                let _ = grad.detach_().zero_();
+            if let Some(grad) = slot.gradient() {
+                let _ = grad.zero_();
             }
         }
     }
@@ -103,17 +119,16 @@ impl Optimizer {
         self.steps += 1;
         let (lr, t) = (self.lr, self.steps as f64);
         for slot in &mut self.slots {
-            let grad = slot.param.grad();
-            if !grad.defined() {
+            let Some(grad) = slot.gradient().map(|g| g.shallow_clone()) else {
                 continue;
-            }
+            };
             match self.config {
                 OptimizerConfig::Sgd {
                     momentum,
                     weight_decay,
                     ..
                 } => {
-                    let mut g = grad.shallow_clone();
+                    let mut g = grad;
                     if weight_decay != 0.0 {
                         g = &g + &slot.param * weight_decay;
                     }
@@ -146,7 +161,7 @@ impl Optimizer {
                     ..
                 } => {
                     let decoupled = matches!(self.config, OptimizerConfig::AdamW { .. });
-                    let mut g = grad.shallow_clone();
+                    let mut g = grad;
                     if weight_decay != 0.0 {
                         if decoupled {
                             // AdamW: shrink the weights directly, apart from the gradient.
