@@ -107,6 +107,25 @@ fn trainer_overhead(c: &mut Criterion) {
         "bare {bare}, trainer {trained}"
     );
 
+    // This machine's speed drifts over seconds (shared cores), which skews two benchmarks run
+    // one after the other. Alternating the two, round by round, compares them under the same
+    // conditions: the median of the per-round ratios is the overhead.
+    let mut ratios: Vec<f64> = (0..21)
+        .map(|_| {
+            let started = std::time::Instant::now();
+            bare_loop(&train, &validation);
+            let bare = started.elapsed().as_secs_f64();
+            let started = std::time::Instant::now();
+            with_trainer(&train_set, &validation_set);
+            started.elapsed().as_secs_f64() / bare
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    eprintln!(
+        "trainer / bare loop, alternating rounds: median {:.3}, quartiles {:.3}-{:.3}",
+        ratios[10], ratios[5], ratios[15]
+    );
+
     let mut group = c.benchmark_group("trainer_overhead");
     group.sample_size(30);
     group.bench_function("bare_tch_loop_256_steps", |b| {

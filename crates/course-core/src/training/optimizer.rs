@@ -13,8 +13,7 @@ use tch::Tensor;
 struct Slot {
     name: String,
     param: Tensor,
-    /// The gradient tensor, kept once backward has made it: libtorch accumulates into the same
-    /// tensor every step, so asking for it again would only cost time.
+    /// The gradient of the current step (see [`Slot::gradient`]).
     grad: Option<Tensor>,
     /// SGD: momentum buffer. Adam/AdamW: first moment (mean of gradients).
     first: Option<Tensor>,
@@ -23,20 +22,19 @@ struct Slot {
 }
 
 impl Slot {
-    /// The parameter's gradient, `None` before the first backward pass.
+    /// The parameter's gradient, `None` when no backward pass has made one since the last
+    /// `zero_grad` (which removes gradients rather than filling them with zeros).
     fn gradient(&mut self) -> Option<&mut Tensor> {
-        if self.grad.is_none() {
-            let grad = self.param.grad();
-            if grad.defined() {
-                self.grad = Some(grad);
-            }
-        }
+        let grad = self.param.grad();
+        self.grad = grad.defined().then_some(grad);
         self.grad.as_mut()
     }
 }
 
 pub struct Optimizer {
     config: OptimizerConfig,
+    /// Only clears gradients (see [`Optimizer::zero_grad`]).
+    clearer: tch::nn::Optimizer,
     slots: Vec<Slot>,
     /// Updates done so far (Adam's bias correction needs it).
     steps: i64,
@@ -63,7 +61,10 @@ impl Optimizer {
             })
             .collect();
         let lr = config.lr();
+        let clearer = tch::nn::OptimizerConfig::build(tch::nn::Sgd::default(), vars, 0.0)
+            .expect("libtorch can always build an SGD optimiser");
         Optimizer {
+            clearer,
             config,
             slots,
             steps: 0,
@@ -82,10 +83,12 @@ impl Optimizer {
 
     /// Clears the gradients before the next backward pass (they accumulate otherwise).
     pub fn zero_grad(&mut self) {
+        // Like PyTorch's `zero_grad(set_to_none=True)`: the gradients are removed, so the next
+        // backward pass writes fresh ones instead of adding to zeros. libtorch's own optimiser
+        // object does this in one call; it is used for nothing else (its learning rate is 0).
+        self.clearer.zero_grad();
         for slot in &mut self.slots {
-            if let Some(grad) = slot.gradient() {
-                let _ = grad.zero_();
-            }
+            slot.grad = None;
         }
     }
 
@@ -119,7 +122,18 @@ impl Optimizer {
         self.steps += 1;
         let (lr, t) = (self.lr, self.steps as f64);
         for slot in &mut self.slots {
-            let Some(grad) = slot.gradient().map(|g| g.shallow_clone()) else {
+            if slot.gradient().is_none() {
+                continue;
+            }
+            // Borrow the fields apart: the gradient is read while the parameter is updated.
+            let Slot {
+                param,
+                grad: Some(grad),
+                first,
+                second,
+                ..
+            } = slot
+            else {
                 continue;
             };
             match self.config {
@@ -128,13 +142,20 @@ impl Optimizer {
                     weight_decay,
                     ..
                 } => {
-                    let mut g = grad;
+                    if weight_decay == 0.0 && momentum == 0.0 {
+                        // Plain SGD: w = w - lr * g. Scaling the gradient in place (it is not
+                        // needed after this step) saves allocating a temporary tensor.
+                        let _ = grad.g_mul_scalar_(lr);
+                        let _ = param.g_sub_(grad);
+                        continue;
+                    }
+                    let mut g = grad.shallow_clone();
                     if weight_decay != 0.0 {
-                        g = &g + &slot.param * weight_decay;
+                        g = &g + &*param * weight_decay;
                     }
                     if momentum != 0.0 {
                         // buffer = momentum * buffer + g   (PyTorch starts the buffer at g)
-                        let buffer = match slot.first.take() {
+                        let buffer = match first.take() {
                             None => g.copy(),
                             Some(mut b) => {
                                 let _ = b.g_mul_scalar_(momentum).g_add_(&g);
@@ -142,9 +163,9 @@ impl Optimizer {
                             }
                         };
                         g = buffer.shallow_clone();
-                        slot.first = Some(buffer);
+                        *first = Some(buffer);
                     }
-                    let _ = slot.param.g_sub_(&(g * lr));
+                    let _ = param.g_sub_(&(g * lr));
                 }
                 OptimizerConfig::Adam {
                     beta1,
@@ -161,17 +182,17 @@ impl Optimizer {
                     ..
                 } => {
                     let decoupled = matches!(self.config, OptimizerConfig::AdamW { .. });
-                    let mut g = grad;
+                    let mut g = grad.shallow_clone();
                     if weight_decay != 0.0 {
                         if decoupled {
                             // AdamW: shrink the weights directly, apart from the gradient.
-                            let _ = slot.param.g_mul_scalar_(1.0 - lr * weight_decay);
+                            let _ = param.g_mul_scalar_(1.0 - lr * weight_decay);
                         } else {
-                            g = &g + &slot.param * weight_decay;
+                            g = &g + &*param * weight_decay;
                         }
                     }
-                    let m = slot.first.get_or_insert_with(|| slot.param.zeros_like());
-                    let v = slot.second.get_or_insert_with(|| slot.param.zeros_like());
+                    let m = first.get_or_insert_with(|| param.zeros_like());
+                    let v = second.get_or_insert_with(|| param.zeros_like());
                     // m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
                     let _ = m.g_mul_scalar_(beta1).g_add_(&(&g * (1.0 - beta1)));
                     let _ = v.g_mul_scalar_(beta2).g_add_(&(g.square() * (1.0 - beta2)));
@@ -179,7 +200,7 @@ impl Optimizer {
                     let m_hat = &*m / (1.0 - beta1.powf(t));
                     let v_hat = &*v / (1.0 - beta2.powf(t));
                     let update = m_hat / (v_hat.sqrt() + eps) * lr;
-                    let _ = slot.param.g_sub_(&update);
+                    let _ = param.g_sub_(&update);
                 }
             }
         }
