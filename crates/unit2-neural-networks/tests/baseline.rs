@@ -59,30 +59,20 @@ fn mismatched_rows_and_labels_are_an_error() {
     let data = BagOfWordsData::load(&DataDir::bundled_sample(), 100).unwrap();
     let vars = nn::VarStore::new(tch::Device::Cpu);
     let model = BagOfWordsClassifier::new(&vars.root(), 100);
+    let error_training_on = |train: &CountsDataset| {
+        let config = LoopConfig::default();
+        training::train(&model, &vars, train, &data.validation, &config, |_| {})
+            .unwrap_err()
+            .to_string()
+    };
     let mut short = CountsDataset {
         counts: data.train.counts.clone(),
         labels: data.train.labels.clone(),
     };
     short.labels.as_mut().unwrap().pop();
-    let err = training::train(
-        &model,
-        &vars,
-        &short,
-        &data.validation,
-        &LoopConfig::default(),
-        |_| {},
-    )
-    .unwrap_err();
-    assert!(err.to_string().contains("labels"), "{err}");
+    let err = error_training_on(&short);
+    assert!(err.contains("labels"), "{err}");
     short.labels = None;
-    let err = training::train(
-        &model,
-        &vars,
-        &short,
-        &data.validation,
-        &LoopConfig::default(),
-        |_| {},
-    )
-    .unwrap_err();
-    assert!(err.to_string().contains("no labels"), "{err}");
+    let err = error_training_on(&short);
+    assert!(err.contains("no labels"), "{err}");
 }
