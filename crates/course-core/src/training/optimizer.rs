@@ -13,8 +13,6 @@ use tch::Tensor;
 struct Slot {
     name: String,
     param: Tensor,
-    /// The gradient of the current step (see [`Slot::gradient`]).
-    grad: Option<Tensor>,
     /// SGD: momentum buffer. Adam/AdamW: first moment (mean of gradients).
     first: Option<Tensor>,
     /// Adam/AdamW: second moment (mean of squared gradients).
@@ -24,10 +22,9 @@ struct Slot {
 impl Slot {
     /// The parameter's gradient, `None` when no backward pass has made one since the last
     /// `zero_grad` (which removes gradients rather than filling them with zeros).
-    fn gradient(&mut self) -> Option<&mut Tensor> {
+    fn gradient(&self) -> Option<Tensor> {
         let grad = self.param.grad();
-        self.grad = grad.defined().then_some(grad);
-        self.grad.as_mut()
+        grad.defined().then_some(grad)
     }
 }
 
@@ -55,7 +52,6 @@ impl Optimizer {
             .map(|(name, param)| Slot {
                 name,
                 param,
-                grad: None,
                 first: None,
                 second: None,
             })
@@ -87,21 +83,13 @@ impl Optimizer {
         // backward pass writes fresh ones instead of adding to zeros. libtorch's own optimiser
         // object does this in one call; it is used for nothing else (its learning rate is 0).
         self.clearer.zero_grad();
-        for slot in &mut self.slots {
-            slot.grad = None;
-        }
     }
 
     /// Rescales all gradients so that their global L2 norm is at most `max_norm`; returns the
     /// norm before clipping.
     pub fn clip_grad_norm(&mut self, max_norm: f64) -> f64 {
         let _guard = tch::no_grad_guard();
-        let grads: Vec<Tensor> = self
-            .slots
-            .iter()
-            .map(|s| s.param.grad())
-            .filter(|g| g.defined())
-            .collect();
+        let grads: Vec<Tensor> = self.slots.iter().filter_map(Slot::gradient).collect();
         if grads.is_empty() {
             return 0.0;
         }
@@ -122,20 +110,15 @@ impl Optimizer {
         self.steps += 1;
         let (lr, t) = (self.lr, self.steps as f64);
         for slot in &mut self.slots {
-            if slot.gradient().is_none() {
+            let Some(mut grad) = slot.gradient() else {
                 continue;
-            }
-            // Borrow the fields apart: the gradient is read while the parameter is updated.
+            };
             let Slot {
                 param,
-                grad: Some(grad),
                 first,
                 second,
                 ..
-            } = slot
-            else {
-                continue;
-            };
+            } = slot;
             match self.config {
                 OptimizerConfig::Sgd {
                     momentum,
@@ -146,7 +129,7 @@ impl Optimizer {
                         // Plain SGD: w = w - lr * g. Scaling the gradient in place (it is not
                         // needed after this step) saves allocating a temporary tensor.
                         let _ = grad.g_mul_scalar_(lr);
-                        let _ = param.g_sub_(grad);
+                        let _ = param.g_sub_(&grad);
                         continue;
                     }
                     let mut g = grad.shallow_clone();

@@ -216,7 +216,7 @@ impl Trainer {
             ),
         };
         if let Some(path) = checkpoint {
-            state = load_checkpoint(path, vars, Some(&mut optimizer))?;
+            state = load_checkpoint(path, vars, &mut optimizer)?;
             println!(
                 "Resuming from {} after epoch {}",
                 path.display(),
@@ -535,19 +535,15 @@ fn save_checkpoint(
     })
 }
 
-/// Loads a checkpoint's weights into `vars` (and the optimiser state, when given). Returns the
-/// trainer state stored with it.
+/// Loads a checkpoint's weights into `vars` and its state into `optimizer`. Returns the
+/// trainer state stored with them.
 fn load_checkpoint(
     path: &Path,
     vars: &mut VarStore,
-    optimizer: Option<&mut Optimizer>,
+    optimizer: &mut Optimizer,
 ) -> Result<TrainerState> {
-    let tensors = Tensor::read_safetensors(path)
-        .with_context(|| format!("cannot read the checkpoint {}", path.display()))?;
-    load_weights(&tensors, vars).with_context(|| format!("in {}", path.display()))?;
-    if let Some(optimizer) = optimizer {
-        optimizer.load_state(&tensors)?;
-    }
+    let tensors = read_checkpoint_weights(path, vars)?;
+    optimizer.load_state(&tensors)?;
     let state = tensors
         .iter()
         .find(|(n, _)| n == STATE_TENSOR)
@@ -576,7 +572,13 @@ fn load_weights(tensors: &[(String, Tensor)], vars: &mut VarStore) -> Result<()>
 
 /// Loads only the weights of a checkpoint (to predict with the best epoch's model).
 pub fn load_weights_from(path: &Path, vars: &mut VarStore) -> Result<()> {
+    read_checkpoint_weights(path, vars).map(|_| ())
+}
+
+/// Reads a checkpoint file, copies its weights into `vars`, and returns all its tensors.
+fn read_checkpoint_weights(path: &Path, vars: &mut VarStore) -> Result<Vec<(String, Tensor)>> {
     let tensors = Tensor::read_safetensors(path)
         .with_context(|| format!("cannot read the checkpoint {}", path.display()))?;
-    load_weights(&tensors, vars).with_context(|| format!("in {}", path.display()))
+    load_weights(&tensors, vars).with_context(|| format!("in {}", path.display()))?;
+    Ok(tensors)
 }
