@@ -1,6 +1,6 @@
 //! Where tensors live: the GPU when libtorch sees one, else the CPU.
 
-use tch::Device;
+use tch::{Device, Tensor};
 
 /// CUDA device 0 when available, else the CPU. Set `COURSE_DEVICE=cpu` to force the CPU.
 pub fn best_device() -> Device {
@@ -26,4 +26,15 @@ pub fn exclusive_torch_rng() -> std::sync::MutexGuard<'static, ()> {
     TORCH_RNG
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A tensor just made on the CPU, moved to `device`. When that is the CPU there is nothing to
+/// do, and skipping the library call matters for small models, which make several such
+/// tensors per training step.
+pub fn from_cpu(tensor: Tensor, device: Device) -> Tensor {
+    if device == Device::Cpu {
+        tensor
+    } else {
+        tensor.to_device(device)
+    }
 }

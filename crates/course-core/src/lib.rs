@@ -9,11 +9,13 @@
 //! * [`prepared`]: data split and vectorised, ready for a model.
 //! * [`training`]: the Trainer (the role Lightning plays in the original course).
 //! * [`tracking`]: run folders with metrics, TensorBoard events and plots (the role of W&B).
+//! * [`exercises`]: the tasks of every unit's exercise, their checks and progress reports.
 //! * [`fs`]: writing files so that a crash never leaves half of one behind.
 
 pub mod batching;
 pub mod data;
 pub mod device;
+pub mod exercises;
 pub mod fs;
 pub mod prepared;
 pub mod text;

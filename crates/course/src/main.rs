@@ -84,7 +84,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 epochs,
                 ..LoopConfig::default()
             };
-            run(&RunOptions {
+            run::<unit2_neural_networks::Solution>(&RunOptions {
                 data,
                 max_features: 10_000,
                 loop_config,

@@ -1,4 +1,55 @@
-//! Unit 1: Deep learning fundamentals.
+//! Unit 1: deep learning fundamentals.
 //!
-//! Coming with issue #4: the perceptron in plain Rust, then with tensors; logistic regression with the gradient written by hand and then with autograd; feature standardisation; learning-rate experiments; a plot of the decision boundary.
-//! See this crate's README for the plan of the unit.
+//! A perceptron in plain Rust (no tensors), then logistic regression with tensors: the gradient
+//! first written by hand, then computed by autograd; feature standardisation; the effect of the
+//! learning rate; a plot of the data and the learned decision boundary.
+//!
+//! * [`toy_data`]: the 20-point 2-D dataset everything here learns.
+//! * [`perceptron`]: the perceptron and its training loop.
+//! * [`logistic`]: logistic regression with tensors, by hand and with autograd.
+//! * [`plot`]: the PNG of the points and the decision boundary.
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//!   (`src/exercise.rs`); [`tasks`] checks them.
+
+pub mod exercise;
+pub mod logistic;
+pub mod perceptron;
+pub mod plot;
+pub mod program;
+pub mod solution;
+pub mod tasks;
+pub mod toy_data;
+
+pub use exercise::Exercise;
+pub use solution::Solution;
+
+use perceptron::Perceptron;
+use tch::Tensor;
+use toy_data::ToyData;
+
+/// The learner's part of unit 1. `Solution` implements it in `src/solution.rs`; you implement it
+/// for `Exercise` in `src/exercise.rs`.
+pub trait Learner {
+    /// Task 1. Classify `features`; if the perceptron got it wrong, move the weights and the bias
+    /// towards the right answer. Returns whether it was a mistake.
+    fn perceptron_update(perceptron: &mut Perceptron, features: [f64; 2], label: u8) -> bool;
+
+    /// Task 2. Up to `max_epochs` passes over the data, updating after every point; stop after
+    /// the first epoch without a mistake. Returns the number of epochs run.
+    fn train_perceptron(perceptron: &mut Perceptron, data: &ToyData, max_epochs: usize) -> usize;
+
+    /// Task 3. The logistic sigmoid `1 / (1 + e^-z)`, element-wise.
+    fn sigmoid(z: &Tensor) -> Tensor;
+
+    /// Task 4. Mean binary cross-entropy of predicted probabilities against 0/1 labels.
+    fn binary_cross_entropy(probabilities: &Tensor, labels: &Tensor) -> Tensor;
+
+    /// Task 5. The gradients of the mean binary cross-entropy of logistic regression
+    /// (`p = sigmoid(features @ weights + bias)`) with respect to `weights` and `bias`, by hand.
+    fn logistic_gradients(
+        features: &Tensor,
+        labels: &Tensor,
+        weights: &Tensor,
+        bias: &Tensor,
+    ) -> (Tensor, Tensor);
+}

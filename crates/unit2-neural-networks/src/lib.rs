@@ -1,9 +1,44 @@
 //! Unit 2: neural networks, and the bag-of-words baseline trained by a hand-written loop.
 //!
-//! * [`model`]: `Linear(10000, 2)` over word counts, the course's baseline.
+//! * [`model`]: `Linear(10000, 2)` over word counts, the course's baseline, and a small
+//!   multilayer perceptron for the XOR warm-up.
 //! * [`training`]: the training loop written out step by step (forward, loss, backward, step).
 //! * [`run`]: the whole job: read, vectorise, train, predict, write a submission.
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//!   (`src/exercise.rs`); [`tasks`] checks them.
 
+pub mod exercise;
 pub mod model;
 pub mod run;
+pub mod solution;
+pub mod tasks;
 pub mod training;
+
+pub use exercise::Exercise;
+pub use solution::Solution;
+
+use tch::nn::{self, Module};
+use tch::Tensor;
+
+/// The learner's part of unit 2: softmax, cross-entropy and the two halves of the training
+/// loop. `Solution` implements it in `src/solution.rs`; you implement it for `Exercise` in
+/// `src/exercise.rs`.
+pub trait Learner {
+    /// Task 1. Softmax over the last dimension: turns each row of logits into probabilities.
+    fn softmax(logits: &Tensor) -> Tensor;
+
+    /// Task 2. Mean cross-entropy of `logits` `[batch, classes]` against class ids `[batch]`.
+    fn cross_entropy(logits: &Tensor, targets: &Tensor) -> Tensor;
+
+    /// Task 3. One training step on one batch: forward, loss, zero the old gradients, backward,
+    /// optimiser step. Returns the batch's loss and how many of its rows were predicted right.
+    fn training_step<M: Module>(
+        model: &M,
+        optimizer: &mut nn::Optimizer,
+        inputs: &Tensor,
+        targets: &Tensor,
+    ) -> (f64, i64);
+
+    /// Task 4. Accuracy of `model` over batches of (inputs, targets), without gradients.
+    fn accuracy<M: Module>(model: &M, batches: &mut dyn Iterator<Item = (Tensor, Tensor)>) -> f64;
+}

@@ -2,6 +2,7 @@
 
 use crate::model::BagOfWordsClassifier;
 use crate::training::{self, LoopConfig};
+use crate::Learner;
 use anyhow::Result;
 use course_core::data::submission::{score_file, write_submission};
 use course_core::data::DataDir;
@@ -32,9 +33,11 @@ pub struct RunSummary {
 
 /// Reads the data, trains the bag-of-words classifier, predicts the test reviews, writes and
 /// scores the submission, printing progress as it goes.
-pub fn run(options: &RunOptions) -> Result<RunSummary> {
+pub fn run<L: Learner>(options: &RunOptions) -> Result<RunSummary> {
     let started = Instant::now();
     let device = course_core::device::best_device();
+    let xor = xor_warm_up::<L>()?;
+    println!("Warm-up: an MLP (2 -> 8 -> ReLU -> 2) learns XOR to accuracy {xor:.2}");
     println!("Data:   {}", options.data);
     println!("Device: {}", course_core::device::describe(device));
 
@@ -51,7 +54,7 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
     tch::manual_seed(options.loop_config.seed as i64);
     let vars = nn::VarStore::new(device);
     let model = BagOfWordsClassifier::new(&vars.root(), data.vectorizer.len());
-    let history = training::train(
+    let history = training::train::<L>(
         &model,
         &vars,
         &data.train,
@@ -84,4 +87,61 @@ pub fn run(options: &RunOptions) -> Result<RunSummary> {
         summary.test_accuracy, score.total, score.correct, summary.seconds
     );
     Ok(summary)
+}
+
+/// Trains the small [`Mlp`](crate::model::Mlp) on XOR with the learner's training step and
+/// returns its accuracy: a quick check of the loop before the real data.
+pub fn xor_warm_up<L: Learner>() -> Result<f64> {
+    use tch::nn::OptimizerConfig;
+    tch::manual_seed(2);
+    let vars = nn::VarStore::new(tch::Device::Cpu);
+    let mlp = crate::model::Mlp::new(&vars.root(), 2, 8);
+    let mut optimizer = nn::Sgd::default().build(&vars, 0.3)?;
+    let (inputs, targets) = crate::model::xor_data();
+    for _ in 0..300 {
+        L::training_step(&mlp, &mut optimizer, &inputs, &targets);
+    }
+    Ok(L::accuracy(&mlp, &mut std::iter::once((inputs, targets))))
+}
+
+/// The command line of `--example solution` and `--example exercise`.
+#[derive(clap::Parser, Debug)]
+pub struct Args {
+    /// Folder with the Kaggle files (default: IMDB_DIR, then datasets/imdb, then the sample)
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    #[arg(long, default_value_t = 10)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = 0.05)]
+    pub learning_rate: f64,
+    #[arg(long, default_value_t = 10_000)]
+    pub max_features: usize,
+    #[arg(long, default_value_t = 123)]
+    pub seed: u64,
+    /// Where the Kaggle submission goes (default: runs/unit2/<example>/submission.csv)
+    #[arg(long)]
+    pub submission: Option<PathBuf>,
+}
+
+impl Args {
+    /// The run these arguments ask for; `example` names the default submission folder.
+    pub fn options(&self, example: &str) -> Result<RunOptions> {
+        let submission = self.submission.clone().unwrap_or_else(|| {
+            course_core::tracking::runs_root()
+                .join("unit2")
+                .join(example)
+                .join("submission.csv")
+        });
+        Ok(RunOptions {
+            data: DataDir::resolve(self.data.as_deref())?,
+            max_features: self.max_features,
+            loop_config: LoopConfig {
+                epochs: self.epochs,
+                learning_rate: self.learning_rate,
+                seed: self.seed,
+                ..LoopConfig::default()
+            },
+            submission,
+        })
+    }
 }

@@ -1,13 +1,15 @@
 //! The training loop, written by hand as in the course's unit 2 (unit 3 replaces it with the
-//! Trainer). Every epoch: for each mini-batch, forward, loss, backward, optimiser step; then
-//! accuracy on the validation split.
+//! Trainer). Every epoch: for each mini-batch, one training step (forward, loss, backward,
+//! optimiser step: the learner's [`Learner::training_step`]); then accuracy on the validation
+//! split ([`Learner::accuracy`]).
 
+use crate::Learner;
 use anyhow::{bail, Context, Result};
 use course_core::batching::Batcher;
 use course_core::prepared::CountsDataset;
 use course_core::text::SparseCounts;
 use tch::nn::{self, Module, OptimizerConfig};
-use tch::{Device, Kind, Tensor};
+use tch::{Device, Tensor};
 
 /// What the loop needs to know.
 #[derive(Debug, Clone)]
@@ -41,7 +43,7 @@ pub struct EpochMetrics {
 
 /// Trains `model` (whose weights live in `vars`) with plain SGD, calling `on_epoch` after
 /// every epoch. Returns the metrics of every epoch.
-pub fn train(
+pub fn train<L: Learner>(
     model: &impl Module,
     vars: &nn::VarStore,
     train: &CountsDataset,
@@ -76,22 +78,21 @@ pub fn train(
         for batch in batcher.epoch(&rows, epoch as u64) {
             let inputs = train_counts.dense_batch(&batch, device)?;
             let targets = labels_tensor(train_labels, &batch, device);
-
-            let logits = model.forward(&inputs); // 1. forward
-            let loss = logits.cross_entropy_for_logits(&targets); // 2. loss
-            optimizer.zero_grad(); // 3. forget the previous batch's gradients
-            loss.backward(); // 4. gradients of the loss
-            optimizer.step(); // 5. move the weights against the gradient
-
-            loss_sum += loss.double_value(&[]) * batch.len() as f64;
-            correct += count_correct(&logits, &targets);
+            let (loss, batch_correct) = L::training_step(model, &mut optimizer, &inputs, &targets);
+            loss_sum += loss * batch.len() as f64;
+            correct += batch_correct;
             seen += batch.len();
         }
         let metrics = EpochMetrics {
             epoch,
             train_loss: loss_sum / seen as f64,
             train_accuracy: correct as f64 / seen as f64,
-            validation_accuracy: accuracy(model, &validation.counts, validation_labels, device)?,
+            validation_accuracy: accuracy::<L>(
+                model,
+                &validation.counts,
+                validation_labels,
+                device,
+            )?,
         };
         on_epoch(&metrics);
         history.push(metrics);
@@ -99,20 +100,36 @@ pub fn train(
     Ok(history)
 }
 
-/// The fraction of `counts` rows whose predicted class equals the label.
-pub fn accuracy(
+/// The fraction of `counts` rows whose predicted class equals the label, counted by the
+/// learner's [`Learner::accuracy`] over batches of 512 rows.
+pub fn accuracy<L: Learner>(
     model: &impl Module,
     counts: &SparseCounts,
     labels: &[i64],
     device: Device,
 ) -> Result<f64> {
-    let predictions = predict(model, counts, device)?;
-    let correct = predictions
-        .iter()
-        .zip(labels)
-        .filter(|(&p, &l)| p as i64 == l)
-        .count();
-    Ok(correct as f64 / labels.len().max(1) as f64)
+    if counts.len() != labels.len() {
+        bail!("{} rows but {} labels", counts.len(), labels.len());
+    }
+    let rows: Vec<usize> = (0..counts.len()).collect();
+    // Batches are made as the learner's loop asks for them: all 5,000 validation rows as
+    // dense 10,000-word vectors at once would take 200 MB.
+    let mut failure = None;
+    let mut batches = rows
+        .chunks(512)
+        .map_while(|batch| match counts.dense_batch(batch, device) {
+            Ok(inputs) => Some((inputs, labels_tensor(labels, batch, device))),
+            Err(error) => {
+                failure = Some(error);
+                None
+            }
+        });
+    let accuracy = L::accuracy(model, &mut batches);
+    drop(batches);
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(accuracy),
+    }
 }
 
 /// The predicted class (0 or 1) of every row, computed in batches without gradients.
@@ -136,13 +153,4 @@ pub fn predict(model: &impl Module, counts: &SparseCounts, device: Device) -> Re
 fn labels_tensor(labels: &[i64], rows: &[usize], device: Device) -> Tensor {
     let picked: Vec<i64> = rows.iter().map(|&i| labels[i]).collect();
     Tensor::from_slice(&picked).to_device(device)
-}
-
-fn count_correct(logits: &Tensor, targets: &Tensor) -> i64 {
-    logits
-        .argmax(-1, false)
-        .eq_tensor(targets)
-        .to_kind(Kind::Int64)
-        .sum(Kind::Int64)
-        .int64_value(&[])
 }

@@ -5,6 +5,7 @@ use course_core::prepared::{BagOfWordsData, CountsDataset};
 use tch::nn;
 use unit2_neural_networks::model::BagOfWordsClassifier;
 use unit2_neural_networks::training::{self, EpochMetrics, LoopConfig};
+use unit2_neural_networks::Solution;
 
 fn train_on_sample(data: &BagOfWordsData, seed: u64) -> Vec<EpochMetrics> {
     tch::manual_seed(seed as i64);
@@ -15,7 +16,7 @@ fn train_on_sample(data: &BagOfWordsData, seed: u64) -> Vec<EpochMetrics> {
         seed,
         ..LoopConfig::default()
     };
-    training::train(
+    training::train::<Solution>(
         &model,
         &vars,
         &data.train,
@@ -61,7 +62,7 @@ fn mismatched_rows_and_labels_are_an_error() {
     let model = BagOfWordsClassifier::new(&vars.root(), 100);
     let error_training_on = |train: &CountsDataset| {
         let config = LoopConfig::default();
-        training::train(&model, &vars, train, &data.validation, &config, |_| {})
+        training::train::<Solution>(&model, &vars, train, &data.validation, &config, |_| {})
             .unwrap_err()
             .to_string()
     };

@@ -7,10 +7,34 @@
 //! run gets a folder (`runs/unit3/<name>/`) with its config, metrics, TensorBoard events, plot,
 //! checkpoints and submission: the part W&B plays.
 //!
-//! * [`model`]: the bag-of-words classifier as a trainer [`Model`].
-//! * [`experiment`]: the whole run, shared by `--example solution` and the tests.
+//! * [`model`]: the bag-of-words classifier as a trainer [`Model`] (the solution's).
+//! * [`experiment`]: the whole run, shared by both examples and the tests.
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//!   (`src/exercise.rs`); [`tasks`] checks them.
 
+pub mod exercise;
 pub mod experiment;
 pub mod model;
+pub mod solution;
+pub mod tasks;
 
 pub use course_core::training::Model;
+pub use exercise::Exercise;
+pub use solution::Solution;
+
+use course_core::training::TrainerConfig;
+use tch::{nn, Tensor};
+
+/// The learner's part of unit 3: the model, as the Trainer sees it, and the run's settings.
+pub trait Learner {
+    /// The bag-of-words classifier: word counts `[batch, n_features]` -> logits `[batch, 2]`.
+    type Model: Model<Input = Tensor>;
+
+    /// Tasks 1 and 2. Builds the model's layer under `path` (task 1); the model's
+    /// `Model::forward` computes the logits (task 2).
+    fn new_model(path: &nn::Path, n_features: usize) -> Self::Model;
+
+    /// Task 3. The course's run: 30 epochs, batches of 32, plain SGD with learning rate 0.05,
+    /// constant rate; the seed given.
+    fn trainer_config(seed: u64) -> TrainerConfig;
+}

@@ -43,7 +43,7 @@ fn the_trainer_matches_the_hand_written_loop_of_unit_2() {
         seed,
         ..Default::default()
     };
-    let by_hand = unit2_neural_networks::training::train(
+    let by_hand = unit2_neural_networks::training::train::<unit2_neural_networks::Solution>(
         &loop_model,
         &loop_vars,
         &data.train,
@@ -67,7 +67,7 @@ fn a_run_on_the_sample_leaves_a_complete_run_folder() {
     let _serial = course_core::device::exclusive_torch_rng();
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("unit3/sample");
-    let outcome = run(Experiment {
+    let outcome = run::<unit3_trainer::Solution>(Experiment {
         data: DataDir::bundled_sample(),
         max_features: 10_000,
         trainer: sgd_config(4),

@@ -197,9 +197,8 @@ impl SparseCounts {
                 out[c as usize] = v;
             }
         }
-        Ok(Tensor::from_slice(&dense)
-            .view([rows.len() as i64, self.n_features as i64])
-            .to_device(device))
+        let dense = Tensor::from_slice(&dense).view([rows.len() as i64, self.n_features as i64]);
+        Ok(crate::device::from_cpu(dense, device))
     }
 
     /// The chosen rows as a sparse COO tensor of the same shape (for `Tensor::mm` on sparse

@@ -8,6 +8,7 @@
 //! [`PaddedBatch`] then pads a batch of id sequences to one length and records which positions
 //! are real words (the mask) so that models can ignore the padding.
 
+use crate::device::from_cpu;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tch::{Device, Kind, Tensor};
@@ -163,9 +164,9 @@ impl PaddedBatch {
         }
         let shape = [batch as i64, length as i64];
         PaddedBatch {
-            ids: Tensor::from_slice(&ids).view(shape).to_device(device),
-            mask: Tensor::from_slice(&mask).view(shape).to_device(device),
-            lengths: Tensor::from_slice(&lengths).to_device(device),
+            ids: from_cpu(Tensor::from_slice(&ids).view(shape), device),
+            mask: from_cpu(Tensor::from_slice(&mask).view(shape), device),
+            lengths: from_cpu(Tensor::from_slice(&lengths), device),
         }
     }
 

@@ -9,7 +9,8 @@ use std::sync::Once;
 /// DejaVu Sans, embedded so plots need no system fonts (license: assets/DejaVuSans-LICENSE.txt).
 const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
-fn register_font() {
+/// Makes the embedded font the "sans-serif" of every plot (call before drawing text).
+pub fn register_font() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);

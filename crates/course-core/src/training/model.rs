@@ -57,10 +57,8 @@ impl Dataset for TensorDataset {
 
     fn inputs(&self, rows: &[usize], device: Device) -> Result<Tensor> {
         let index: Vec<i64> = rows.iter().map(|&r| r as i64).collect();
-        Ok(self
-            .inputs
-            .index_select(0, &Tensor::from_slice(&index))
-            .to_device(device))
+        let rows = self.inputs.index_select(0, &Tensor::from_slice(&index));
+        Ok(crate::device::from_cpu(rows, device))
     }
 
     fn labels(&self) -> Option<&[i64]> {

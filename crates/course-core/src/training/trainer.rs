@@ -240,8 +240,7 @@ impl Trainer {
             };
 
             let progress = progress_bar(batches.len(), epoch, epochs, config.progress);
-            let (mut loss_sum, mut seen) = (0.0, 0usize);
-            let mut accuracy = DeferredAccuracy::default();
+            let mut step_log = StepLog::default();
             for (index, rows) in batches.iter().enumerate() {
                 let lr = state.scheduler.lr(state.global_step, epoch);
                 optimizer.set_lr(lr);
@@ -250,16 +249,6 @@ impl Trainer {
 
                 let logits = model.forward(&inputs, true);
                 let loss = model.loss(&logits, &targets);
-                let loss_value = loss.double_value(&[]);
-                if !loss_value.is_finite() {
-                    progress.abandon();
-                    return Err(TrainingDiverged {
-                        epoch,
-                        step: index + 1,
-                        loss: loss_value,
-                    }
-                    .into());
-                }
                 optimizer.zero_grad();
                 loss.backward();
                 if let Some(max_norm) = config.gradient_clip_norm {
@@ -268,19 +257,23 @@ impl Trainer {
                 optimizer.step();
                 state.global_step += 1;
 
-                loss_sum += loss_value * rows.len() as f64;
-                accuracy.record(&logits, targets);
-                seen += rows.len();
-                progress.inc(1);
-                if index % DeferredAccuracy::READ_EVERY == 0 && !progress.is_hidden() {
-                    progress.set_message(format!(
-                        "loss {:.4} acc {:.4}",
-                        loss_sum / seen as f64,
-                        accuracy.correct() as f64 / seen as f64
-                    ));
+                let read_now = index + 1 == batches.len() || (index + 1) % StepLog::READ_EVERY == 0;
+                step_log.record(&loss, &logits, targets, rows.len());
+                if read_now {
+                    if let Err(diverged) = step_log.read(epoch) {
+                        progress.abandon();
+                        return Err(diverged.into());
+                    }
+                    if !progress.is_hidden() {
+                        progress.set_message(format!(
+                            "loss {:.4} acc {:.4}",
+                            step_log.mean_loss(),
+                            step_log.accuracy()
+                        ));
+                    }
                 }
+                progress.inc(1);
             }
-            let correct = accuracy.correct();
             progress.finish_and_clear();
 
             let evaluation = match &fixed_batches {
@@ -292,8 +285,8 @@ impl Trainer {
                 epoch,
                 step: state.global_step,
                 lr: optimizer.lr(),
-                train_loss: loss_sum / seen as f64,
-                train_accuracy: correct as f64 / seen as f64,
+                train_loss: step_log.mean_loss(),
+                train_accuracy: step_log.accuracy(),
                 validation_loss: evaluation.loss,
                 validation_accuracy: evaluation.accuracy,
                 seconds: started.elapsed().as_secs_f64(),
@@ -446,45 +439,74 @@ impl Trainer {
     }
 }
 
-/// Counts correct training predictions without a library round trip at every step: the logits
-/// of up to `READ_EVERY` batches wait (detached from the graph) and are counted together. For a
-/// small model each extra call per step is a visible share of the step's time.
+/// The training loss and accuracy of an epoch, read from libtorch every `READ_EVERY` steps
+/// rather than at every step: for a small model each extra library round trip per step is a
+/// visible share of the step's time. The losses and logits of the steps in between wait,
+/// detached from the graph; a NaN or infinite loss among them is still found and named by its
+/// step (the weights it spoilt are never checkpointed: the run stops before the epoch ends).
 #[derive(Default)]
-struct DeferredAccuracy {
-    logits: Vec<Tensor>,
-    targets: Vec<Tensor>,
+struct StepLog {
+    pending_losses: Vec<Tensor>,
+    pending_logits: Vec<Tensor>,
+    pending_targets: Vec<Tensor>,
+    pending_rows: Vec<usize>,
+    steps_read: usize,
+    loss_sum: f64,
     correct: i64,
+    seen: usize,
 }
 
-impl DeferredAccuracy {
+impl StepLog {
     const READ_EVERY: usize = 25;
 
-    fn record(&mut self, logits: &Tensor, targets: Tensor) {
-        self.logits.push(logits.detach());
-        self.targets.push(targets);
-        if self.logits.len() >= Self::READ_EVERY {
-            self.count_pending();
-        }
+    fn record(&mut self, loss: &Tensor, logits: &Tensor, targets: Tensor, rows: usize) {
+        self.pending_losses.push(loss.detach());
+        self.pending_logits.push(logits.detach());
+        self.pending_targets.push(targets);
+        self.pending_rows.push(rows);
     }
 
-    fn count_pending(&mut self) {
-        if !self.logits.is_empty() {
-            let logits = Tensor::cat(&self.logits, 0);
-            self.correct += count_correct(&logits, &Tensor::cat(&self.targets, 0));
-            self.logits.clear();
-            self.targets.clear();
+    /// Reads the waiting steps; fails on the first one whose loss is not finite.
+    fn read(&mut self, epoch: usize) -> std::result::Result<(), TrainingDiverged> {
+        if self.pending_losses.is_empty() {
+            return Ok(());
         }
+        let losses =
+            Vec::<f64>::try_from(Tensor::stack(&self.pending_losses, 0).to_kind(Kind::Double))
+                .expect("a loss is a scalar");
+        for (offset, (&loss, &rows)) in losses.iter().zip(&self.pending_rows).enumerate() {
+            if !loss.is_finite() {
+                return Err(TrainingDiverged {
+                    epoch,
+                    step: self.steps_read + offset + 1,
+                    loss,
+                });
+            }
+            self.loss_sum += loss * rows as f64;
+            self.seen += rows;
+        }
+        let logits = Tensor::cat(&self.pending_logits, 0);
+        self.correct += count_correct(&logits, &Tensor::cat(&self.pending_targets, 0));
+        self.steps_read += losses.len();
+        self.pending_losses.clear();
+        self.pending_logits.clear();
+        self.pending_targets.clear();
+        self.pending_rows.clear();
+        Ok(())
     }
 
-    fn correct(&mut self) -> i64 {
-        self.count_pending();
-        self.correct
+    fn mean_loss(&self) -> f64 {
+        self.loss_sum / self.seen.max(1) as f64
+    }
+
+    fn accuracy(&self) -> f64 {
+        self.correct as f64 / self.seen.max(1) as f64
     }
 }
 
 fn labels_of(labels: &[i64], rows: &[usize], device: Device) -> Tensor {
     let picked: Vec<i64> = rows.iter().map(|&r| labels[r]).collect();
-    Tensor::from_slice(&picked).to_device(device)
+    crate::device::from_cpu(Tensor::from_slice(&picked), device)
 }
 
 fn count_correct(logits: &Tensor, targets: &Tensor) -> i64 {

@@ -1,0 +1,205 @@
+//! The exercise mechanism every unit uses, in the spirit of rustlings.
+//!
+//! Each unit crate writes the learner's part twice, behind one trait of its own (called
+//! `Learner` in every unit): `Solution` implements it, and `Exercise` implements it with stubs
+//! (`todo!()` under a `// TODO:` comment that states the task). The unit's checks are a list of
+//! [`Task`]s, generic over the trait, so the same checks run against either:
+//!
+//! * `cargo test -p <unit>` checks the solution (CI does this on every push);
+//! * `cargo test -p <unit> --features exercise` checks the learner's exercise;
+//! * `course verify` runs every unit's tasks against the exercises and shows the progress.
+//!
+//! A check says what is still wrong ("expected shape [4, 2], got [4]") rather than only failing.
+
+use std::panic::{self, AssertUnwindSafe};
+
+/// One thing a learner has to make work.
+pub struct Task {
+    /// Short name: "perceptron update rule".
+    pub name: &'static str,
+    /// The file where the learner writes it, from the workspace root.
+    pub file: &'static str,
+    /// A nudge shown with the first unmet task.
+    pub hint: &'static str,
+    /// Runs the check: `Err` says what is still wrong.
+    pub check: fn() -> anyhow::Result<()>,
+}
+
+/// What happened when a task's check ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Passed,
+    /// The stub is still there (the code hit `todo!()`).
+    NotStarted,
+    /// The code runs but is wrong; the text says how.
+    Failed(String),
+}
+
+impl Outcome {
+    pub fn passed(&self) -> bool {
+        matches!(self, Outcome::Passed)
+    }
+}
+
+/// Runs one task's check, turning panics into outcomes. With `quiet`, the panic messages are not
+/// printed (the outcome carries them); `course verify` is quiet, tests are not.
+pub fn run_task(task: &Task, quiet: bool) -> Outcome {
+    // The panic hook is global: tasks that swap it take turns, or one could restore a hook
+    // another has silenced.
+    static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = quiet.then(|| HOOK.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+    let previous_hook = quiet.then(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(|_| {}));
+        previous
+    });
+    let result = panic::catch_unwind(AssertUnwindSafe(task.check));
+    if let Some(previous) = previous_hook {
+        panic::set_hook(previous);
+    }
+    match result {
+        Ok(Ok(())) => Outcome::Passed,
+        Ok(Err(wrong)) => Outcome::Failed(format!("{wrong:#}")),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "the code panicked".to_string());
+            if message.starts_with("not yet implemented") {
+                Outcome::NotStarted
+            } else {
+                Outcome::Failed(format!("the code panicked: {message}"))
+            }
+        }
+    }
+}
+
+/// For a unit's tests: runs every task and fails with a report of the ones not passing.
+pub fn assert_all_pass(unit: &str, tasks: &[Task]) {
+    let outcomes: Vec<Outcome> = tasks.iter().map(|task| run_task(task, false)).collect();
+    let report = progress_report(unit, tasks, &outcomes);
+    assert!(outcomes.iter().all(Outcome::passed), "\n{report}");
+}
+
+/// A learner-facing summary: tasks passed out of all, each task's state, and the first unmet
+/// task with its file and hint.
+pub fn progress_report(unit: &str, tasks: &[Task], outcomes: &[Outcome]) -> String {
+    let passed = outcomes.iter().filter(|o| o.passed()).count();
+    let mut report = format!("{unit}: {passed}/{} tasks done\n", tasks.len());
+    for (number, (task, outcome)) in tasks.iter().zip(outcomes).enumerate() {
+        let mark = match outcome {
+            Outcome::Passed => "done",
+            Outcome::NotStarted => "todo",
+            Outcome::Failed(_) => "WRONG",
+        };
+        report += &format!("  [{mark:>5}] {}. {}\n", number + 1, task.name);
+    }
+    if let Some((number, (task, outcome))) = tasks
+        .iter()
+        .zip(outcomes)
+        .enumerate()
+        .find(|(_, (_, o))| !o.passed())
+    {
+        report += &format!("Next: task {}, {} ({})\n", number + 1, task.name, task.file);
+        if let Outcome::Failed(wrong) = outcome {
+            report += &format!("  What is wrong: {wrong}\n");
+        }
+        report += &format!("  Hint: {}\n", task.hint);
+    }
+    report
+}
+
+/// `Err` with a message unless `actual` and `expected` agree within `tolerance` everywhere.
+/// Both are compared as flat lists of numbers after their shapes are checked.
+pub fn expect_close(
+    what: &str,
+    actual: &tch::Tensor,
+    expected: &tch::Tensor,
+    tolerance: f64,
+) -> anyhow::Result<()> {
+    if actual.size() != expected.size() {
+        anyhow::bail!(
+            "{what}: expected shape {:?}, got {:?}",
+            expected.size(),
+            actual.size()
+        );
+    }
+    let flat = |t: &tch::Tensor| -> Vec<f64> {
+        Vec::<f64>::try_from(
+            t.detach()
+                .to_device(tch::Device::Cpu)
+                .to_kind(tch::Kind::Double)
+                .flatten(0, -1),
+        )
+        .unwrap_or_default()
+    };
+    let (a, e) = (flat(actual), flat(expected));
+    if let Some((index, (x, y))) = a
+        .iter()
+        .zip(&e)
+        .enumerate()
+        // A NaN counts as a difference (a plain `>` would let it through).
+        .find(|(_, (x, y))| (*x - *y).abs() > tolerance || x.is_nan() != y.is_nan())
+    {
+        anyhow::bail!("{what}: element {index} is {x:.6}, expected {y:.6}");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passes() -> anyhow::Result<()> {
+        Ok(())
+    }
+    fn stub() -> anyhow::Result<()> {
+        todo!("write the update rule")
+    }
+    fn wrong() -> anyhow::Result<()> {
+        anyhow::bail!("expected 3, got 4")
+    }
+    fn task(check: fn() -> anyhow::Result<()>) -> Task {
+        Task {
+            name: "a task",
+            file: "src/exercise.rs",
+            hint: "read the docs",
+            check,
+        }
+    }
+
+    #[test]
+    fn outcomes_tell_stubs_from_wrong_code() {
+        assert_eq!(run_task(&task(passes), true), Outcome::Passed);
+        assert_eq!(run_task(&task(stub), true), Outcome::NotStarted);
+        assert_eq!(
+            run_task(&task(wrong), true),
+            Outcome::Failed("expected 3, got 4".into())
+        );
+    }
+
+    #[test]
+    fn the_report_names_the_first_unmet_task_with_its_hint() {
+        let tasks = [task(passes), task(wrong), task(stub)];
+        let outcomes: Vec<Outcome> = tasks.iter().map(|t| run_task(t, true)).collect();
+        let report = progress_report("unit0", &tasks, &outcomes);
+        assert!(report.starts_with("unit0: 1/3 tasks done"), "{report}");
+        assert!(report.contains("Next: task 2"), "{report}");
+        assert!(report.contains("expected 3, got 4"), "{report}");
+        assert!(report.contains("Hint: read the docs"), "{report}");
+    }
+
+    #[test]
+    fn expect_close_reports_shape_and_value_differences() {
+        let a = tch::Tensor::from_slice(&[1.0f32, 2.0]);
+        let b = tch::Tensor::from_slice(&[1.0f32, 2.5]);
+        assert!(expect_close("x", &a, &a, 1e-6).is_ok());
+        let err = expect_close("x", &a, &b, 1e-3).unwrap_err().to_string();
+        assert!(err.contains("element 1"), "{err}");
+        let err = expect_close("x", &a, &a.unsqueeze(0), 1e-3)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("shape"), "{err}");
+    }
+}

@@ -1,0 +1,118 @@
+//! The unit's program, shared by `--example solution` and `--example exercise` (which differ
+//! only in whose [`Learner`] code they run).
+
+use crate::logistic::{self, Training};
+use crate::perceptron::Perceptron;
+use crate::plot::decision_boundary;
+use crate::toy_data::{standardise, ToyData};
+use crate::Learner;
+use anyhow::Result;
+use std::path::PathBuf;
+use tch::Kind;
+
+/// Options of the unit-1 program.
+#[derive(clap::Parser, Debug)]
+pub struct Args {
+    /// Epochs of logistic regression (the course: 20)
+    #[arg(long, default_value_t = 20)]
+    pub epochs: usize,
+    /// Learning rate of logistic regression (the course: 0.05)
+    #[arg(long, default_value_t = 0.05)]
+    pub learning_rate: f64,
+    /// Where the plots go (default: runs/unit1)
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run<L: Learner>(args: &Args) -> Result<()> {
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| course_core::tracking::runs_root().join("unit1"));
+    let data = ToyData::course();
+    println!("Toy data: {} points, 2 features, 2 classes\n", data.len());
+
+    println!("1. The perceptron (plain Rust)");
+    let mut perceptron = Perceptron::new(1.0);
+    let epochs = L::train_perceptron(&mut perceptron, &data, 100);
+    println!(
+        "   {epochs} epochs, accuracy {:.2}, w = [{:.2}, {:.2}], b = {:.2}",
+        perceptron.accuracy(&data.points, &data.labels),
+        perceptron.weights[0],
+        perceptron.weights[1],
+        perceptron.bias
+    );
+    let path = out.join("perceptron.png");
+    let line = [
+        perceptron.weights[0],
+        perceptron.weights[1],
+        perceptron.bias,
+    ];
+    decision_boundary(&path, "perceptron", &data.points, &data.labels, Some(line))?;
+    println!("   plot: {}\n", path.display());
+
+    println!("2. Logistic regression, gradients by hand");
+    let (raw, labels) = data.tensors();
+    let (scaled, mean, std) = standardise(&raw);
+    let training = Training {
+        learning_rate: args.learning_rate,
+        epochs: args.epochs,
+        ..Training::default()
+    };
+    for (name, features) in [("raw features", &raw), ("standardised", &scaled)] {
+        let (model, losses) = logistic::train_by_hand::<L>(features, &labels, training);
+        println!(
+            "   {name:<13} loss {:.4} -> {:.4}, accuracy {:.2}",
+            losses.first().copied().unwrap_or(f64::NAN),
+            losses.last().copied().unwrap_or(f64::NAN),
+            model.accuracy::<L>(features, &labels)
+        );
+    }
+
+    println!("\n3. The same with autograd");
+    let (by_hand, _) = logistic::train_by_hand::<L>(&scaled, &labels, training);
+    let (autograd, _) = logistic::train_with_autograd::<L>(&scaled, &labels, training);
+    let difference = (&by_hand.weights - &autograd.weights)
+        .abs()
+        .max()
+        .double_value(&[]);
+    println!("   largest weight difference, by hand vs autograd: {difference:.2e}");
+
+    println!(
+        "\n4. Learning rates (standardised features, {} epochs)",
+        args.epochs
+    );
+    for learning_rate in [0.005, 0.05, 0.5, 5.0] {
+        let training = Training {
+            learning_rate,
+            ..training
+        };
+        let (model, losses) = logistic::train_by_hand::<L>(&scaled, &labels, training);
+        println!(
+            "   lr {learning_rate:<6} final loss {:.4}, accuracy {:.2}",
+            losses.last().copied().unwrap_or(f64::NAN),
+            model.accuracy::<L>(&scaled, &labels)
+        );
+    }
+
+    // The boundary was learned on standardised features; in the original units it is
+    // w0 (x - m0) / s0 + w1 (y - m1) / s1 + b = 0.
+    let [w0, w1, b] = by_hand.boundary();
+    let m = Vec::<f64>::try_from(mean.flatten(0, -1).to_kind(Kind::Double))?;
+    let s = Vec::<f64>::try_from(std.flatten(0, -1).to_kind(Kind::Double))?;
+    let line = [
+        w0 / s[0],
+        w1 / s[1],
+        b - w0 * m[0] / s[0] - w1 * m[1] / s[1],
+    ];
+    let path = out.join("logistic_regression.png");
+    decision_boundary(
+        &path,
+        "logistic regression",
+        &data.points,
+        &data.labels,
+        Some(line),
+    )?;
+    println!("\n   plot: {}", path.display());
+    Ok(())
+}

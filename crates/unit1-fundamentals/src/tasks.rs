@@ -1,0 +1,199 @@
+//! The checks of unit 1's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
+//! against [`Exercise`](crate::Exercise) by `course verify unit1`.
+
+use crate::perceptron::Perceptron;
+use crate::toy_data::ToyData;
+use crate::Learner;
+use anyhow::{ensure, Result};
+use course_core::exercises::{expect_close, Task};
+use tch::{Kind, Tensor};
+
+const FILE: &str = "crates/unit1-fundamentals/src/exercise.rs";
+
+/// Unit 1's tasks, in the order a learner does them.
+pub fn tasks<L: Learner>() -> Vec<Task> {
+    vec![
+        Task {
+            name: "perceptron update rule",
+            file: FILE,
+            hint: "error = label - predict(features); on an error, w += lr * error * x, b += lr * error",
+            check: perceptron_update::<L>,
+        },
+        Task {
+            name: "stop training when an epoch makes no mistake",
+            file: FILE,
+            hint: "count the mistakes of each epoch; return the epoch number when the count is 0",
+            check: train_perceptron::<L>,
+        },
+        Task {
+            name: "sigmoid",
+            file: FILE,
+            hint: "1 / (1 + exp(-z)): (-z).exp().f_add_scalar(1.0)?.reciprocal()",
+            check: sigmoid::<L>,
+        },
+        Task {
+            name: "binary cross-entropy",
+            file: FILE,
+            hint: "-(y * p.log() + (1 - y) * (1 - p).log()), averaged with .mean(Kind::Float)",
+            check: binary_cross_entropy::<L>,
+        },
+        Task {
+            name: "logistic-regression gradients by hand (numerical gradient check)",
+            file: FILE,
+            hint: "dL/dz = (p - y) / n; grad_w = x^T matmul dL/dz; grad_b = sum of dL/dz",
+            check: logistic_gradients::<L>,
+        },
+    ]
+}
+
+fn perceptron_update<L: Learner>() -> Result<()> {
+    let mut p = Perceptron::new(1.0);
+    // All-zero weights score 0, which predicts class 0: for a class-1 point that is a mistake.
+    let mistake = L::perceptron_update(&mut p, [2.0, 3.0], 1);
+    ensure!(
+        mistake,
+        "a class-1 point predicted as 0 is a mistake: return true"
+    );
+    ensure!(
+        p.weights == [2.0, 3.0] && p.bias == 1.0,
+        "after a class-1 mistake on (2, 3) from zero weights, expected w = [2, 3], b = 1; got w = {:?}, b = {}",
+        p.weights,
+        p.bias
+    );
+    let before = p.clone();
+    let mistake = L::perceptron_update(&mut p, [2.0, 3.0], 1);
+    ensure!(
+        !mistake && p == before,
+        "a point already classified right must change nothing and return false"
+    );
+    // Now (1, 1) scores 2 + 3 + 1 > 0, predicted 1, but it is class 0.
+    let mut half = Perceptron {
+        learning_rate: 0.5,
+        ..p.clone()
+    };
+    ensure!(
+        L::perceptron_update(&mut half, [1.0, 1.0], 0),
+        "a class-0 point predicted as 1 is a mistake"
+    );
+    ensure!(
+        half.weights == [1.5, 2.5] && half.bias == 0.5,
+        "with learning rate 0.5, a class-0 mistake on (1, 1) from w = [2, 3], b = 1 should give w = [1.5, 2.5], b = 0.5; got w = {:?}, b = {} (is the learning rate used?)",
+        half.weights,
+        half.bias
+    );
+    Ok(())
+}
+
+fn train_perceptron<L: Learner>() -> Result<()> {
+    let data = ToyData::course();
+    let mut p = Perceptron::new(1.0);
+    let epochs = L::train_perceptron(&mut p, &data, 1000);
+    let accuracy = p.accuracy(&data.points, &data.labels);
+    ensure!(
+        accuracy == 1.0,
+        "after training, accuracy on the (separable) toy data is {accuracy}, expected 1.0"
+    );
+    ensure!(
+        epochs < 1000,
+        "training ran all 1000 epochs: it should stop after the first epoch without a mistake"
+    );
+    // The same epochs, done point by point with task 1, must land on the same weights and
+    // need exactly that many epochs.
+    let mut reference = Perceptron::new(1.0);
+    let mut needed = 0;
+    for epoch in 1..=1000 {
+        let mistakes = data
+            .points
+            .iter()
+            .zip(&data.labels)
+            .filter(|(&x, &y)| L::perceptron_update(&mut reference, x, y))
+            .count();
+        if mistakes == 0 {
+            needed = epoch;
+            break;
+        }
+    }
+    ensure!(
+        epochs == needed,
+        "returned {epochs} epochs, but the first epoch without a mistake is epoch {needed}"
+    );
+    ensure!(
+        p == reference,
+        "the weights differ from updating every point in order, epoch after epoch"
+    );
+    let mut capped = Perceptron::new(1.0);
+    let ran = L::train_perceptron(&mut capped, &data, 1);
+    ensure!(ran == 1, "with max_epochs = 1, return 1 (got {ran})");
+    Ok(())
+}
+
+fn sigmoid<L: Learner>() -> Result<()> {
+    let z = Tensor::from_slice(&[-30.0f32, -2.0, 0.0, 0.5, 3.0, 30.0]).view([2, 3]);
+    expect_close("sigmoid", &L::sigmoid(&z), &z.sigmoid(), 1e-6)
+}
+
+fn binary_cross_entropy<L: Learner>() -> Result<()> {
+    let p = Tensor::from_slice(&[0.9f32, 0.2, 0.6, 0.5]);
+    let y = Tensor::from_slice(&[1.0f32, 0.0, 0.0, 1.0]);
+    let expected = p.binary_cross_entropy::<Tensor>(&y, None, tch::Reduction::Mean);
+    let loss = L::binary_cross_entropy(&p, &y);
+    ensure!(
+        loss.size().is_empty(),
+        "the loss must be one number (shape []), got shape {:?}: take the mean",
+        loss.size()
+    );
+    expect_close("binary cross-entropy", &loss, &expected, 1e-5)?;
+    let certain = L::binary_cross_entropy(
+        &Tensor::from_slice(&[1.0f32, 0.0]),
+        &Tensor::from_slice(&[0.0f32, 1.0]),
+    )
+    .double_value(&[]);
+    ensure!(
+        certain.is_finite(),
+        "a probability of exactly 0 or 1 gives an infinite loss ({certain}): clamp p first"
+    );
+    Ok(())
+}
+
+fn logistic_gradients<L: Learner>() -> Result<()> {
+    let options = (Kind::Double, tch::Device::Cpu);
+    let x = Tensor::from_slice(&[0.5, -1.0, 1.5, 2.0, -0.3, 0.8, 1.1, -1.7])
+        .view([4, 2])
+        .to_kind(Kind::Double);
+    let y = Tensor::from_slice(&[1.0, 0.0, 1.0, 0.0]).to_kind(Kind::Double);
+    let w = Tensor::from_slice(&[0.3, -0.2]).to_kind(Kind::Double);
+    let b = Tensor::from_slice(&[0.1]).to_kind(Kind::Double).view([]);
+    // The loss, computed with libtorch's own functions, for the numerical check.
+    let loss = |w: &Tensor, b: &Tensor| -> f64 {
+        let p = (x.matmul(w) + b).sigmoid();
+        p.binary_cross_entropy::<Tensor>(&y, None, tch::Reduction::Mean)
+            .double_value(&[])
+    };
+    let (grad_w, grad_b) = L::logistic_gradients(&x, &y, &w, &b);
+    ensure!(
+        grad_w.size() == [2] && grad_b.size().is_empty(),
+        "expected grad_w of shape [2] and grad_b of shape []; got {:?} and {:?}",
+        grad_w.size(),
+        grad_b.size()
+    );
+    // Central differences: (L(w + h) - L(w - h)) / 2h approximates each partial derivative.
+    let h = 1e-6;
+    let mut numeric_w = Vec::new();
+    for i in 0..2 {
+        let bump = Tensor::zeros([2], options).index_fill(0, &Tensor::from(i as i64), h);
+        numeric_w.push((loss(&(&w + &bump), &b) - loss(&(&w - &bump), &b)) / (2.0 * h));
+    }
+    let numeric_b = (loss(&w, &(&b + h)) - loss(&w, &(&b - h))) / (2.0 * h);
+    expect_close(
+        "dL/dw against the numerical gradient",
+        &grad_w,
+        &Tensor::from_slice(&numeric_w),
+        1e-6,
+    )?;
+    expect_close(
+        "dL/db against the numerical gradient",
+        &grad_b,
+        &Tensor::from(numeric_b),
+        1e-6,
+    )
+}

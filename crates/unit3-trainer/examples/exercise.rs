@@ -1,0 +1,12 @@
+//! Unit 3 with your model and settings from `src/exercise.rs`:
+//! `cargo run -p unit3-trainer --example exercise` (same options as `--example solution`).
+
+use clap::Parser;
+use unit3_trainer::experiment::{run, Args};
+use unit3_trainer::Exercise;
+
+fn main() -> anyhow::Result<()> {
+    let experiment = Args::parse().experiment::<Exercise>()?;
+    run::<Exercise>(experiment)?;
+    Ok(())
+}

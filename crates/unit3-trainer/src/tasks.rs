@@ -1,0 +1,150 @@
+//! The checks of unit 3's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
+//! against [`Exercise`](crate::Exercise) by `course verify unit3`.
+
+use crate::Learner;
+use anyhow::{ensure, Context, Result};
+use course_core::exercises::{expect_close, Task};
+use course_core::training::{
+    DeviceChoice, Model, OptimizerConfig, Schedule, TensorDataset, Trainer,
+};
+use tch::nn::VarStore;
+use tch::{Device, Kind, Tensor};
+
+const FILE: &str = "crates/unit3-trainer/src/exercise.rs";
+
+/// Unit 3's tasks, in the order a learner does them.
+pub fn tasks<L: Learner>() -> Vec<Task> {
+    vec![
+        Task {
+            name: "the model's layer: Linear(n_features, 2)",
+            file: FILE,
+            hint: "a field `linear: nn::Linear`, made by nn::linear(path / \"linear\", n_features as i64, 2, Default::default())",
+            check: model_layer::<L>,
+        },
+        Task {
+            name: "the model's forward pass",
+            file: FILE,
+            hint: "counts.apply(&self.linear)",
+            check: model_forward::<L>,
+        },
+        Task {
+            name: "the course's run settings",
+            file: FILE,
+            hint: "TrainerConfig { epochs: 30, batch_size: 32, optimizer: OptimizerConfig::sgd(0.05), schedule: Schedule::Constant, seed, ..TrainerConfig::default() }",
+            check: run_settings::<L>,
+        },
+        Task {
+            name: "the Trainer learns with your model",
+            file: FILE,
+            hint: "tasks 1-3 done right are enough; read the error above",
+            check: trains::<L>,
+        },
+    ]
+}
+
+fn model_layer<L: Learner>() -> Result<()> {
+    let vars = VarStore::new(Device::Cpu);
+    let _model = L::new_model(&vars.root(), 7);
+    let mut shapes: Vec<(String, Vec<i64>)> = vars
+        .variables()
+        .into_iter()
+        .map(|(name, t)| (name, t.size()))
+        .collect();
+    shapes.sort();
+    let expected = vec![
+        ("linear.bias".to_string(), vec![2]),
+        ("linear.weight".to_string(), vec![2, 7]),
+    ];
+    ensure!(
+        shapes == expected,
+        "with 7 features the model should hold {expected:?}, it holds {shapes:?}"
+    );
+    Ok(())
+}
+
+fn model_forward<L: Learner>() -> Result<()> {
+    let vars = VarStore::new(Device::Cpu);
+    let model = L::new_model(&vars.root(), 7);
+    let counts = Tensor::arange(35, (Kind::Float, Device::Cpu)).view([5, 7]);
+    let logits = model.forward(&counts, false);
+    let weights = vars.variables();
+    let (w, b) = (
+        weights.get("linear.weight").context("no linear.weight")?,
+        weights.get("linear.bias").context("no linear.bias")?,
+    );
+    expect_close(
+        "logits of 5 rows of 7 counts (counts @ weight^T + bias)",
+        &logits,
+        &(counts.matmul(&w.tr()) + b),
+        1e-4,
+    )?;
+    let training = model.forward(&counts, true);
+    expect_close("logits in training mode", &training, &logits, 1e-6)
+}
+
+fn run_settings<L: Learner>() -> Result<()> {
+    let config = L::trainer_config(42);
+    ensure!(
+        config.epochs == 30,
+        "epochs: {} (the course: 30)",
+        config.epochs
+    );
+    ensure!(
+        config.batch_size == 32,
+        "batch size: {} (the course: 32)",
+        config.batch_size
+    );
+    ensure!(
+        config.optimizer == OptimizerConfig::sgd(0.05),
+        "optimizer: {:?} (the course: plain SGD, learning rate 0.05)",
+        config.optimizer
+    );
+    ensure!(
+        config.schedule == Schedule::Constant,
+        "schedule: {:?} (the course: a constant learning rate)",
+        config.schedule
+    );
+    ensure!(
+        config.seed == 42,
+        "seed: {} (use the seed given)",
+        config.seed
+    );
+    Ok(())
+}
+
+/// A toy bag of words: 20 "words", a review is positive when it has more of words 0-9 than
+/// of words 10-19.
+fn toy_reviews(rows: i64, seed: i64) -> TensorDataset {
+    tch::manual_seed(seed);
+    let counts = Tensor::randint(3, [rows, 20], (Kind::Float, Device::Cpu));
+    let positive = counts
+        .narrow(1, 0, 10)
+        .sum_dim_intlist(1, false, Kind::Float);
+    let negative = counts
+        .narrow(1, 10, 10)
+        .sum_dim_intlist(1, false, Kind::Float);
+    let labels = positive.gt_tensor(&negative).to_kind(Kind::Int64);
+    TensorDataset {
+        inputs: counts,
+        labels: Some(Vec::<i64>::try_from(labels).unwrap_or_default()),
+    }
+}
+
+fn trains<L: Learner>() -> Result<()> {
+    let _serial = course_core::device::exclusive_torch_rng();
+    let (train, validation) = (toy_reviews(512, 1), toy_reviews(256, 2));
+    let mut config = L::trainer_config(3);
+    config.epochs = 10;
+    config.device = DeviceChoice::Cpu;
+    config.progress = false;
+    tch::manual_seed(3);
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = L::new_model(&vars.root(), 20);
+    let report = Trainer::new(config).fit(&model, &mut vars, &train, &validation)?;
+    ensure!(
+        report.best_validation_accuracy >= 0.9,
+        "10 epochs on a toy problem reached validation accuracy {:.3}; expected at least 0.9",
+        report.best_validation_accuracy
+    );
+    Ok(())
+}
