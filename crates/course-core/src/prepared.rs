@@ -44,6 +44,15 @@ impl BagOfWordsData {
     /// Reads the labelled and test reviews of `data`, splits the labelled ones 80/20 with the
     /// course's seed, and counts the `max_features` most frequent training words.
     pub fn load(data: &DataDir, max_features: usize) -> Result<BagOfWordsData> {
+        Self::load_ngrams(data, max_features, 1)
+    }
+
+    /// Like [`BagOfWordsData::load`], counting terms of up to `ngrams` words (1 or 2).
+    pub fn load_ngrams(
+        data: &DataDir,
+        max_features: usize,
+        ngrams: usize,
+    ) -> Result<BagOfWordsData> {
         let labelled = data.labelled_train()?;
         let test = data.test()?;
         let split = train_validation_split(labelled.len(), VALIDATION_FRACTION, SPLIT_SEED);
@@ -59,7 +68,7 @@ impl BagOfWordsData {
                     .collect(),
             )
         };
-        let vectorizer = BagOfWords::fit(&texts(&split.train), max_features);
+        let vectorizer = BagOfWords::fit_ngrams(&texts(&split.train), max_features, ngrams);
         let test_texts: Vec<&str> = test.iter().map(|r| r.review.as_str()).collect();
         Ok(BagOfWordsData {
             train: CountsDataset {

@@ -413,3 +413,50 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     out
 }
+
+#[test]
+fn the_lr_finder_sweeps_suggests_a_rate_and_puts_the_weights_back() {
+    let _serial = serial();
+    let data = blobs(2048, 21, 0.0);
+    tch::manual_seed(21);
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = Mlp::new(&vars, 2);
+    let before: Vec<(String, Tensor)> = vars
+        .variables()
+        .into_iter()
+        .map(|(name, t)| (name, t.copy()))
+        .collect();
+    let finder = LrFinder {
+        min_lr: 1e-5,
+        max_lr: 10.0,
+        steps: 100,
+        ..LrFinder::default()
+    };
+    let finding = finder
+        .run(&OptimizerConfig::sgd(0.0), &model, &mut vars, &data)
+        .unwrap();
+    assert!(finding.lrs.len() > 20 && finding.lrs.len() <= 100);
+    assert!(finding.lrs.windows(2).all(|w| w[1] > w[0]), "rates grow");
+    assert!(
+        finding.suggestion > 1e-4 && finding.suggestion < 10.0,
+        "suggestion {}",
+        finding.suggestion
+    );
+    let lowest = finding.losses.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(
+        lowest < finding.losses[0] * 0.5,
+        "the loss fell: {:?}",
+        finding.losses
+    );
+    let after = vars.variables();
+    for (name, value) in before {
+        assert!(
+            after[&name].equal(&value),
+            "{name} was not restored after the sweep"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("lr_finder.png");
+    course_core::tracking::plot::lr_finder(&png, &finding).unwrap();
+    assert!(std::fs::metadata(&png).unwrap().len() > 1000);
+}

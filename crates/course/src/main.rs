@@ -7,10 +7,12 @@
 //! course score runs/unit2/solution/submission.csv
 //! course runs                                # every run, best validation and test accuracy
 //! course runs compare unit3/a unit3/b        # configuration differences and metrics
+//! course verify [unit1 ...]                  # check your exercises: tasks done, what is next
 //! ```
 
 mod data_commands;
 mod runs_commands;
+mod verify_command;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -53,6 +55,14 @@ enum Command {
         #[arg(long, global = true)]
         dir: Option<PathBuf>,
     },
+    /// Check the exercises (all units, or those named): tasks done and the next one to do
+    Verify {
+        /// Units to check, e.g. unit1 unit3 (default: all)
+        units: Vec<String>,
+        /// Check the reference solutions instead of the exercises
+        #[arg(long)]
+        solutions: bool,
+    },
     /// Score a submission offline against the test reviews (labels from the ids' ratings)
     Score {
         submission: PathBuf,
@@ -71,6 +81,7 @@ fn main() {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Verify { units, solutions } => verify_command::verify(&units, solutions),
         Command::Demo {
             data,
             epochs,

@@ -100,3 +100,89 @@ fn binaries_keep_libtorch_cuda_linked_when_libtorch_has_it() {
         "no rpath to libtorch:\n{dynamic}"
     );
 }
+
+fn course_command() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_course"))
+}
+
+/// `unitN: X/Y tasks done` lines of `course verify`'s output, as (unit, done, total).
+fn progress_lines(stdout: &str) -> Vec<(String, usize, usize)> {
+    stdout
+        .lines()
+        .filter_map(|line| {
+            let (unit, rest) = line.split_once(": ")?;
+            let (counts, _) = rest.split_once(" tasks done")?;
+            let (done, total) = counts.split_once('/')?;
+            Some((unit.to_string(), done.parse().ok()?, total.parse().ok()?))
+        })
+        .collect()
+}
+
+/// The units whose crate has an exercise file.
+fn units_with_exercises() -> Vec<String> {
+    let crates = course_core::workspace_root().join("crates");
+    let mut units: Vec<String> = std::fs::read_dir(crates)
+        .unwrap()
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let name = path.file_name()?.to_str()?.to_string();
+            let unit = name.split('-').next()?.to_string();
+            (unit.starts_with("unit") && path.join("src/exercise.rs").exists()).then_some(unit)
+        })
+        .collect();
+    units.sort();
+    units
+}
+
+#[test]
+fn untouched_exercises_fail_every_task_and_the_solutions_pass_them_all() {
+    let exercises = course_command().arg("verify").output().unwrap();
+    let stdout = String::from_utf8_lossy(&exercises.stdout);
+    assert!(
+        !exercises.status.success(),
+        "unsolved exercises must fail verify:\n{stdout}"
+    );
+    let progress = progress_lines(&stdout);
+    let listed: Vec<String> = progress.iter().map(|(unit, _, _)| unit.clone()).collect();
+    assert_eq!(
+        listed,
+        units_with_exercises(),
+        "every unit with an exercise is verified:\n{stdout}"
+    );
+    for (unit, done, total) in &progress {
+        assert!(*total > 0, "{unit} has no tasks");
+        assert_eq!(
+            *done, 0,
+            "an untouched exercise already passes a task of {unit}:\n{stdout}"
+        );
+    }
+    assert!(stdout.contains("Next: task 1"), "{stdout}");
+
+    let solutions = course_command()
+        .args(["verify", "--solutions"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&solutions.stdout);
+    assert!(
+        solutions.status.success(),
+        "the solutions must pass every task:\n{stdout}\n{}",
+        String::from_utf8_lossy(&solutions.stderr)
+    );
+    for (unit, done, total) in progress_lines(&stdout) {
+        assert_eq!(done, total, "{unit}'s solution fails a task:\n{stdout}");
+    }
+}
+
+#[test]
+fn verify_names_the_units_it_knows_when_given_another() {
+    let output = course_command()
+        .args(["verify", "unit42"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("no exercises for 'unit42'") && stderr.contains("unit1"),
+        "{stderr}"
+    );
+}

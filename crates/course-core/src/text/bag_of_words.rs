@@ -9,6 +9,10 @@
 //! * keep the `max_features` tokens with the highest total count **in the texts it is fitted on**
 //!   (fit on the training split only, or validation accuracy flatters the model);
 //! * number the kept words alphabetically.
+//!
+//! Optionally also pairs of neighbouring words (`ngram_range=(1, 2)`): "well acted" carries
+//! sentiment that "well" and "acted" alone do not. As in scikit-learn, stop words are removed
+//! before the pairs are formed.
 
 use super::stop_words::is_stop_word;
 use anyhow::{bail, Result};
@@ -22,8 +26,15 @@ use tch::{Device, Kind, Tensor};
 pub struct BagOfWords {
     /// The kept words in column order (alphabetical).
     vocabulary: Vec<String>,
+    /// 1: single words; 2: single words and pairs of neighbouring words.
+    #[serde(default = "single_words")]
+    ngrams: usize,
     #[serde(skip)]
     column_of: FxHashMap<String, u32>,
+}
+
+fn single_words() -> usize {
+    1
 }
 
 impl BagOfWords {
@@ -37,17 +48,47 @@ impl BagOfWords {
         Self::from_vocabulary(vocabulary)
     }
 
-    /// Rebuilds a vectoriser from a saved vocabulary (columns in the given order).
+    /// Like [`BagOfWords::fit`], with terms of up to `ngrams` words (1 or 2): the
+    /// `max_features` most frequent words and word pairs.
+    pub fn fit_ngrams<S: AsRef<str> + Sync>(
+        texts: &[S],
+        max_features: usize,
+        ngrams: usize,
+    ) -> BagOfWords {
+        if ngrams <= 1 {
+            return Self::fit(texts, max_features);
+        }
+        let counts = super::count_words(texts, |text, buffer, each| {
+            for_each_term(text, buffer, ngrams, each)
+        });
+        let mut vocabulary = super::most_frequent(counts, max_features);
+        vocabulary.sort_unstable();
+        Self::from_vocabulary(vocabulary)
+    }
+
+    /// Rebuilds a vectoriser from a saved vocabulary (columns in the given order). A vocabulary
+    /// with word pairs ("well acted") counts pairs too.
     pub fn from_vocabulary(vocabulary: Vec<String>) -> BagOfWords {
         let column_of = vocabulary
             .iter()
             .enumerate()
             .map(|(i, w)| (w.clone(), i as u32))
             .collect();
+        let ngrams = if vocabulary.iter().any(|w| w.contains(' ')) {
+            2
+        } else {
+            1
+        };
         BagOfWords {
             vocabulary,
+            ngrams,
             column_of,
         }
+    }
+
+    /// The longest term, in words (1 or 2).
+    pub fn ngrams(&self) -> usize {
+        self.ngrams
     }
 
     /// The number of features (columns).
@@ -75,11 +116,17 @@ impl BagOfWords {
             .par_iter()
             .map_init(String::new, |buffer, text| {
                 let mut columns = Vec::new();
-                for_each_token(text.as_ref(), buffer, &mut |token| {
-                    if let Some(&c) = self.column_of.get(token) {
+                let mut count = |term: &str| {
+                    if let Some(&c) = self.column_of.get(term) {
                         columns.push(c);
                     }
-                });
+                };
+                if self.ngrams <= 1 {
+                    // Stop words are never in the vocabulary: no need to test for them.
+                    for_each_token(text.as_ref(), buffer, &mut count);
+                } else {
+                    for_each_term(text.as_ref(), buffer, self.ngrams, &mut count);
+                }
                 columns
             })
             .collect();
@@ -89,6 +136,29 @@ impl BagOfWords {
         }
         counts
     }
+}
+
+/// Calls `each` with every term of `text`: its tokens that are not stop words and, when
+/// `ngrams` is 2, every pair of neighbouring such tokens joined by a space.
+pub fn for_each_term(text: &str, buffer: &mut String, ngrams: usize, each: &mut dyn FnMut(&str)) {
+    let (mut previous, mut pair) = (String::new(), String::new());
+    for_each_token(text, buffer, &mut |token| {
+        if is_stop_word(token) {
+            return;
+        }
+        each(token);
+        if ngrams >= 2 {
+            if !previous.is_empty() {
+                pair.clear();
+                pair.push_str(&previous);
+                pair.push(' ');
+                pair.push_str(token);
+                each(&pair);
+            }
+            previous.clear();
+            previous.push_str(token);
+        }
+    });
 }
 
 /// Calls `each` with every lowercase token of 2 or more word characters of `text`.
@@ -247,6 +317,43 @@ mod tests {
         let mut out = Vec::new();
         for_each_token(text, &mut String::new(), &mut |t| out.push(t.to_string()));
         out
+    }
+
+    #[test]
+    fn word_pairs_skip_stop_words_as_scikit_learn_does() {
+        let mut terms = Vec::new();
+        for_each_term(
+            "The acting was great, the plot boring",
+            &mut String::new(),
+            2,
+            &mut |t| terms.push(t.to_string()),
+        );
+        // "the" and "was" are stop words: removed before pairing.
+        assert_eq!(
+            terms,
+            [
+                "acting",
+                "great",
+                "acting great",
+                "plot",
+                "great plot",
+                "boring",
+                "plot boring"
+            ]
+        );
+        let texts = [
+            "great acting film",
+            "great acting, great score",
+            "bad acting",
+        ];
+        let bag = BagOfWords::fit_ngrams(&texts, 3, 2);
+        assert_eq!(bag.vocabulary(), ["acting", "great", "great acting"]);
+        assert_eq!(bag.ngrams(), 2);
+        // 4 words + "great acting" twice ("acting great" is not in the vocabulary).
+        let counts = bag.transform(&["great acting and great acting"]);
+        assert_eq!(counts.row(0).1.iter().sum::<f32>(), 6.0);
+        let again = BagOfWords::from_vocabulary(bag.vocabulary().to_vec());
+        assert_eq!(again.ngrams(), 2);
     }
 
     #[test]

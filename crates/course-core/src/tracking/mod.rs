@@ -19,4 +19,4 @@ pub mod plot;
 pub mod run;
 pub mod tensorboard;
 
-pub use run::{list_runs, read_metrics_csv, runs_root, Run, RunInfo};
+pub use run::{list_runs, read_metrics_csv, runs_root, timestamp_name, Run, RunInfo};

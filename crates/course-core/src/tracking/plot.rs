@@ -95,3 +95,74 @@ fn draw_panel(
         .draw()?;
     Ok(())
 }
+
+/// `lr_finder.png`: the smoothed loss against the learning rate (log scale), with the suggested
+/// rate marked.
+pub fn lr_finder(path: &Path, finding: &crate::training::LrFinding) -> Result<()> {
+    register_font();
+    crate::fs::replace_atomically(path, |temporary| {
+        draw_lr_finder(temporary, finding)
+            .map_err(|e| anyhow!("cannot draw {}: {e}", path.display()))
+    })
+}
+
+fn draw_lr_finder(
+    path: &Path,
+    finding: &crate::training::LrFinding,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let root = BitMapBackend::new(path, (760, 460)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let points: Vec<(f64, f64)> = finding
+        .lrs
+        .iter()
+        .zip(&finding.losses)
+        .filter(|(_, loss)| loss.is_finite())
+        .map(|(&lr, &loss)| (lr, loss))
+        .collect();
+    let (lo, hi) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p.1), hi.max(p.1))
+        });
+    let (first, last) = (
+        points.first().map_or(1e-6, |p| p.0),
+        points.last().map_or(1.0, |p| p.0),
+    );
+    let margin = ((hi - lo) * 0.1).max(1e-3);
+    let mut chart = ChartBuilder::on(&root)
+        .caption("learning-rate finder", ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(
+            (first..last.max(first * 10.0)).log_scale(),
+            (lo - margin)..(hi + margin),
+        )?;
+    chart
+        .configure_mesh()
+        .x_desc("learning rate")
+        .y_desc("loss (smoothed)")
+        .x_label_formatter(&|x| format!("{x:.0e}"))
+        .label_style(("sans-serif", 13))
+        .draw()?;
+    chart
+        .draw_series(LineSeries::new(points, BLUE.stroke_width(2)))?
+        .label("loss")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLUE.stroke_width(2)));
+    let s = finding.suggestion;
+    chart
+        .draw_series(LineSeries::new(
+            vec![(s, lo - margin), (s, hi + margin)],
+            RED.stroke_width(2),
+        ))?
+        .label(format!("suggested {s:.1e}"))
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], RED.stroke_width(2)));
+    chart
+        .configure_series_labels()
+        .border_style(BLACK)
+        .background_style(WHITE.mix(0.8))
+        .label_font(("sans-serif", 13))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}

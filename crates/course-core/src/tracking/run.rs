@@ -261,7 +261,8 @@ fn now() -> f64 {
 }
 
 /// `2026-11-26_12-03-59` (UTC).
-fn timestamp_name() -> String {
+/// The current UTC time as a run name: `2026-11-26_13-22-12`.
+pub fn timestamp_name() -> String {
     let secs = now() as i64;
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).

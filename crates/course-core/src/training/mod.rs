@@ -7,6 +7,7 @@
 //! with metrics, TensorBoard events, plots and the submission.
 
 pub mod config;
+pub mod lr_finder;
 pub mod model;
 pub mod optimizer;
 pub mod schedule;
@@ -14,6 +15,7 @@ pub mod submit;
 pub mod trainer;
 
 pub use config::{DeviceChoice, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
+pub use lr_finder::{LrFinder, LrFinding};
 pub use model::{Dataset, Model, TensorDataset};
 pub use optimizer::Optimizer;
 pub use schedule::LrScheduler;

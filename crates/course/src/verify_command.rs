@@ -1,0 +1,92 @@
+//! `course verify`: every unit's exercise tasks, checked, with the progress of each unit and
+//! the next thing to do (as rustlings does). `--solutions` checks the reference solutions.
+
+use anyhow::{bail, Result};
+use course_core::exercises::{progress_report, run_task, Outcome, Task};
+
+/// One unit's tasks, against the exercise or the solution.
+struct UnitTasks {
+    name: &'static str,
+    tasks: fn(solutions: bool) -> Vec<Task>,
+}
+
+/// Every unit that has exercises, in course order.
+fn units() -> Vec<UnitTasks> {
+    vec![
+        UnitTasks {
+            name: "unit1",
+            tasks: |solutions| {
+                use unit1_fundamentals::{tasks::tasks, Exercise, Solution};
+                if solutions {
+                    tasks::<Solution>()
+                } else {
+                    tasks::<Exercise>()
+                }
+            },
+        },
+        UnitTasks {
+            name: "unit2",
+            tasks: |solutions| {
+                use unit2_neural_networks::{tasks::tasks, Exercise, Solution};
+                if solutions {
+                    tasks::<Solution>()
+                } else {
+                    tasks::<Exercise>()
+                }
+            },
+        },
+        UnitTasks {
+            name: "unit3",
+            tasks: |solutions| {
+                use unit3_trainer::{tasks::tasks, Exercise, Solution};
+                if solutions {
+                    tasks::<Solution>()
+                } else {
+                    tasks::<Exercise>()
+                }
+            },
+        },
+        UnitTasks {
+            name: "unit4",
+            tasks: |solutions| {
+                use unit4_optimization::{tasks::tasks, Exercise, Solution};
+                if solutions {
+                    tasks::<Solution>()
+                } else {
+                    tasks::<Exercise>()
+                }
+            },
+        },
+    ]
+}
+
+/// Checks the named units (all when none is named); fails unless every task passes.
+pub fn verify(names: &[String], solutions: bool) -> Result<()> {
+    let all = units();
+    for name in names {
+        if !all.iter().any(|u| u.name == name) {
+            let known: Vec<&str> = all.iter().map(|u| u.name).collect();
+            bail!(
+                "no exercises for '{name}'; units with exercises: {}",
+                known.join(", ")
+            );
+        }
+    }
+    let chosen = all
+        .iter()
+        .filter(|u| names.is_empty() || names.iter().any(|n| n == u.name));
+    let (mut done, mut total) = (0, 0);
+    for unit in chosen {
+        let tasks = (unit.tasks)(solutions);
+        let outcomes: Vec<Outcome> = tasks.iter().map(|task| run_task(task, true)).collect();
+        println!("{}", progress_report(unit.name, &tasks, &outcomes));
+        done += outcomes.iter().filter(|o| o.passed()).count();
+        total += tasks.len();
+    }
+    let whose = if solutions { "solutions" } else { "exercises" };
+    if done < total {
+        bail!("{done}/{total} tasks done in the {whose}; keep going!");
+    }
+    println!("All {total} tasks done in the {whose}.");
+    Ok(())
+}

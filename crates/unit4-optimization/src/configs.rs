@@ -1,0 +1,76 @@
+//! The two runs of unit 4: the course's (faithful, under-trained) and the tuned one.
+
+use crate::model::MlpConfig;
+use course_core::training::{EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
+
+/// A whole run: vocabulary size, model, and trainer settings.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub max_features: usize,
+    /// Terms of up to this many words: 1 (words) or 2 (words and neighbouring pairs).
+    pub ngrams: usize,
+    pub mlp: MlpConfig,
+    pub trainer: TrainerConfig,
+}
+
+/// The course's run: 2,000 words, `2000 -> 10 -> ReLU -> 2`, SGD lr 0.001, 30 epochs of 32.
+pub fn faithful(seed: u64) -> RunConfig {
+    RunConfig {
+        max_features: 2_000,
+        ngrams: 1,
+        mlp: MlpConfig {
+            hidden: vec![10],
+            batch_norm: false,
+            dropout: 0.0,
+            log_counts: false,
+        },
+        trainer: TrainerConfig {
+            epochs: 30,
+            batch_size: 32,
+            optimizer: OptimizerConfig::sgd(0.001),
+            schedule: Schedule::Constant,
+            seed,
+            ..TrainerConfig::default()
+        },
+    }
+}
+
+/// The tuned run (see the unit README for the search that led here): a bigger vocabulary,
+/// log counts, a wider hidden layer with dropout, AdamW with weight decay, warm-up + cosine,
+/// and early stopping.
+pub fn tuned(seed: u64) -> RunConfig {
+    let epochs = 8;
+    let steps_per_epoch = 20_000 / 64;
+    RunConfig {
+        max_features: 20_000,
+        ngrams: 1,
+        mlp: MlpConfig {
+            hidden: vec![64],
+            batch_norm: false,
+            dropout: 0.5,
+            log_counts: true,
+        },
+        trainer: TrainerConfig {
+            epochs,
+            batch_size: 64,
+            optimizer: OptimizerConfig::AdamW {
+                lr: 1e-3,
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8,
+                weight_decay: 0.05,
+            },
+            schedule: Schedule::WarmupCosine {
+                warmup_steps: steps_per_epoch / 2,
+                min_lr: 1e-5,
+            },
+            early_stopping: Some(EarlyStopping {
+                monitor: Monitor::ValidationAccuracy,
+                patience: 3,
+                min_delta: 0.0,
+            }),
+            seed,
+            ..TrainerConfig::default()
+        },
+    }
+}
