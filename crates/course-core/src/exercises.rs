@@ -66,6 +66,11 @@ pub fn run_task(task: &Task, quiet: bool) -> Outcome {
                 .cloned()
                 .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "the code panicked".to_string());
+            // libtorch errors carry a C++ backtrace: the first lines say what went wrong.
+            let message = match message.find("\nException raised from") {
+                Some(end) => format!("{}\")", &message[..end]),
+                None => message,
+            };
             if message.starts_with("not yet implemented") {
                 Outcome::NotStarted
             } else {

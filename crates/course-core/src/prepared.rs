@@ -1,9 +1,9 @@
 //! Data ready to train on: reviews read, split, vectorised, labels as numbers.
-//! Units 2-4 all start from [`BagOfWordsData::load`].
+//! Units 2-4 start from [`BagOfWordsData::load`], units 5-8 from [`SequenceData::load`].
 
 use crate::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use crate::data::DataDir;
-use crate::text::{BagOfWords, SparseCounts};
+use crate::text::{BagOfWords, PaddedBatch, SparseCounts, Terms, Truncation, WordIndex};
 use crate::training::Dataset;
 use anyhow::Result;
 use tch::{Device, Tensor};
@@ -44,15 +44,11 @@ impl BagOfWordsData {
     /// Reads the labelled and test reviews of `data`, splits the labelled ones 80/20 with the
     /// course's seed, and counts the `max_features` most frequent training words.
     pub fn load(data: &DataDir, max_features: usize) -> Result<BagOfWordsData> {
-        Self::load_ngrams(data, max_features, 1)
+        Self::load_terms(data, max_features, Terms::COURSE)
     }
 
-    /// Like [`BagOfWordsData::load`], counting terms of up to `ngrams` words (1 or 2).
-    pub fn load_ngrams(
-        data: &DataDir,
-        max_features: usize,
-        ngrams: usize,
-    ) -> Result<BagOfWordsData> {
+    /// Like [`BagOfWordsData::load`], with other [`Terms`] (word pairs, stop words kept).
+    pub fn load_terms(data: &DataDir, max_features: usize, terms: Terms) -> Result<BagOfWordsData> {
         let labelled = data.labelled_train()?;
         let test = data.test()?;
         let split = train_validation_split(labelled.len(), VALIDATION_FRACTION, SPLIT_SEED);
@@ -68,7 +64,7 @@ impl BagOfWordsData {
                     .collect(),
             )
         };
-        let vectorizer = BagOfWords::fit_ngrams(&texts(&split.train), max_features, ngrams);
+        let vectorizer = BagOfWords::fit_terms(&texts(&split.train), max_features, terms);
         let test_texts: Vec<&str> = test.iter().map(|r| r.review.as_str()).collect();
         Ok(BagOfWordsData {
             train: CountsDataset {
@@ -85,6 +81,131 @@ impl BagOfWordsData {
             },
             test_ids: test.iter().map(|r| r.id.clone()).collect(),
             vectorizer,
+        })
+    }
+}
+
+/// How sequences are cut and padded into batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SequenceLayout {
+    /// Longest sequence fed to a model (`None`: whole reviews).
+    pub max_len: Option<usize>,
+    /// Pad every batch to `max_len` (the original course padded everything to 2,200) rather
+    /// than to the batch's longest review.
+    pub pad_to_max: bool,
+    pub truncation: Truncation,
+}
+
+impl SequenceLayout {
+    /// The course's layout: every review padded (or cut) to 2,200 ids.
+    pub const COURSE: SequenceLayout = SequenceLayout {
+        max_len: Some(2_200),
+        pad_to_max: true,
+        truncation: Truncation::KeepStart,
+    };
+
+    /// Batches padded only to their longest review, cut at `max_len`.
+    pub fn dynamic(max_len: usize) -> SequenceLayout {
+        SequenceLayout {
+            max_len: Some(max_len),
+            pad_to_max: false,
+            truncation: Truncation::KeepStart,
+        }
+    }
+}
+
+/// Reviews as word-id sequences with their labels (none for the test reviews).
+pub struct SequenceDataset {
+    pub sequences: Vec<Vec<u32>>,
+    pub labels: Option<Vec<i64>>,
+    pub layout: SequenceLayout,
+}
+
+impl Dataset for SequenceDataset {
+    type Input = PaddedBatch;
+
+    fn len(&self) -> usize {
+        self.sequences.len()
+    }
+
+    fn inputs(&self, rows: &[usize], device: Device) -> Result<PaddedBatch> {
+        let mut picked = Vec::with_capacity(rows.len());
+        for &row in rows {
+            let Some(sequence) = self.sequences.get(row) else {
+                anyhow::bail!("row {row} of {} sequences", self.sequences.len());
+            };
+            picked.push(sequence.as_slice());
+        }
+        let layout = self.layout;
+        Ok(PaddedBatch::new(
+            &picked,
+            layout.max_len,
+            layout.pad_to_max,
+            layout.truncation,
+            device,
+        ))
+    }
+
+    fn labels(&self) -> Option<&[i64]> {
+        self.labels.as_deref()
+    }
+
+    /// The length each review has in a batch, so length bucketing groups similar reviews.
+    fn lengths(&self) -> Option<Vec<usize>> {
+        let cap = self.layout.max_len.unwrap_or(usize::MAX);
+        Some(self.sequences.iter().map(|s| s.len().min(cap)).collect())
+    }
+}
+
+/// The course's sequence setup (units 5-8): word index fitted on the training split only.
+pub struct SequenceData {
+    pub word_index: WordIndex,
+    pub train: SequenceDataset,
+    pub validation: SequenceDataset,
+    pub test: SequenceDataset,
+    pub test_ids: Vec<String>,
+}
+
+impl SequenceData {
+    /// Reads the labelled and test reviews, splits the labelled ones 80/20 with the course's
+    /// seed, keeps the `num_words - 1` most frequent training words as ids (0 is padding), and
+    /// encodes every review.
+    pub fn load(data: &DataDir, num_words: usize, layout: SequenceLayout) -> Result<SequenceData> {
+        let labelled = data.labelled_train()?;
+        let test = data.test()?;
+        let split = train_validation_split(labelled.len(), VALIDATION_FRACTION, SPLIT_SEED);
+        let texts = |rows: &[usize]| -> Vec<&str> {
+            rows.iter().map(|&i| labelled[i].review.as_str()).collect()
+        };
+        let labels = |rows: &[usize]| -> Option<Vec<i64>> {
+            Some(
+                rows.iter()
+                    .map(|&i| labelled[i].sentiment.unwrap_or_default() as i64)
+                    .collect(),
+            )
+        };
+        let word_index = WordIndex::fit(&texts(&split.train), num_words);
+        let encode = |texts: Vec<&str>| -> Vec<Vec<u32>> {
+            use rayon::prelude::*;
+            texts.par_iter().map(|t| word_index.encode(t)).collect()
+        };
+        let dataset = |rows: &[usize]| SequenceDataset {
+            sequences: encode(texts(rows)),
+            labels: labels(rows),
+            layout,
+        };
+        let (train, validation) = (dataset(&split.train), dataset(&split.validation));
+        let test_dataset = SequenceDataset {
+            sequences: encode(test.iter().map(|r| r.review.as_str()).collect()),
+            labels: None,
+            layout,
+        };
+        Ok(SequenceData {
+            train,
+            validation,
+            test: test_dataset,
+            test_ids: test.iter().map(|r| r.id.clone()).collect(),
+            word_index,
         })
     }
 }

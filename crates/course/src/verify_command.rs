@@ -57,6 +57,17 @@ fn units() -> Vec<UnitTasks> {
                 }
             },
         },
+        UnitTasks {
+            name: "unit5",
+            tasks: |solutions| {
+                use unit5_embeddings::{tasks::tasks, Exercise, Solution};
+                if solutions {
+                    tasks::<Solution>()
+                } else {
+                    tasks::<Exercise>()
+                }
+            },
+        },
     ]
 }
 

@@ -72,6 +72,9 @@ pub struct Overrides {
     /// 2: count pairs of neighbouring words too
     #[arg(long)]
     pub ngrams: Option<usize>,
+    /// Keep the English stop words ("not", "no", ...) in the vocabulary
+    #[arg(long)]
+    pub keep_stop_words: Option<bool>,
     /// Hidden layer widths, e.g. --hidden 64,32
     #[arg(long, value_delimiter = ',')]
     pub hidden: Option<Vec<i64>>,
@@ -101,7 +104,10 @@ impl Overrides {
             config.max_features = v;
         }
         if let Some(v) = self.ngrams {
-            config.ngrams = v;
+            config.terms.ngrams = v;
+        }
+        if let Some(v) = self.keep_stop_words {
+            config.terms.remove_stop_words = !v;
         }
         if let Some(v) = &self.hidden {
             config.mlp.hidden = v.clone();
@@ -185,7 +191,7 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
 /// the test labels are known (the offline scorer).
 pub fn train<L: Learner>(data_dir: &DataDir, config: RunConfig, run_name: &str) -> Result<()> {
     println!("Data: {data_dir}");
-    let data = BagOfWordsData::load_ngrams(data_dir, config.max_features, config.ngrams)?;
+    let data = BagOfWordsData::load_terms(data_dir, config.max_features, config.terms)?;
     let mut run = Run::create("unit4", Some(run_name))?;
     run.describe(
         "model",
@@ -224,7 +230,7 @@ pub fn train<L: Learner>(data_dir: &DataDir, config: RunConfig, run_name: &str) 
 
 fn lr_find<L: Learner>(data_dir: &DataDir, steps: usize) -> Result<()> {
     let config = configs::tuned(123);
-    let data = BagOfWordsData::load_ngrams(data_dir, config.max_features, config.ngrams)?;
+    let data = BagOfWordsData::load_terms(data_dir, config.max_features, config.terms)?;
     tch::manual_seed(123);
     let mut vars = VarStore::new(course_core::device::best_device());
     let model = Mlp::<L>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
@@ -255,7 +261,7 @@ fn search<L: Learner>(
     seed: u64,
 ) -> Result<()> {
     let base = configs::tuned(seed);
-    let data = BagOfWordsData::load_ngrams(data_dir, base.max_features, base.ngrams)?;
+    let data = BagOfWordsData::load_terms(data_dir, base.max_features, base.terms)?;
     let space = SearchSpace::default();
     let trials = match random {
         Some(n) => random_trials(&space, n, seed),

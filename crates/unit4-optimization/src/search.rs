@@ -18,8 +18,8 @@ impl Default for SearchSpace {
     fn default() -> Self {
         SearchSpace {
             learning_rates: vec![3e-4, 1e-3, 3e-3],
-            weight_decays: vec![0.0, 0.01, 0.1],
-            dropouts: vec![0.2, 0.5],
+            weight_decays: vec![0.0, 0.05, 0.5],
+            dropouts: vec![0.5, 0.7],
         }
     }
 }

@@ -1,4 +1,73 @@
-//! Unit 5: Word embeddings.
+//! Unit 5: word embeddings.
 //!
-//! Coming with issue #5: reviews as sequences of word ids; a learned embedding table with masked averaging; GloVe vectors; word2vec trained on the 50,000 unlabelled reviews.
-//! See this crate's README for the plan of the unit.
+//! Reviews stop being bags of counts and become sequences of word ids. Each id looks up a
+//! learned vector (an embedding), and the vectors of a review are pooled into one review vector
+//! for a linear classifier. The table can start from random numbers, from GloVe vectors, or from
+//! word2vec vectors trained here on the 50,000 unlabelled reviews.
+//!
+//! * [`model`]: embedding table -> masked pooling -> linear layer.
+//! * [`configs`]: the course's run (faithful: unmasked mean over 2,200 positions) and ours.
+//! * [`glove`]: reading GloVe vectors (the PyPI package's `.npy` + `.parquet`) into the table.
+//! * [`word2vec`]: skip-gram with negative sampling, trained with tch.
+//! * [`program`]: `train`, `word2vec`, `neighbours`, shared by both examples.
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//!   (`src/exercise.rs`); [`tasks`] checks them.
+
+pub mod configs;
+pub mod exercise;
+pub mod glove;
+pub mod model;
+pub mod program;
+pub mod solution;
+pub mod tasks;
+pub mod word2vec;
+
+pub use exercise::Exercise;
+pub use solution::Solution;
+
+use serde::{Deserialize, Serialize};
+use tch::{nn, Tensor};
+
+/// How the word vectors of a review become one review vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum Pooling {
+    /// The average of the real words' vectors.
+    Mean,
+    /// The largest value of each dimension over the real words.
+    Max,
+    /// Mean and max side by side (twice as wide).
+    MeanMax,
+    /// The original course's pooling: the average over every position, padding included.
+    UnmaskedMean,
+}
+
+impl Pooling {
+    /// The width of the review vector for word vectors of `dim`.
+    pub fn output_dim(self, dim: i64) -> i64 {
+        match self {
+            Pooling::MeanMax => 2 * dim,
+            _ => dim,
+        }
+    }
+}
+
+/// The learner's part of unit 5.
+pub trait Learner {
+    /// Task 1. The mean of the vectors `[batch, length, dim]` over the positions where `mask`
+    /// `[batch, length]` (bool) is true. A review with no real word gets zeros, not NaN.
+    fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor;
+
+    /// Task 2. Look the ids `[batch, length]` up in `embedding`, then pool the vectors of each
+    /// review as `pooling` says (masked max: padding never wins; an empty review gets zeros).
+    fn embed_and_pool(
+        embedding: &nn::Embedding,
+        ids: &Tensor,
+        mask: &Tensor,
+        pooling: Pooling,
+    ) -> Tensor;
+
+    /// Task 3. The skip-gram loss with negative sampling, averaged over the `n` pairs:
+    /// `-[log sigmoid(c . o) + sum_k log sigmoid(-c . n_k)]` for centre vectors `c` `[n, dim]`,
+    /// their true context vectors `o` `[n, dim]` and `k` sampled negatives `[n, k, dim]`.
+    fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor;
+}

@@ -10,9 +10,10 @@
 //!   (fit on the training split only, or validation accuracy flatters the model);
 //! * number the kept words alphabetically.
 //!
-//! Optionally also pairs of neighbouring words (`ngram_range=(1, 2)`): "well acted" carries
-//! sentiment that "well" and "acted" alone do not. As in scikit-learn, stop words are removed
-//! before the pairs are formed.
+//! [`Terms`] changes two of these rules: pairs of neighbouring words (`ngram_range=(1, 2)`:
+//! "great acting" carries more than "great" and "acting" apart), and keeping the stop words
+//! (`stop_words=None`: scikit-learn's list holds "not", "no" and "nothing", which a sentiment
+//! model wants). As in scikit-learn, stop words are removed before the pairs are formed.
 
 use super::stop_words::is_stop_word;
 use anyhow::{bail, Result};
@@ -26,15 +27,33 @@ use tch::{Device, Kind, Tensor};
 pub struct BagOfWords {
     /// The kept words in column order (alphabetical).
     vocabulary: Vec<String>,
-    /// 1: single words; 2: single words and pairs of neighbouring words.
-    #[serde(default = "single_words")]
-    ngrams: usize,
+    #[serde(default)]
+    terms: Terms,
     #[serde(skip)]
     column_of: FxHashMap<String, u32>,
 }
 
-fn single_words() -> usize {
-    1
+/// What counts as a term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Terms {
+    /// 1: single words; 2: single words and pairs of neighbouring words.
+    pub ngrams: usize,
+    /// Drop scikit-learn's English stop words (the course does).
+    pub remove_stop_words: bool,
+}
+
+impl Terms {
+    /// The course's `CountVectorizer(stop_words="english")`: single words, no stop words.
+    pub const COURSE: Terms = Terms {
+        ngrams: 1,
+        remove_stop_words: true,
+    };
+}
+
+impl Default for Terms {
+    fn default() -> Self {
+        Terms::COURSE
+    }
 }
 
 impl BagOfWords {
@@ -48,47 +67,46 @@ impl BagOfWords {
         Self::from_vocabulary(vocabulary)
     }
 
-    /// Like [`BagOfWords::fit`], with terms of up to `ngrams` words (1 or 2): the
-    /// `max_features` most frequent words and word pairs.
-    pub fn fit_ngrams<S: AsRef<str> + Sync>(
+    /// Like [`BagOfWords::fit`], with other [`Terms`]: the `max_features` most frequent terms.
+    pub fn fit_terms<S: AsRef<str> + Sync>(
         texts: &[S],
         max_features: usize,
-        ngrams: usize,
+        terms: Terms,
     ) -> BagOfWords {
-        if ngrams <= 1 {
+        if terms == Terms::COURSE {
             return Self::fit(texts, max_features);
         }
         let counts = super::count_words(texts, |text, buffer, each| {
-            for_each_term(text, buffer, ngrams, each)
+            for_each_term(text, buffer, terms, each)
         });
         let mut vocabulary = super::most_frequent(counts, max_features);
         vocabulary.sort_unstable();
-        Self::from_vocabulary(vocabulary)
+        Self::from_vocabulary_with(vocabulary, terms)
     }
 
-    /// Rebuilds a vectoriser from a saved vocabulary (columns in the given order). A vocabulary
-    /// with word pairs ("well acted") counts pairs too.
+    /// Rebuilds a vectoriser of the course's terms from a saved vocabulary (columns in the
+    /// given order).
     pub fn from_vocabulary(vocabulary: Vec<String>) -> BagOfWords {
+        Self::from_vocabulary_with(vocabulary, Terms::COURSE)
+    }
+
+    /// Rebuilds a vectoriser from a saved vocabulary and its terms.
+    pub fn from_vocabulary_with(vocabulary: Vec<String>, terms: Terms) -> BagOfWords {
         let column_of = vocabulary
             .iter()
             .enumerate()
             .map(|(i, w)| (w.clone(), i as u32))
             .collect();
-        let ngrams = if vocabulary.iter().any(|w| w.contains(' ')) {
-            2
-        } else {
-            1
-        };
         BagOfWords {
             vocabulary,
-            ngrams,
+            terms,
             column_of,
         }
     }
 
-    /// The longest term, in words (1 or 2).
-    pub fn ngrams(&self) -> usize {
-        self.ngrams
+    /// What counts as a term.
+    pub fn terms(&self) -> Terms {
+        self.terms
     }
 
     /// The number of features (columns).
@@ -121,11 +139,11 @@ impl BagOfWords {
                         columns.push(c);
                     }
                 };
-                if self.ngrams <= 1 {
-                    // Stop words are never in the vocabulary: no need to test for them.
+                if self.terms.ngrams <= 1 {
+                    // Removed stop words are not in the vocabulary: no need to test for them.
                     for_each_token(text.as_ref(), buffer, &mut count);
                 } else {
-                    for_each_term(text.as_ref(), buffer, self.ngrams, &mut count);
+                    for_each_term(text.as_ref(), buffer, self.terms, &mut count);
                 }
                 columns
             })
@@ -138,16 +156,16 @@ impl BagOfWords {
     }
 }
 
-/// Calls `each` with every term of `text`: its tokens that are not stop words and, when
-/// `ngrams` is 2, every pair of neighbouring such tokens joined by a space.
-pub fn for_each_term(text: &str, buffer: &mut String, ngrams: usize, each: &mut dyn FnMut(&str)) {
+/// Calls `each` with every term of `text`: its tokens (but stop words, if `terms` removes them)
+/// and, when `terms.ngrams` is 2, every pair of neighbouring such tokens joined by a space.
+pub fn for_each_term(text: &str, buffer: &mut String, terms: Terms, each: &mut dyn FnMut(&str)) {
     let (mut previous, mut pair) = (String::new(), String::new());
     for_each_token(text, buffer, &mut |token| {
-        if is_stop_word(token) {
+        if terms.remove_stop_words && is_stop_word(token) {
             return;
         }
         each(token);
-        if ngrams >= 2 {
+        if terms.ngrams >= 2 {
             if !previous.is_empty() {
                 pair.clear();
                 pair.push_str(&previous);
@@ -322,10 +340,14 @@ mod tests {
     #[test]
     fn word_pairs_skip_stop_words_as_scikit_learn_does() {
         let mut terms = Vec::new();
+        let pairs = Terms {
+            ngrams: 2,
+            remove_stop_words: true,
+        };
         for_each_term(
             "The acting was great, the plot boring",
             &mut String::new(),
-            2,
+            pairs,
             &mut |t| terms.push(t.to_string()),
         );
         // "the" and "was" are stop words: removed before pairing.
@@ -346,14 +368,17 @@ mod tests {
             "great acting, great score",
             "bad acting",
         ];
-        let bag = BagOfWords::fit_ngrams(&texts, 3, 2);
+        let bag = BagOfWords::fit_terms(&texts, 3, pairs);
         assert_eq!(bag.vocabulary(), ["acting", "great", "great acting"]);
-        assert_eq!(bag.ngrams(), 2);
         // 4 words + "great acting" twice ("acting great" is not in the vocabulary).
         let counts = bag.transform(&["great acting and great acting"]);
         assert_eq!(counts.row(0).1.iter().sum::<f32>(), 6.0);
-        let again = BagOfWords::from_vocabulary(bag.vocabulary().to_vec());
-        assert_eq!(again.ngrams(), 2);
+        let keep = Terms {
+            ngrams: 1,
+            remove_stop_words: false,
+        };
+        let bag = BagOfWords::fit_terms(&["not good, not bad"], 10, keep);
+        assert_eq!(bag.vocabulary(), ["bad", "good", "not"]);
     }
 
     #[test]

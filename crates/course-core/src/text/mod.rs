@@ -12,7 +12,7 @@ pub mod word_index;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-pub use bag_of_words::{BagOfWords, SparseCounts};
+pub use bag_of_words::{BagOfWords, SparseCounts, Terms};
 pub use word_index::{PaddedBatch, Truncation, WordIndex};
 
 /// Picks the `limit` most frequent entries of `counts`, most frequent first; ties go to the

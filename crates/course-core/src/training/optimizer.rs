@@ -118,12 +118,12 @@ impl Optimizer {
 
     /// One update of every parameter that has a gradient.
     pub fn step(&mut self) {
-        let _guard = tch::no_grad_guard();
         self.steps += 1;
         if matches!(self.config, OptimizerConfig::Sgd { momentum, .. } if momentum == 0.0) {
-            self.plain_sgd_step();
+            self.plain_sgd_step(); // libtorch turns gradients off inside its own step
             return;
         }
+        let _guard = tch::no_grad_guard();
         let (lr, t) = (self.lr, self.steps as f64);
         for slot in &mut self.slots {
             let Some(grad) = slot.gradient() else {

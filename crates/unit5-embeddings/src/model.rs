@@ -1,0 +1,70 @@
+//! The unit's classifier: word ids -> embedding table -> pooled review vector -> dropout ->
+//! linear layer -> two logits.
+
+use crate::{Learner, Pooling};
+use course_core::text::PaddedBatch;
+use course_core::training::Model;
+use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
+use tch::{nn, Tensor};
+
+/// The shape of the classifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmbeddingConfig {
+    /// Rows of the table: padding + the kept words (the course: 10,000).
+    pub vocab_size: i64,
+    /// Width of a word vector (the course: 128; GloVe here: 50).
+    pub dim: i64,
+    pub pooling: Pooling,
+    /// Dropout on the review vector (0: none, as the course).
+    pub dropout: f64,
+}
+
+/// Embedding table, pooling (the learner's [`Learner::embed_and_pool`]) and a linear layer.
+#[derive(Debug)]
+pub struct EmbeddingClassifier<L> {
+    pub embedding: nn::Embedding,
+    output: nn::Linear,
+    pooling: Pooling,
+    dropout: f64,
+    learner: PhantomData<L>,
+}
+
+impl<L: Learner> EmbeddingClassifier<L> {
+    pub fn new(path: &nn::Path, config: &EmbeddingConfig) -> EmbeddingClassifier<L> {
+        let embedding = nn::embedding(
+            path / "embedding",
+            config.vocab_size,
+            config.dim,
+            Default::default(),
+        );
+        let output = nn::linear(
+            path / "output",
+            config.pooling.output_dim(config.dim),
+            2,
+            Default::default(),
+        );
+        EmbeddingClassifier {
+            embedding,
+            output,
+            pooling: config.pooling,
+            dropout: config.dropout,
+            learner: PhantomData,
+        }
+    }
+
+    /// The review vectors of a batch, `[batch, output_dim]`.
+    pub fn review_vectors(&self, batch: &PaddedBatch) -> Tensor {
+        L::embed_and_pool(&self.embedding, &batch.ids, &batch.mask, self.pooling)
+    }
+}
+
+impl<L: Learner> Model for EmbeddingClassifier<L> {
+    type Input = PaddedBatch;
+
+    fn forward(&self, batch: &PaddedBatch, train: bool) -> Tensor {
+        self.review_vectors(batch)
+            .dropout(self.dropout, train)
+            .apply(&self.output)
+    }
+}

@@ -1,0 +1,335 @@
+//! The unit's program, shared by `--example solution` and `--example exercise`:
+//! `train` (a classifier), `word2vec` (vectors from the unlabelled reviews), `neighbours`.
+
+use crate::configs::{self, RunConfig};
+use crate::glove::{self, GloveVectors};
+use crate::model::EmbeddingClassifier;
+use crate::word2vec::{self, Corpus, Word2VecConfig, WordVectors};
+use crate::{Learner, Pooling};
+use anyhow::{ensure, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use course_core::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
+use course_core::data::DataDir;
+use course_core::prepared::SequenceData;
+use course_core::text::WordIndex;
+use course_core::tracking::{runs_root, timestamp_name, Run};
+use course_core::training::{predict_and_submit, Trainer};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use tch::nn::{self, VarStore};
+
+#[derive(Parser, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train a classifier, predict the test set, write a submission (runs/unit5/<name>/)
+    Train(TrainArgs),
+    /// Train word2vec on the training split + the 50,000 unlabelled reviews (never the test set)
+    Word2vec {
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, default_value_t = 5)]
+        epochs: usize,
+        #[arg(long, default_value_t = 100)]
+        dim: i64,
+        /// Where the vectors, the plot and the corpus go
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write the corpus as text (one review per line), for gensim
+        #[arg(long)]
+        corpus_text: Option<PathBuf>,
+    },
+    /// The nearest words of each WORD in saved vectors
+    Neighbours {
+        words: Vec<String>,
+        /// A vectors.txt written by `word2vec` (default: runs/unit5/word2vec/vectors.txt)
+        #[arg(long)]
+        vectors: Option<PathBuf>,
+        #[arg(long, default_value_t = 8)]
+        k: usize,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    #[arg(long, value_enum, default_value_t = Which::Reference)]
+    pub config: Which,
+    /// How word vectors become a review vector
+    #[arg(long, value_enum)]
+    pub pooling: Option<Pooling>,
+    /// Where the embedding table starts
+    #[arg(long, value_enum, default_value_t = Init::Random)]
+    pub init: Init,
+    /// Keep the initial vectors fixed (with --init glove or word2vec)
+    #[arg(long)]
+    pub freeze: bool,
+    /// GloVe folder (default: models/glove-6b-50d) or word2vec vectors.txt
+    #[arg(long)]
+    pub vectors: Option<PathBuf>,
+    #[arg(long, default_value_t = 123)]
+    pub seed: u64,
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    #[arg(long)]
+    pub run_name: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// The course's run: 2,200 padded positions averaged, padding included
+    Faithful,
+    /// Masked pooling, dynamic padding, length buckets, early stopping
+    Reference,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Init {
+    Random,
+    /// GloVe 6B, 50 dimensions (the table becomes 50 wide)
+    Glove,
+    /// Vectors from `word2vec` (the table takes their width)
+    Word2vec,
+}
+
+pub fn run<L: Learner>(args: Args) -> Result<()> {
+    match args.command {
+        Command::Train(train_args) => train::<L>(train_args),
+        Command::Word2vec {
+            data,
+            epochs,
+            dim,
+            out,
+            corpus_text,
+        } => {
+            let config = Word2VecConfig {
+                epochs,
+                dim,
+                ..Word2VecConfig::default()
+            };
+            let out = out.unwrap_or_else(|| runs_root().join("unit5/word2vec"));
+            train_word2vec::<L>(
+                &DataDir::resolve(data.as_deref())?,
+                &config,
+                &out,
+                corpus_text.as_deref(),
+            )
+        }
+        Command::Neighbours { words, vectors, k } => {
+            let path = vectors.unwrap_or_else(|| runs_root().join("unit5/word2vec/vectors.txt"));
+            let vectors = WordVectors::load_text(&path)?;
+            for word in &words {
+                print_neighbours(&vectors, word, k);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+    let mut config = match args.config {
+        Which::Faithful => configs::faithful(args.seed),
+        Which::Reference => configs::reference(args.seed),
+    };
+    if let Some(pooling) = args.pooling {
+        config.model.pooling = pooling;
+    }
+    if let Some(epochs) = args.epochs {
+        config.trainer.epochs = epochs;
+    }
+    if let Some(dropout) = args.dropout {
+        config.model.dropout = dropout;
+    }
+    let pretrained = match args.init {
+        Init::Random => None,
+        Init::Glove => {
+            let dir = args.vectors.clone().unwrap_or_else(glove::default_dir);
+            let glove = GloveVectors::load(&dir)?;
+            Some(WordVectors {
+                words: glove.words,
+                vectors: glove.vectors,
+            })
+        }
+        Init::Word2vec => {
+            let path = args
+                .vectors
+                .clone()
+                .unwrap_or_else(|| runs_root().join("unit5/word2vec/vectors.txt"));
+            Some(WordVectors::load_text(&path)?)
+        }
+    };
+    if let Some(vectors) = &pretrained {
+        config.model.dim = vectors.vectors.size()[1];
+    }
+    let data_dir = DataDir::resolve(args.data.as_deref())?;
+    let name = args.run_name.clone().unwrap_or_else(|| {
+        format!(
+            "{:?}-{:?}-seed{}-{}",
+            args.config,
+            args.init,
+            args.seed,
+            timestamp_name()
+        )
+        .to_lowercase()
+    });
+    train_classifier::<L>(&data_dir, config, pretrained.as_ref(), args.freeze, &name)
+}
+
+/// Trains one classifier through the Trainer in its own run folder and submits.
+pub fn train_classifier<L: Learner>(
+    data_dir: &DataDir,
+    config: RunConfig,
+    pretrained: Option<&WordVectors>,
+    freeze: bool,
+    run_name: &str,
+) -> Result<()> {
+    println!("Data: {data_dir}");
+    let data = SequenceData::load(data_dir, config.num_words, config.layout)?;
+    let mut run = Run::create("unit5", Some(run_name))?;
+    let mut trainer = Trainer::new(config.trainer.clone());
+    tch::manual_seed(config.trainer.seed as i64);
+    let mut vars = VarStore::new(trainer.device());
+    let mut model = EmbeddingClassifier::<L>::new(&vars.root(), &config.model);
+    let mut init = json!("random");
+    if let Some(vectors) = pretrained {
+        let found = copy_vectors(&mut model.embedding, &data.word_index, vectors)?;
+        let words = data.word_index.vocab_size() - 1;
+        println!(
+            "Pre-trained vectors cover {found} of the {words} words ({:.1}%){}",
+            100.0 * found as f64 / words as f64,
+            if freeze { "; frozen" } else { "; fine-tuned" }
+        );
+        init = json!({ "found": found, "words": words, "frozen": freeze });
+        if freeze {
+            let _ = model.embedding.ws.set_requires_grad(false);
+        }
+    }
+    run.describe("model", json!({ "config": &config.model, "init": init }))?;
+    run.describe("data", json!({ "folder": data_dir.to_string(), "num_words": config.num_words, "layout": config.layout }))?;
+    println!("Run folder: {}", run.path().display());
+    trainer = trainer.with_run(run);
+    let report = trainer.fit(&model, &mut vars, &data.train, &data.validation)?;
+    println!(
+        "Best validation accuracy {:.4} at epoch {}",
+        report.best_validation_accuracy, report.best_epoch
+    );
+    predict_and_submit(
+        &trainer,
+        &model,
+        &mut vars,
+        &report,
+        &data.test,
+        &data.test_ids,
+        data_dir,
+        runs_root().join("unit5/submission.csv"),
+    )?;
+    Ok(())
+}
+
+/// Copies the vector of every word of `index` found in `vectors` into `embedding`.
+pub fn copy_vectors(
+    embedding: &mut nn::Embedding,
+    index: &WordIndex,
+    vectors: &WordVectors,
+) -> Result<usize> {
+    glove::initialise(
+        embedding,
+        index,
+        &GloveVectors {
+            words: vectors.words.clone(),
+            vectors: vectors.vectors.shallow_clone(),
+        },
+    )
+}
+
+fn train_word2vec<L: Learner>(
+    data_dir: &DataDir,
+    config: &Word2VecConfig,
+    out: &Path,
+    corpus_text: Option<&Path>,
+) -> Result<()> {
+    let labelled = data_dir.labelled_train()?;
+    let unlabelled = data_dir.unlabelled_train()?;
+    let split = train_validation_split(labelled.len(), VALIDATION_FRACTION, SPLIT_SEED);
+    // The training split and the unlabelled reviews: no validation or test review is read.
+    let texts: Vec<&str> = split
+        .train
+        .iter()
+        .map(|&i| labelled[i].review.as_str())
+        .chain(unlabelled.iter().map(|r| r.review.as_str()))
+        .collect();
+    let corpus = Corpus::build(&texts, config.min_count);
+    ensure!(
+        !corpus.words.is_empty(),
+        "no word occurs {} times",
+        config.min_count
+    );
+    println!(
+        "Corpus: {} reviews ({} labelled train + {} unlabelled), {} words, vocabulary {}",
+        texts.len(),
+        split.train.len(),
+        unlabelled.len(),
+        corpus.total_words(),
+        corpus.words.len()
+    );
+    if let Some(path) = corpus_text {
+        corpus.write_text(path)?;
+        println!("Corpus text: {}", path.display());
+    }
+    let bar = indicatif::ProgressBar::new(1000);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("word2vec {bar:40} {percent:>3}% {msg} ({eta})")
+            .expect("a valid template"),
+    );
+    let (vectors, stats) = word2vec::train::<L>(&corpus, config, |done, loss| {
+        bar.set_position((done * 1000.0) as u64);
+        bar.set_message(format!("loss {loss:.3}"));
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "Trained {} epochs in {:.1}s: {:.0} words/s, final batch loss {:.3}",
+        config.epochs, stats.seconds, stats.words_per_second, stats.final_loss
+    );
+    std::fs::create_dir_all(out)?;
+    let path = out.join("vectors.txt");
+    vectors.save_text(&path)?;
+    let summary = json!({
+        "config": config,
+        "seconds": stats.seconds,
+        "words_per_second": stats.words_per_second,
+        "corpus_words": corpus.total_words(),
+        "vocabulary": corpus.words.len(),
+    });
+    course_core::fs::write_bytes_atomically(
+        &out.join("summary.json"),
+        serde_json::to_string_pretty(&summary)?.as_bytes(),
+    )?;
+    println!("Vectors: {}", path.display());
+    for word in ["awful", "brilliant", "plot"] {
+        print_neighbours(&vectors, word, 8);
+    }
+    let plot = out.join("projection.png");
+    crate::word2vec::plot_projection(&plot, &vectors, crate::word2vec::PLOT_WORDS)?;
+    println!("Projection: {}", plot.display());
+    Ok(())
+}
+
+fn print_neighbours(vectors: &WordVectors, word: &str, k: usize) {
+    match vectors.neighbours(word, k) {
+        Ok(neighbours) => {
+            let list: Vec<String> = neighbours
+                .iter()
+                .map(|(w, s)| format!("{w} ({s:.2})"))
+                .collect();
+            println!("{word}: {}", list.join(", "));
+        }
+        Err(error) => println!("{word}: {error}"),
+    }
+}

@@ -1,0 +1,183 @@
+//! The checks of unit 5's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
+//! against [`Exercise`](crate::Exercise) by `course verify unit5`.
+
+use crate::word2vec::{self, Corpus, Word2VecConfig};
+use crate::{Learner, Pooling};
+use anyhow::{ensure, Result};
+use course_core::exercises::{expect_close, Task};
+use tch::nn::{self, VarStore};
+use tch::{Device, Kind, Tensor};
+
+const FILE: &str = "crates/unit5-embeddings/src/exercise.rs";
+
+/// Unit 5's tasks, in the order a learner does them.
+pub fn tasks<L: Learner>() -> Vec<Task> {
+    vec![
+        Task {
+            name: "masked mean over padded batches",
+            file: FILE,
+            hint: "sum of vectors * mask over dimension 1, divided by the mask's sum clamped to at least 1",
+            check: masked_mean::<L>,
+        },
+        Task {
+            name: "embedding lookup and pooling (mean, max, mean+max)",
+            file: FILE,
+            hint: "padding must never win the max: masked_fill it with -inf first; empty reviews get zeros",
+            check: embed_and_pool::<L>,
+        },
+        Task {
+            name: "skip-gram loss with negative sampling",
+            file: FILE,
+            hint: "-(log_sigmoid(c . o) + sum_k log_sigmoid(-(n_k . c))), averaged over pairs",
+            check: skipgram_loss::<L>,
+        },
+        Task {
+            name: "word2vec with your loss finds the neighbours of a tiny corpus",
+            file: FILE,
+            hint: "task 3 done right is enough; read the error above",
+            check: tiny_corpus_neighbours::<L>,
+        },
+    ]
+}
+
+fn masked_mean<L: Learner>() -> Result<()> {
+    // Two reviews of up to 3 words, 2-D vectors; the padding holds 1000s that must not count.
+    let vectors = Tensor::from_slice(&[
+        1.0f32, 2.0, 3.0, 4.0, 1000.0, 1000.0, // review 1: two words, then padding
+        1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, // review 2: no word at all
+    ])
+    .view([2, 3, 2]);
+    let mask = Tensor::from_slice(&[true, true, false, false, false, false]).view([2, 3]);
+    let mean = L::masked_mean(&vectors, &mask);
+    let expected = Tensor::from_slice(&[2.0f32, 3.0, 0.0, 0.0]).view([2, 2]);
+    expect_close(
+        "masked mean (review 1 = mean of its 2 words; review 2 has no words: zeros, not NaN)",
+        &mean,
+        &expected,
+        1e-5,
+    )
+}
+
+fn embed_and_pool<L: Learner>() -> Result<()> {
+    let vars = VarStore::new(Device::Cpu);
+    let mut embedding = nn::embedding(vars.root() / "e", 4, 2, Default::default());
+    // id 0 (padding) holds huge values: any pooling that lets padding in gets caught.
+    tch::no_grad(|| {
+        embedding.ws.copy_(
+            &Tensor::from_slice(&[100.0f32, 100.0, 1.0, -2.0, 3.0, 0.0, -1.0, 5.0]).view([4, 2]),
+        )
+    });
+    let _ = &mut embedding;
+    let ids = Tensor::from_slice(&[1i64, 2, 0, 3, 0, 0, 0, 0, 0]).view([3, 3]);
+    let mask = ids.ne(0);
+    let check = |pooling: Pooling, expected: &[f32], width: i64| -> Result<()> {
+        let pooled = L::embed_and_pool(&embedding, &ids, &mask, pooling);
+        expect_close(
+            &format!("{pooling:?} pooling of reviews [1, 2], [3] and [] (id 0 is padding)"),
+            &pooled,
+            &Tensor::from_slice(expected).view([3, width]),
+            1e-5,
+        )
+    };
+    check(Pooling::Mean, &[2.0, -1.0, -1.0, 5.0, 0.0, 0.0], 2)?;
+    check(Pooling::Max, &[3.0, 0.0, -1.0, 5.0, 0.0, 0.0], 2)?;
+    check(
+        Pooling::MeanMax,
+        &[
+            2.0, -1.0, 3.0, 0.0, -1.0, 5.0, -1.0, 5.0, 0.0, 0.0, 0.0, 0.0,
+        ],
+        4,
+    )?;
+    // The course's pooling: every position, padding included (its flaw, kept for comparison).
+    check(
+        Pooling::UnmaskedMean,
+        &[
+            104.0 / 3.0,
+            98.0 / 3.0,
+            199.0 / 3.0,
+            205.0 / 3.0,
+            100.0,
+            100.0,
+        ],
+        2,
+    )
+}
+
+fn skipgram_loss<L: Learner>() -> Result<()> {
+    let c = Tensor::from_slice(&[0.5f32, -0.2, 0.1, 0.3]).view([2, 2]);
+    let o = Tensor::from_slice(&[0.4f32, 0.1, -0.3, 0.2]).view([2, 2]);
+    let n = Tensor::from_slice(&[0.2f32, 0.2, -0.5, 0.1, 0.3, -0.4, 0.0, 0.6]).view([2, 2, 2]);
+    // Written out with plain arithmetic: for each pair, -log s(c.o) - sum_k log s(-c.n_k).
+    let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
+    let (cv, ov, nv) = (
+        Vec::<f64>::try_from(c.to_kind(Kind::Double).flatten(0, -1))?,
+        Vec::<f64>::try_from(o.to_kind(Kind::Double).flatten(0, -1))?,
+        Vec::<f64>::try_from(n.to_kind(Kind::Double).flatten(0, -1))?,
+    );
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let mut total = 0.0;
+    for pair in 0..2 {
+        let centre = &cv[pair * 2..pair * 2 + 2];
+        total -= sigmoid(dot(centre, &ov[pair * 2..pair * 2 + 2])).ln();
+        for k in 0..2 {
+            let negative = &nv[pair * 4 + k * 2..pair * 4 + k * 2 + 2];
+            total -= sigmoid(-dot(centre, negative)).ln();
+        }
+    }
+    let loss = L::skipgram_loss(&c, &o, &n);
+    ensure!(
+        loss.size().is_empty(),
+        "the loss must be one number (shape []), got shape {:?}: average over the pairs",
+        loss.size()
+    );
+    expect_close(
+        "skip-gram loss of 2 pairs with 2 negatives each",
+        &loss,
+        &Tensor::from(total / 2.0),
+        1e-5,
+    )
+}
+
+fn tiny_corpus_neighbours<L: Learner>() -> Result<()> {
+    // Two groups of words that never share a sentence: each word's nearest neighbour must be
+    // from its own group.
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    let sentences: Vec<String> = (0..400)
+        .map(|i| {
+            let group = if i % 2 == 0 { "cat" } else { "dog" };
+            (0..10)
+                .map(|_| format!("{group}{}", rng.random_range(0..5)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    let texts: Vec<&str> = sentences.iter().map(String::as_str).collect();
+    let corpus = Corpus::build(&texts, 1);
+    let config = Word2VecConfig {
+        dim: 16,
+        window: 2,
+        negatives: 3,
+        min_count: 1,
+        epochs: 3,
+        sample: 0.0,
+        lr: 0.05,
+        min_lr: 0.001,
+        batch_pairs: 256,
+        seed: 1,
+    };
+    let (vectors, stats) = word2vec::train::<L>(&corpus, &config, |_, _| {})?;
+    ensure!(
+        stats.final_loss.is_finite(),
+        "the loss became {}",
+        stats.final_loss
+    );
+    for word in &corpus.words {
+        let (nearest, _) = vectors.neighbours(word, 1)?.remove(0);
+        ensure!(
+            nearest[..3] == word[..3],
+            "the nearest word to {word} is {nearest}, but they never share a sentence"
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,511 @@
+//! word2vec: skip-gram with negative sampling (Mikolov et al., 2013), written with tch.
+//!
+//! Every word of a review is a *centre*; the words up to `window` places away are its
+//! *contexts*. The model keeps two tables: the centre vectors (the embeddings we want) and the
+//! context vectors. It learns to score true (centre, context) pairs high and pairs with
+//! `negatives` random words low (the learner's [`Learner::skipgram_loss`]). Frequent words are
+//! randomly skipped ("subsampling") and the learning rate falls linearly to almost zero, as in
+//! the original C code and gensim. Pairs are trained in batches: one gather, one loss, one
+//! backward pass and one scatter of updates per batch.
+
+use crate::Learner;
+use anyhow::{ensure, Context, Result};
+use course_core::text::word_index::for_each_word;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+use tch::{Device, Kind, Tensor};
+
+/// The training parameters (gensim's names in brackets).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Word2VecConfig {
+    /// Vector width (`vector_size`).
+    pub dim: i64,
+    /// Largest distance between centre and context (`window`); each centre draws its own
+    /// window between 1 and this, so near words count more.
+    pub window: usize,
+    /// Random words per true pair (`negative`).
+    pub negatives: usize,
+    /// Words seen fewer times are dropped (`min_count`).
+    pub min_count: u64,
+    /// Passes over the corpus (`epochs`).
+    pub epochs: usize,
+    /// Subsampling threshold (`sample`).
+    pub sample: f64,
+    /// Starting learning rate per pair (`alpha`), falling linearly to `min_lr` (`min_alpha`).
+    pub lr: f64,
+    pub min_lr: f64,
+    /// Pairs per batch.
+    pub batch_pairs: usize,
+    pub seed: u64,
+}
+
+impl Default for Word2VecConfig {
+    /// gensim's defaults, 100 dimensions.
+    fn default() -> Self {
+        Word2VecConfig {
+            dim: 100,
+            window: 5,
+            negatives: 5,
+            min_count: 5,
+            epochs: 5,
+            sample: 1e-3,
+            lr: 0.025,
+            min_lr: 0.0001,
+            batch_pairs: 4096,
+            seed: 1,
+        }
+    }
+}
+
+/// The texts as word ids of a vocabulary with counts.
+pub struct Corpus {
+    /// Most frequent first.
+    pub words: Vec<String>,
+    pub counts: Vec<u64>,
+    /// One review per sentence, words below `min_count` removed.
+    pub sentences: Vec<Vec<u32>>,
+}
+
+impl Corpus {
+    /// Tokenises `texts` with the word-index rules of units 5-8 and keeps the words seen at
+    /// least `min_count` times.
+    pub fn build(texts: &[&str], min_count: u64) -> Corpus {
+        let tokenised: Vec<Vec<String>> = texts
+            .par_iter()
+            .map(|text| {
+                let mut words = Vec::new();
+                for_each_word(text, &mut String::new(), &mut |w| words.push(w.to_string()));
+                words
+            })
+            .collect();
+        let mut counts: FxHashMap<&str, u64> = FxHashMap::default();
+        for word in tokenised.iter().flatten() {
+            *counts.entry(word.as_str()).or_default() += 1;
+        }
+        let mut kept: Vec<(&str, u64)> = counts
+            .into_iter()
+            .filter(|&(_, c)| c >= min_count)
+            .collect();
+        kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let id_of: FxHashMap<&str, u32> = kept
+            .iter()
+            .enumerate()
+            .map(|(i, (w, _))| (*w, i as u32))
+            .collect();
+        let sentences = tokenised
+            .par_iter()
+            .map(|words| {
+                words
+                    .iter()
+                    .filter_map(|w| id_of.get(w.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        Corpus {
+            words: kept.iter().map(|(w, _)| w.to_string()).collect(),
+            counts: kept.iter().map(|&(_, c)| c).collect(),
+            sentences,
+        }
+    }
+
+    /// Words in the corpus (after `min_count`).
+    pub fn total_words(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// Writes the corpus as text, one review per line, words separated by spaces: what the
+    /// gensim side of the speed comparison reads, so both train on exactly the same words.
+    pub fn write_text(&self, path: &Path) -> Result<()> {
+        course_core::fs::write_atomically(path, |file| {
+            let mut out = std::io::BufWriter::new(file);
+            for sentence in &self.sentences {
+                let line: Vec<&str> = sentence
+                    .iter()
+                    .map(|&id| self.words[id as usize].as_str())
+                    .collect();
+                writeln!(out, "{}", line.join(" "))?;
+            }
+            out.flush()?;
+            Ok(())
+        })
+    }
+}
+
+/// Trained vectors: one row per corpus word.
+pub struct WordVectors {
+    pub words: Vec<String>,
+    /// `[words, dim]`.
+    pub vectors: Tensor,
+}
+
+/// What a training run measured.
+#[derive(Debug, Clone)]
+pub struct TrainingStats {
+    pub seconds: f64,
+    /// Corpus words processed per second (before subsampling, as gensim counts them).
+    pub words_per_second: f64,
+    pub final_loss: f64,
+}
+
+/// Trains skip-gram vectors on `corpus`, calling `progress` with (fraction done, recent loss).
+pub fn train<L: Learner>(
+    corpus: &Corpus,
+    config: &Word2VecConfig,
+    mut progress: impl FnMut(f64, f64),
+) -> Result<(WordVectors, TrainingStats)> {
+    let vocab = corpus.words.len() as i64;
+    ensure!(
+        vocab > 1,
+        "the corpus has fewer than 2 words seen {} times",
+        config.min_count
+    );
+    let _no_grad_tables = tch::no_grad_guard();
+    let device = Device::Cpu;
+    tch::manual_seed(config.seed as i64);
+    // As in word2vec: centre vectors start small and random, context vectors at zero.
+    let mut centre_table =
+        (Tensor::rand([vocab, config.dim], (Kind::Float, device)) - 0.5) / config.dim as f64;
+    let mut context_table = Tensor::zeros([vocab, config.dim], (Kind::Float, device));
+
+    let noise = NoiseTable::new(&corpus.counts);
+    let keep = keep_probabilities(&corpus.counts, config.sample);
+    let total = corpus.total_words() as f64 * config.epochs as f64;
+    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+    let (mut centres, mut contexts) = (
+        Vec::with_capacity(config.batch_pairs),
+        Vec::with_capacity(config.batch_pairs),
+    );
+    let (mut processed, mut recent_loss) = (0u64, f64::NAN);
+    let started = Instant::now();
+    for _epoch in 0..config.epochs {
+        for sentence in &corpus.sentences {
+            processed += sentence.len() as u64;
+            let kept: Vec<u32> = sentence
+                .iter()
+                .copied()
+                .filter(|&w| rng.random::<f32>() < keep[w as usize])
+                .collect();
+            for (i, &centre) in kept.iter().enumerate() {
+                let reach = rng.random_range(1..=config.window);
+                let (start, end) = (i.saturating_sub(reach), (i + reach + 1).min(kept.len()));
+                for (j, &context) in kept.iter().enumerate().take(end).skip(start) {
+                    if j != i {
+                        centres.push(centre as i64);
+                        contexts.push(context as i64);
+                    }
+                }
+            }
+            if centres.len() >= config.batch_pairs {
+                let done = processed as f64 / total;
+                let lr = config.lr - (config.lr - config.min_lr) * done.min(1.0);
+                recent_loss = train_batch::<L>(
+                    &mut centre_table,
+                    &mut context_table,
+                    &centres,
+                    &contexts,
+                    &noise,
+                    config.negatives,
+                    lr,
+                    &mut rng,
+                );
+                centres.clear();
+                contexts.clear();
+                progress(done, recent_loss);
+            }
+        }
+    }
+    if !centres.is_empty() {
+        recent_loss = train_batch::<L>(
+            &mut centre_table,
+            &mut context_table,
+            &centres,
+            &contexts,
+            &noise,
+            config.negatives,
+            config.min_lr,
+            &mut rng,
+        );
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    Ok((
+        WordVectors {
+            words: corpus.words.clone(),
+            vectors: centre_table,
+        },
+        TrainingStats {
+            seconds,
+            words_per_second: processed as f64 / seconds,
+            final_loss: recent_loss,
+        },
+    ))
+}
+
+/// One batch: gather the vectors, the learner's loss, gradients by autograd, and a plain SGD
+/// update of just the rows used (`index_add_`), each pair moved at rate `lr`.
+#[allow(clippy::too_many_arguments)]
+fn train_batch<L: Learner>(
+    centre_table: &mut Tensor,
+    context_table: &mut Tensor,
+    centres: &[i64],
+    contexts: &[i64],
+    noise: &NoiseTable,
+    negatives: usize,
+    lr: f64,
+    rng: &mut ChaCha8Rng,
+) -> f64 {
+    let pairs = centres.len() as i64;
+    let dim = centre_table.size()[1];
+    let negative_ids: Vec<i64> = (0..centres.len() * negatives)
+        .map(|_| noise.sample(rng))
+        .collect();
+    let centre_ids = Tensor::from_slice(centres);
+    let context_ids = Tensor::from_slice(contexts);
+    let negative_ids = Tensor::from_slice(&negative_ids);
+    let gather = |table: &Tensor, ids: &Tensor| table.index_select(0, ids).set_requires_grad(true);
+    let (c, o, n, loss) = tch::with_grad(|| {
+        let c = gather(centre_table, &centre_ids);
+        let o = gather(context_table, &context_ids);
+        let n = gather(context_table, &negative_ids); // [pairs * negatives, dim]
+                                                      // The learner's loss is a mean over pairs; times `pairs` it is a sum, so each pair's
+                                                      // gradient is its own, as in word2vec's one-pair-at-a-time updates.
+        let loss = L::skipgram_loss(&c, &o, &n.view([pairs, negatives as i64, dim]));
+        (&loss * pairs as f64).backward();
+        (c, o, n, loss.detach())
+    });
+    let step = -lr;
+    let _ = centre_table.index_add_(0, &centre_ids, &(c.grad() * step));
+    let _ = context_table.index_add_(0, &context_ids, &(o.grad() * step));
+    let _ = context_table.index_add_(0, &negative_ids, &(n.grad() * step));
+    // The batch's loss for the progress line (before this update).
+    loss.double_value(&[])
+}
+
+/// Draws negative words with probability proportional to count^0.75 (rare words more often
+/// than their count alone would give), from a table as the C code does.
+struct NoiseTable {
+    table: Vec<u32>,
+}
+
+impl NoiseTable {
+    const SIZE: usize = 10_000_000;
+
+    fn new(counts: &[u64]) -> NoiseTable {
+        let weights: Vec<f64> = counts.iter().map(|&c| (c as f64).powf(0.75)).collect();
+        let total: f64 = weights.iter().sum();
+        let mut table = Vec::with_capacity(Self::SIZE);
+        let mut cumulative = 0.0;
+        for (id, w) in weights.iter().enumerate() {
+            cumulative += w / total;
+            let until = ((cumulative * Self::SIZE as f64) as usize).min(Self::SIZE);
+            while table.len() < until {
+                table.push(id as u32);
+            }
+        }
+        table.resize(Self::SIZE, (counts.len() - 1) as u32);
+        NoiseTable { table }
+    }
+
+    fn sample(&self, rng: &mut ChaCha8Rng) -> i64 {
+        self.table[rng.random_range(0..self.table.len())] as i64
+    }
+}
+
+/// The chance to keep each occurrence of a word (gensim's formula): words more frequent than
+/// `sample` of the corpus are skipped more and more often.
+fn keep_probabilities(counts: &[u64], sample: f64) -> Vec<f32> {
+    if sample <= 0.0 {
+        return vec![1.0; counts.len()]; // no subsampling
+    }
+    let threshold = sample * counts.iter().sum::<u64>() as f64;
+    counts
+        .iter()
+        .map(|&c| {
+            let c = c as f64;
+            (((c / threshold).sqrt() + 1.0) * threshold / c).min(1.0) as f32
+        })
+        .collect()
+}
+
+impl WordVectors {
+    /// The `k` words whose vectors are closest in angle (cosine similarity) to `word`'s.
+    pub fn neighbours(&self, word: &str, k: usize) -> Result<Vec<(String, f64)>> {
+        let row = self
+            .words
+            .iter()
+            .position(|w| w == word)
+            .with_context(|| format!("'{word}' is not in the vocabulary"))?;
+        let unit = &self.vectors
+            / self
+                .vectors
+                .norm_scalaropt_dim(2, [1], true)
+                .clamp_min(1e-8);
+        let similarity = unit.matmul(&unit.get(row as i64));
+        let (values, indices) = similarity.topk(k as i64 + 1, 0, true, true);
+        let values = Vec::<f64>::try_from(values.to_kind(Kind::Double))?;
+        let indices = Vec::<i64>::try_from(indices)?;
+        Ok(indices
+            .into_iter()
+            .zip(values)
+            .filter(|&(i, _)| i != row as i64)
+            .take(k)
+            .map(|(i, v)| (self.words[i as usize].clone(), v))
+            .collect())
+    }
+
+    /// Writes the vectors in word2vec's text format (a `count dim` line, then `word v1 v2 ...`),
+    /// which gensim and most tools read.
+    pub fn save_text(&self, path: &Path) -> Result<()> {
+        let dim = self.vectors.size()[1];
+        let values = Vec::<f32>::try_from(self.vectors.flatten(0, -1))?;
+        course_core::fs::write_atomically(path, |file| {
+            let mut out = std::io::BufWriter::new(file);
+            writeln!(out, "{} {dim}", self.words.len())?;
+            for (word, row) in self.words.iter().zip(values.chunks(dim as usize)) {
+                let numbers: Vec<String> = row.iter().map(|v| format!("{v:.6}")).collect();
+                writeln!(out, "{word} {}", numbers.join(" "))?;
+            }
+            out.flush()?;
+            Ok(())
+        })
+    }
+
+    /// Reads vectors saved by [`WordVectors::save_text`].
+    pub fn load_text(path: &Path) -> Result<WordVectors> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let mut lines = text.lines();
+        let header = lines.next().context("empty vectors file")?;
+        let (count, dim) = header
+            .split_once(' ')
+            .and_then(|(c, d)| Some((c.parse::<usize>().ok()?, d.parse::<usize>().ok()?)))
+            .with_context(|| format!("{}: the first line should be `count dim`", path.display()))?;
+        let (mut words, mut values) = (Vec::with_capacity(count), Vec::with_capacity(count * dim));
+        for (number, line) in lines.enumerate() {
+            let mut parts = line.split(' ');
+            words.push(parts.next().unwrap_or_default().to_string());
+            let row: Vec<f32> = parts
+                .map(str::parse)
+                .collect::<Result<_, _>>()
+                .with_context(|| format!("{} line {}: not a number", path.display(), number + 2))?;
+            ensure!(
+                row.len() == dim,
+                "{} line {}: {} numbers, expected {dim}",
+                path.display(),
+                number + 2,
+                row.len()
+            );
+            values.extend(row);
+        }
+        ensure!(
+            words.len() == count,
+            "{}: {} rows, the header says {count}",
+            path.display(),
+            words.len()
+        );
+        Ok(WordVectors {
+            words,
+            vectors: Tensor::from_slice(&values).view([count as i64, dim as i64]),
+        })
+    }
+}
+
+/// The words drawn in the projection: judgements good and bad, and film vocabulary.
+pub const PLOT_WORDS: &[&str] = &[
+    "awful",
+    "terrible",
+    "horrible",
+    "worst",
+    "boring",
+    "bad",
+    "brilliant",
+    "excellent",
+    "great",
+    "wonderful",
+    "superb",
+    "best",
+    "plot",
+    "story",
+    "script",
+    "acting",
+    "actor",
+    "actress",
+    "director",
+    "movie",
+    "film",
+];
+
+/// The 2-D coordinates of `rows` of `vectors` along their two main directions of variation
+/// (principal component analysis, through a singular value decomposition).
+pub fn project_2d(vectors: &Tensor) -> Tensor {
+    let centred = vectors - vectors.mean_dim(0, true, Kind::Float);
+    let (_u, _s, v) = centred.svd(true, true);
+    centred.matmul(&v.narrow(1, 0, 2))
+}
+
+/// A PNG of `words` (those in the vocabulary) at their 2-D projected positions.
+pub fn plot_projection(path: &Path, vectors: &WordVectors, words: &[&str]) -> Result<()> {
+    use plotters::prelude::*;
+    let rows: Vec<(String, i64)> = words
+        .iter()
+        .filter_map(|w| {
+            vectors
+                .words
+                .iter()
+                .position(|v| v == w)
+                .map(|i| (w.to_string(), i as i64))
+        })
+        .collect();
+    ensure!(
+        rows.len() >= 3,
+        "fewer than 3 of the words to plot are in the vocabulary"
+    );
+    let index = Tensor::from_slice(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
+    let points = project_2d(&vectors.vectors.index_select(0, &index));
+    let xy = Vec::<f64>::try_from(points.to_kind(Kind::Double).flatten(0, -1))?;
+    let coords: Vec<(f64, f64)> = xy.chunks(2).map(|p| (p[0], p[1])).collect();
+    let range = |f: fn(&(f64, f64)) -> f64| {
+        let (lo, hi) = coords
+            .iter()
+            .map(f)
+            .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let pad = (hi - lo).max(1e-6) * 0.15;
+        (lo - pad)..(hi + pad)
+    };
+    course_core::tracking::plot::register_font();
+    course_core::fs::replace_atomically(path, |temporary| {
+        let draw = || -> Result<(), Box<dyn std::error::Error>> {
+            let root = BitMapBackend::new(temporary, (800, 640)).into_drawing_area();
+            root.fill(&WHITE)?;
+            let mut chart = ChartBuilder::on(&root)
+                .caption(
+                    "word2vec vectors, first two principal components",
+                    ("sans-serif", 20),
+                )
+                .margin(16)
+                .x_label_area_size(30)
+                .y_label_area_size(40)
+                .build_cartesian_2d(range(|p| p.0), range(|p| p.1))?;
+            chart
+                .configure_mesh()
+                .label_style(("sans-serif", 12))
+                .draw()?;
+            for ((word, _), &(x, y)) in rows.iter().zip(&coords) {
+                chart.draw_series(std::iter::once(Circle::new((x, y), 4, BLUE.filled())))?;
+                chart.draw_series(std::iter::once(Text::new(
+                    word.clone(),
+                    (x, y),
+                    ("sans-serif", 15),
+                )))?;
+            }
+            root.present()?;
+            Ok(())
+        };
+        draw().map_err(|e| anyhow::anyhow!("cannot draw {}: {e}", path.display()))
+    })
+}
