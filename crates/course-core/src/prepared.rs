@@ -1,8 +1,8 @@
 //! Data ready to train on: reviews read, split, vectorised, labels as numbers.
 //! Units 2-4 start from [`BagOfWordsData::load`], units 5-8 from [`SequenceData::load`].
 
-use crate::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
-use crate::data::DataDir;
+use crate::data::split::{train_validation_split, Split, SPLIT_SEED, VALIDATION_FRACTION};
+use crate::data::{DataDir, Review};
 use crate::text::{BagOfWords, PaddedBatch, SparseCounts, Terms, Truncation, WordIndex};
 use crate::training::Dataset;
 use anyhow::Result;
@@ -49,37 +49,21 @@ impl BagOfWordsData {
 
     /// Like [`BagOfWordsData::load`], with other [`Terms`] (word pairs, stop words kept).
     pub fn load_terms(data: &DataDir, max_features: usize, terms: Terms) -> Result<BagOfWordsData> {
-        let labelled = data.labelled_train()?;
-        let test = data.test()?;
-        let split = train_validation_split(labelled.len(), VALIDATION_FRACTION, SPLIT_SEED);
-
-        let texts = |rows: &[usize]| -> Vec<&str> {
-            rows.iter().map(|&i| labelled[i].review.as_str()).collect()
+        let reviews = SplitReviews::read(data)?;
+        let train_texts = reviews.texts(&reviews.split.train);
+        let vectorizer = BagOfWords::fit_terms(&train_texts, max_features, terms);
+        let dataset = |rows: &[usize]| CountsDataset {
+            counts: vectorizer.transform(&reviews.texts(rows)),
+            labels: Some(reviews.labels(rows)),
         };
-        let labels = |rows: &[usize]| -> Option<Vec<i64>> {
-            // read_reviews guarantees every labelled review has a sentiment
-            Some(
-                rows.iter()
-                    .map(|&i| labelled[i].sentiment.unwrap_or_default() as i64)
-                    .collect(),
-            )
-        };
-        let vectorizer = BagOfWords::fit_terms(&texts(&split.train), max_features, terms);
-        let test_texts: Vec<&str> = test.iter().map(|r| r.review.as_str()).collect();
         Ok(BagOfWordsData {
-            train: CountsDataset {
-                counts: vectorizer.transform(&texts(&split.train)),
-                labels: labels(&split.train),
-            },
-            validation: CountsDataset {
-                counts: vectorizer.transform(&texts(&split.validation)),
-                labels: labels(&split.validation),
-            },
+            train: dataset(&reviews.split.train),
+            validation: dataset(&reviews.split.validation),
             test: CountsDataset {
-                counts: vectorizer.transform(&test_texts),
+                counts: vectorizer.transform(&reviews.test_texts()),
                 labels: None,
             },
-            test_ids: test.iter().map(|r| r.id.clone()).collect(),
+            test_ids: reviews.test_ids(),
             vectorizer,
         })
     }
@@ -171,41 +155,68 @@ impl SequenceData {
     /// seed, keeps the `num_words - 1` most frequent training words as ids (0 is padding), and
     /// encodes every review.
     pub fn load(data: &DataDir, num_words: usize, layout: SequenceLayout) -> Result<SequenceData> {
-        let labelled = data.labelled_train()?;
-        let test = data.test()?;
-        let split = train_validation_split(labelled.len(), VALIDATION_FRACTION, SPLIT_SEED);
-        let texts = |rows: &[usize]| -> Vec<&str> {
-            rows.iter().map(|&i| labelled[i].review.as_str()).collect()
-        };
-        let labels = |rows: &[usize]| -> Option<Vec<i64>> {
-            Some(
-                rows.iter()
-                    .map(|&i| labelled[i].sentiment.unwrap_or_default() as i64)
-                    .collect(),
-            )
-        };
-        let word_index = WordIndex::fit(&texts(&split.train), num_words);
+        let reviews = SplitReviews::read(data)?;
+        let word_index = WordIndex::fit(&reviews.texts(&reviews.split.train), num_words);
         let encode = |texts: Vec<&str>| -> Vec<Vec<u32>> {
             use rayon::prelude::*;
             texts.par_iter().map(|t| word_index.encode(t)).collect()
         };
         let dataset = |rows: &[usize]| SequenceDataset {
-            sequences: encode(texts(rows)),
-            labels: labels(rows),
-            layout,
-        };
-        let (train, validation) = (dataset(&split.train), dataset(&split.validation));
-        let test_dataset = SequenceDataset {
-            sequences: encode(test.iter().map(|r| r.review.as_str()).collect()),
-            labels: None,
+            sequences: encode(reviews.texts(rows)),
+            labels: Some(reviews.labels(rows)),
             layout,
         };
         Ok(SequenceData {
-            train,
-            validation,
-            test: test_dataset,
-            test_ids: test.iter().map(|r| r.id.clone()).collect(),
+            train: dataset(&reviews.split.train),
+            validation: dataset(&reviews.split.validation),
+            test: SequenceDataset {
+                sequences: encode(reviews.test_texts()),
+                labels: None,
+                layout,
+            },
+            test_ids: reviews.test_ids(),
             word_index,
         })
+    }
+}
+
+/// The labelled reviews split 80/20 with the course's seed, and the test reviews.
+struct SplitReviews {
+    labelled: Vec<Review>,
+    test: Vec<Review>,
+    split: Split,
+}
+
+impl SplitReviews {
+    fn read(data: &DataDir) -> Result<SplitReviews> {
+        let labelled = data.labelled_train()?;
+        let test = data.test()?;
+        let split = train_validation_split(labelled.len(), VALIDATION_FRACTION, SPLIT_SEED);
+        Ok(SplitReviews {
+            labelled,
+            test,
+            split,
+        })
+    }
+
+    fn texts(&self, rows: &[usize]) -> Vec<&str> {
+        rows.iter()
+            .map(|&i| self.labelled[i].review.as_str())
+            .collect()
+    }
+
+    fn labels(&self, rows: &[usize]) -> Vec<i64> {
+        // read_reviews guarantees every labelled review has a sentiment
+        rows.iter()
+            .map(|&i| self.labelled[i].sentiment.unwrap_or_default() as i64)
+            .collect()
+    }
+
+    fn test_texts(&self) -> Vec<&str> {
+        self.test.iter().map(|r| r.review.as_str()).collect()
+    }
+
+    fn test_ids(&self) -> Vec<String> {
+        self.test.iter().map(|r| r.id.clone()).collect()
     }
 }

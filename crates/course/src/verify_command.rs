@@ -10,64 +10,30 @@ struct UnitTasks {
     tasks: fn(solutions: bool) -> Vec<Task>,
 }
 
+/// A unit's entry: its name and its crate, whose `tasks::tasks` is generic over the learner.
+macro_rules! unit {
+    ($name:literal, $unit:ident) => {
+        UnitTasks {
+            name: $name,
+            tasks: |solutions| {
+                if solutions {
+                    $unit::tasks::tasks::<$unit::Solution>()
+                } else {
+                    $unit::tasks::tasks::<$unit::Exercise>()
+                }
+            },
+        }
+    };
+}
+
 /// Every unit that has exercises, in course order.
 fn units() -> Vec<UnitTasks> {
     vec![
-        UnitTasks {
-            name: "unit1",
-            tasks: |solutions| {
-                use unit1_fundamentals::{tasks::tasks, Exercise, Solution};
-                if solutions {
-                    tasks::<Solution>()
-                } else {
-                    tasks::<Exercise>()
-                }
-            },
-        },
-        UnitTasks {
-            name: "unit2",
-            tasks: |solutions| {
-                use unit2_neural_networks::{tasks::tasks, Exercise, Solution};
-                if solutions {
-                    tasks::<Solution>()
-                } else {
-                    tasks::<Exercise>()
-                }
-            },
-        },
-        UnitTasks {
-            name: "unit3",
-            tasks: |solutions| {
-                use unit3_trainer::{tasks::tasks, Exercise, Solution};
-                if solutions {
-                    tasks::<Solution>()
-                } else {
-                    tasks::<Exercise>()
-                }
-            },
-        },
-        UnitTasks {
-            name: "unit4",
-            tasks: |solutions| {
-                use unit4_optimization::{tasks::tasks, Exercise, Solution};
-                if solutions {
-                    tasks::<Solution>()
-                } else {
-                    tasks::<Exercise>()
-                }
-            },
-        },
-        UnitTasks {
-            name: "unit5",
-            tasks: |solutions| {
-                use unit5_embeddings::{tasks::tasks, Exercise, Solution};
-                if solutions {
-                    tasks::<Solution>()
-                } else {
-                    tasks::<Exercise>()
-                }
-            },
-        },
+        unit!("unit1", unit1_fundamentals),
+        unit!("unit2", unit2_neural_networks),
+        unit!("unit3", unit3_trainer),
+        unit!("unit4", unit4_optimization),
+        unit!("unit5", unit5_embeddings),
     ]
 }
 

@@ -6,7 +6,7 @@ use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
 use course_core::tracking::Run;
 use course_core::training::{
-    predict_and_submit, EarlyStopping, FitReport, Monitor, OptimizerConfig, Submitted, Trainer,
+    fit_and_submit, EarlyStopping, FitReport, Monitor, OptimizerConfig, Splits, Submitted, Trainer,
     TrainerConfig,
 };
 use serde_json::json;
@@ -61,32 +61,20 @@ pub fn run<L: Learner>(experiment: Experiment) -> Result<Outcome> {
     tch::manual_seed(trainer.config().seed as i64);
     let mut vars = VarStore::new(trainer.device());
     let model = L::new_model(&vars.root(), data.vectorizer.len());
-    let report = match &experiment.resume {
-        Some(checkpoint) => {
-            trainer.resume(checkpoint, &model, &mut vars, &data.train, &data.validation)?
-        }
-        None => trainer.fit(&model, &mut vars, &data.train, &data.validation)?,
+    let splits = Splits {
+        train: &data.train,
+        validation: &data.validation,
+        test: &data.test,
+        test_ids: &data.test_ids,
+        data: &experiment.data,
     };
-    println!(
-        "Best validation accuracy {:.4} at epoch {}{}",
-        report.best_validation_accuracy,
-        report.best_epoch,
-        if report.stopped_early {
-            " (stopped early)"
-        } else {
-            ""
-        }
-    );
-    let fallback = course_core::tracking::runs_root().join("unit3/submission.csv");
-    let submitted = predict_and_submit(
-        &trainer,
+    let (report, submitted) = fit_and_submit(
+        &mut trainer,
         &model,
         &mut vars,
-        &report,
-        &data.test,
-        &data.test_ids,
-        &experiment.data,
-        fallback,
+        &splits,
+        "unit3",
+        experiment.resume.as_deref(),
     )?;
     Ok(Outcome { report, submitted })
 }

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
 use course_core::tracking::{runs_root, Run};
-use course_core::training::{predict_and_submit, LrFinder, Trainer};
+use course_core::training::{fit_and_submit, LrFinder, Splits, Trainer};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -210,21 +210,14 @@ pub fn train<L: Learner>(data_dir: &DataDir, config: RunConfig, run_name: &str) 
     tch::manual_seed(config.trainer.seed as i64);
     let mut vars = VarStore::new(trainer.device());
     let model = Mlp::<L>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
-    let report = trainer.fit(&model, &mut vars, &data.train, &data.validation)?;
-    println!(
-        "Best validation accuracy {:.4} at epoch {}",
-        report.best_validation_accuracy, report.best_epoch
-    );
-    predict_and_submit(
-        &trainer,
-        &model,
-        &mut vars,
-        &report,
-        &data.test,
-        &data.test_ids,
-        data_dir,
-        runs_root().join("unit4/submission.csv"),
-    )?;
+    let splits = Splits {
+        train: &data.train,
+        validation: &data.validation,
+        test: &data.test,
+        test_ids: &data.test_ids,
+        data: data_dir,
+    };
+    fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit4", None)?;
     Ok(())
 }
 

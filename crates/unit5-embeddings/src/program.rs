@@ -13,7 +13,7 @@ use course_core::data::DataDir;
 use course_core::prepared::SequenceData;
 use course_core::text::WordIndex;
 use course_core::tracking::{runs_root, timestamp_name, Run};
-use course_core::training::{predict_and_submit, Trainer};
+use course_core::training::{fit_and_submit, Splits, Trainer};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use tch::nn::{self, VarStore};
@@ -215,21 +215,14 @@ pub fn train_classifier<L: Learner>(
     run.describe("data", json!({ "folder": data_dir.to_string(), "num_words": config.num_words, "layout": config.layout }))?;
     println!("Run folder: {}", run.path().display());
     trainer = trainer.with_run(run);
-    let report = trainer.fit(&model, &mut vars, &data.train, &data.validation)?;
-    println!(
-        "Best validation accuracy {:.4} at epoch {}",
-        report.best_validation_accuracy, report.best_epoch
-    );
-    predict_and_submit(
-        &trainer,
-        &model,
-        &mut vars,
-        &report,
-        &data.test,
-        &data.test_ids,
-        data_dir,
-        runs_root().join("unit5/submission.csv"),
-    )?;
+    let splits = Splits {
+        train: &data.train,
+        validation: &data.validation,
+        test: &data.test,
+        test_ids: &data.test_ids,
+        data: data_dir,
+    };
+    fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit5", None)?;
     Ok(())
 }
 

@@ -65,3 +65,61 @@ where
     }
     Ok(Submitted { path, score })
 }
+
+/// A unit's data as a run uses it: train and validation to fit on, test to predict.
+pub struct Splits<'a, D> {
+    pub train: &'a D,
+    pub validation: &'a D,
+    pub test: &'a D,
+    pub test_ids: &'a [String],
+    /// Where the reviews came from (the test reviews are scored from it).
+    pub data: &'a DataDir,
+}
+
+/// A unit's whole run: fit (or continue from the checkpoint `resume`), say which epoch was
+/// best, then predict the test reviews with the best checkpoint and submit
+/// ([`predict_and_submit`]). Without a run folder the submission goes to
+/// `runs/<unit>/submission.csv`.
+pub fn fit_and_submit<M, D>(
+    trainer: &mut Trainer,
+    model: &M,
+    vars: &mut VarStore,
+    splits: &Splits<D>,
+    unit: &str,
+    resume: Option<&std::path::Path>,
+) -> Result<(FitReport, Submitted)>
+where
+    M: Model,
+    D: Dataset<Input = M::Input>,
+{
+    let report = match resume {
+        Some(checkpoint) => {
+            trainer.resume(checkpoint, model, vars, splits.train, splits.validation)?
+        }
+        None => trainer.fit(model, vars, splits.train, splits.validation)?,
+    };
+    println!(
+        "Best validation accuracy {:.4} at epoch {}{}",
+        report.best_validation_accuracy,
+        report.best_epoch,
+        if report.stopped_early {
+            " (stopped early)"
+        } else {
+            ""
+        }
+    );
+    let fallback = crate::tracking::runs_root()
+        .join(unit)
+        .join("submission.csv");
+    let submitted = predict_and_submit(
+        trainer,
+        model,
+        vars,
+        &report,
+        splits.test,
+        splits.test_ids,
+        splits.data,
+        fallback,
+    )?;
+    Ok((report, submitted))
+}
