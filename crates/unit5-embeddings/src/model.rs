@@ -6,7 +6,7 @@ use course_core::text::PaddedBatch;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
-use tch::{nn, Tensor};
+use tch::{nn, Kind, Tensor};
 
 /// The shape of the classifier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,6 +18,10 @@ pub struct EmbeddingConfig {
     pub pooling: Pooling,
     /// Dropout on the review vector (0: none, as the course).
     pub dropout: f64,
+    /// While training, each word of a review is left out with this probability (0: none), so
+    /// the model cannot lean on a few words (the "word dropout" of Iyyer et al., 2015).
+    #[serde(default)]
+    pub word_dropout: f64,
 }
 
 /// Embedding table, pooling (the learner's [`Learner::embed_and_pool`]) and a linear layer.
@@ -27,6 +31,7 @@ pub struct EmbeddingClassifier<L> {
     output: nn::Linear,
     pooling: Pooling,
     dropout: f64,
+    word_dropout: f64,
     learner: PhantomData<L>,
 }
 
@@ -49,12 +54,20 @@ impl<L: Learner> EmbeddingClassifier<L> {
             output,
             pooling: config.pooling,
             dropout: config.dropout,
+            word_dropout: config.word_dropout,
             learner: PhantomData,
         }
     }
 
-    /// The review vectors of a batch, `[batch, output_dim]`.
-    pub fn review_vectors(&self, batch: &PaddedBatch) -> Tensor {
+    /// The review vectors of a batch, `[batch, output_dim]`; with `train`, some words are
+    /// dropped first (`word_dropout`).
+    pub fn review_vectors(&self, batch: &PaddedBatch, train: bool) -> Tensor {
+        if train && self.word_dropout > 0.0 {
+            let draws = Tensor::rand(batch.mask.size(), (Kind::Float, batch.mask.device()));
+            let kept = draws.ge(self.word_dropout);
+            let mask = batch.mask.logical_and(&kept);
+            return L::embed_and_pool(&self.embedding, &batch.ids, &mask, self.pooling);
+        }
         L::embed_and_pool(&self.embedding, &batch.ids, &batch.mask, self.pooling)
     }
 }
@@ -63,7 +76,7 @@ impl<L: Learner> Model for EmbeddingClassifier<L> {
     type Input = PaddedBatch;
 
     fn forward(&self, batch: &PaddedBatch, train: bool) -> Tensor {
-        self.review_vectors(batch)
+        self.review_vectors(batch, train)
             .dropout(self.dropout, train)
             .apply(&self.output)
     }

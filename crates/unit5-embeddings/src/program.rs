@@ -13,7 +13,7 @@ use course_core::data::DataDir;
 use course_core::prepared::SequenceData;
 use course_core::text::WordIndex;
 use course_core::tracking::{runs_root, timestamp_name, Run};
-use course_core::training::{fit_and_submit, Splits, Trainer};
+use course_core::training::{fit_and_submit, OptimizerConfig, Splits, Trainer};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use tch::nn::{self, VarStore};
@@ -76,6 +76,12 @@ pub struct TrainArgs {
     pub epochs: Option<usize>,
     #[arg(long)]
     pub dropout: Option<f64>,
+    /// Leave out each word of a training review with this probability
+    #[arg(long)]
+    pub word_dropout: Option<f64>,
+    /// Peak learning rate (AdamW)
+    #[arg(long)]
+    pub lr: Option<f64>,
     #[arg(long)]
     pub data: Option<PathBuf>,
     #[arg(long)]
@@ -146,6 +152,14 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     }
     if let Some(dropout) = args.dropout {
         config.model.dropout = dropout;
+    }
+    if let Some(p) = args.word_dropout {
+        config.model.word_dropout = p;
+    }
+    if let (Some(lr), OptimizerConfig::AdamW { lr: rate, .. }) =
+        (args.lr, &mut config.trainer.optimizer)
+    {
+        *rate = lr;
     }
     let pretrained = match args.init {
         Init::Random => None,
