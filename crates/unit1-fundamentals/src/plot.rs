@@ -33,7 +33,9 @@ fn draw(
         let (lo, hi) = points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
             (lo.min(p[axis]), hi.max(p[axis]))
         });
-        (lo - 1.0)..(hi + 1.0)
+        // A margin of a tenth of the spread on each side, whatever the feature's scale.
+        let margin = ((hi - lo) * 0.1).max(1e-6);
+        (lo - margin)..(hi + margin)
     };
     let (x_range, y_range) = (range(0), range(1));
     let root = BitMapBackend::new(path, (640, 560)).into_drawing_area();
