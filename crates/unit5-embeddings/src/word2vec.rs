@@ -214,6 +214,7 @@ pub fn train<L: Learner>(
                     lr,
                     &mut rng,
                 );
+                ensure_finite(recent_loss, done, config)?;
                 centres.clear();
                 contexts.clear();
                 progress(done, recent_loss);
@@ -231,6 +232,7 @@ pub fn train<L: Learner>(
             config.min_lr,
             &mut rng,
         );
+        ensure_finite(recent_loss, 1.0, config)?;
     }
     let seconds = started.elapsed().as_secs_f64();
     Ok((
@@ -244,6 +246,20 @@ pub fn train<L: Learner>(
             final_loss: recent_loss,
         },
     ))
+}
+
+/// Stops a run whose loss is no longer a number: with too large a learning rate or batch (a
+/// batch adds up the updates of every repeat of a word), the vectors blow up.
+fn ensure_finite(loss: f64, done: f64, config: &Word2VecConfig) -> Result<()> {
+    ensure!(
+        loss.is_finite(),
+        "word2vec diverged {:.0}% of the way through (batch loss {loss}): lower the learning rate \
+         (now {}) or the batch size (now {} pairs)",
+        100.0 * done,
+        config.lr,
+        config.batch_pairs
+    );
+    Ok(())
 }
 
 /// One batch: gather the vectors, the learner's loss, gradients by autograd, and a plain SGD

@@ -124,3 +124,30 @@ fn word_vectors_round_trip_through_the_text_format() {
     let err = WordVectors::load_text(&path).err().unwrap().to_string();
     assert!(err.contains("line 3"), "{err}");
 }
+
+#[test]
+fn a_diverging_word2vec_run_stops_with_advice() {
+    use unit5_embeddings::word2vec::{train, Corpus, Word2VecConfig};
+    let texts = ["good film good acting", "bad film bad acting"].repeat(50);
+    let corpus = Corpus::build(&texts, 1);
+    let config = Word2VecConfig {
+        dim: 8,
+        window: 2,
+        negatives: 2,
+        min_count: 1,
+        epochs: 3,
+        sample: 0.0,
+        lr: 1e6, // far too large: the vectors blow up
+        min_lr: 1e6,
+        batch_pairs: 64,
+        seed: 1,
+    };
+    let err = train::<unit5_embeddings::Solution>(&corpus, &config, |_, _| {})
+        .err()
+        .expect("the run must stop")
+        .to_string();
+    assert!(
+        err.contains("diverged") && err.contains("lower the learning rate"),
+        "{err}"
+    );
+}
