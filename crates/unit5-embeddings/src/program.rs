@@ -2,7 +2,7 @@
 //! `train` (a classifier), `word2vec` (vectors from the unlabelled reviews), `neighbours`.
 
 use crate::configs::{self, RunConfig};
-use crate::glove::{self, GloveVectors};
+use crate::glove;
 use crate::model::EmbeddingClassifier;
 use crate::word2vec::{self, Corpus, Word2VecConfig, WordVectors};
 use crate::{Learner, Pooling};
@@ -11,12 +11,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use course_core::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use course_core::data::DataDir;
 use course_core::prepared::SequenceData;
-use course_core::text::WordIndex;
 use course_core::tracking::{runs_root, timestamp_name, Run};
 use course_core::training::{fit_and_submit, OptimizerConfig, Splits, Trainer};
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use tch::nn::{self, VarStore};
+use tch::nn::VarStore;
 
 #[derive(Parser, Debug)]
 pub struct Args {
@@ -165,11 +164,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         Init::Random => None,
         Init::Glove => {
             let dir = args.vectors.clone().unwrap_or_else(glove::default_dir);
-            let glove = GloveVectors::load(&dir)?;
-            Some(WordVectors {
-                words: glove.words,
-                vectors: glove.vectors,
-            })
+            Some(glove::load(&dir)?)
         }
         Init::Word2vec => {
             let path = args
@@ -213,7 +208,7 @@ pub fn train_classifier<L: Learner>(
     let mut model = EmbeddingClassifier::<L>::new(&vars.root(), &config.model);
     let mut init = json!("random");
     if let Some(vectors) = pretrained {
-        let found = copy_vectors(&mut model.embedding, &data.word_index, vectors)?;
+        let found = glove::initialise(&mut model.embedding, &data.word_index, vectors)?;
         let words = data.word_index.vocab_size() - 1;
         println!(
             "Pre-trained vectors cover {found} of the {words} words ({:.1}%){}",
@@ -238,22 +233,6 @@ pub fn train_classifier<L: Learner>(
     };
     fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit5", None)?;
     Ok(())
-}
-
-/// Copies the vector of every word of `index` found in `vectors` into `embedding`.
-pub fn copy_vectors(
-    embedding: &mut nn::Embedding,
-    index: &WordIndex,
-    vectors: &WordVectors,
-) -> Result<usize> {
-    glove::initialise(
-        embedding,
-        index,
-        &GloveVectors {
-            words: vectors.words.clone(),
-            vectors: vectors.vectors.shallow_clone(),
-        },
-    )
 }
 
 fn train_word2vec<L: Learner>(

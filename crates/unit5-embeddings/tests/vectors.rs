@@ -6,7 +6,7 @@ use course_core::prepared::{SequenceData, SequenceLayout};
 use std::io::Write;
 use tch::nn::{self, VarStore};
 use tch::{Device, Tensor};
-use unit5_embeddings::glove::{self, read_npy_f32, GloveVectors};
+use unit5_embeddings::glove::{self, read_npy_f32};
 use unit5_embeddings::word2vec::WordVectors;
 
 fn write_npy(path: &std::path::Path, fortran: bool, shape: (usize, usize), data: &[f32]) {
@@ -56,21 +56,17 @@ fn npy_files_read_the_same_in_c_and_fortran_order() {
 #[test]
 fn missing_glove_files_say_how_to_get_them() {
     let dir = tempfile::tempdir().unwrap();
-    let err = GloveVectors::load(dir.path()).err().unwrap().to_string();
+    let err = glove::load(dir.path()).err().unwrap().to_string();
     assert!(err.contains("make models"), "{err}");
 }
 
 #[test]
 fn glove_loads_makes_sense_and_covers_the_vocabulary() {
-    let glove = GloveVectors::load(&glove::default_dir()).unwrap();
+    let glove = glove::load(&glove::default_dir()).unwrap();
     assert_eq!(glove.words.len(), 400_000);
     assert_eq!(glove.vectors.size(), [400_000, 50]);
     assert_eq!(glove.words[0], "the");
-    let vectors = WordVectors {
-        words: glove.words.clone(),
-        vectors: glove.vectors.shallow_clone(),
-    };
-    let neighbours: Vec<String> = vectors
+    let neighbours: Vec<String> = glove
         .neighbours("awful", 10)
         .unwrap()
         .into_iter()

@@ -5,6 +5,7 @@
 
 use super::model::{Dataset, Model};
 use super::optimizer::Optimizer;
+use super::trainer::labels_of;
 use super::OptimizerConfig;
 use crate::batching::Batcher;
 use anyhow::{bail, Context, Result};
@@ -60,6 +61,9 @@ impl LrFinder {
         let labels = data
             .labels()
             .context("the learning-rate finder needs labels")?;
+        if data.is_empty() {
+            bail!("the learning-rate finder needs data");
+        }
         let saved = snapshot(vars);
         let mut optim = Optimizer::new(optimizer.clone(), vars);
         let rows: Vec<usize> = (0..data.len()).collect();
@@ -77,8 +81,7 @@ impl LrFinder {
                 let lr = self.min_lr * growth.powi(step as i32);
                 optim.set_lr(lr);
                 let inputs = data.inputs(&batch, device)?;
-                let picked: Vec<i64> = batch.iter().map(|&r| labels[r]).collect();
-                let targets = crate::device::from_cpu(Tensor::from_slice(&picked), device);
+                let targets = labels_of(labels, &batch, device);
                 let loss = model.loss(&model.forward(&inputs, true), &targets);
                 optim.zero_grad();
                 loss.backward();
@@ -93,9 +96,6 @@ impl LrFinder {
                 if !corrected.is_finite() || corrected > 4.0 * best {
                     break 'sweep; // diverged: larger rates only get worse
                 }
-            }
-            if rows.is_empty() {
-                bail!("the learning-rate finder needs data");
             }
         }
         restore(vars, &saved)?;

@@ -504,7 +504,8 @@ impl StepLog {
     }
 }
 
-fn labels_of(labels: &[i64], rows: &[usize], device: Device) -> Tensor {
+/// The labels of `rows` as a tensor on `device`.
+pub(crate) fn labels_of(labels: &[i64], rows: &[usize], device: Device) -> Tensor {
     let picked: Vec<i64> = rows.iter().map(|&r| labels[r]).collect();
     crate::device::from_cpu(Tensor::from_slice(&picked), device)
 }
