@@ -4,6 +4,7 @@
 //!   scoring), where they come from, and the converter from the Stanford folder layout.
 //! * [`text`]: turning reviews into numbers: the bag-of-words vectoriser of units 2-4 and the
 //!   word-index tokenizer of units 5-8.
+//! * [`cli`]: the command-line options every unit's `train` shares.
 //! * [`batching`]: shuffled, seeded mini-batches, with length bucketing for padded sequences.
 //! * [`device`]: CPU or CUDA.
 //! * [`prepared`]: data split and vectorised, ready for a model.
@@ -13,6 +14,7 @@
 //! * [`fs`]: writing files so that a crash never leaves half of one behind.
 
 pub mod batching;
+pub mod cli;
 pub mod data;
 pub mod device;
 pub mod exercises;

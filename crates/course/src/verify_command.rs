@@ -34,6 +34,8 @@ fn units() -> Vec<UnitTasks> {
         unit!("unit3", unit3_trainer),
         unit!("unit4", unit4_optimization),
         unit!("unit5", unit5_embeddings),
+        unit!("unit6", unit6_cnn),
+        unit!("unit7", unit7_rnn),
     ]
 }
 

@@ -10,12 +10,10 @@ use anyhow::{ensure, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use course_core::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use course_core::data::DataDir;
-use course_core::prepared::SequenceData;
-use course_core::tracking::{runs_root, timestamp_name, Run};
-use course_core::training::{fit_and_submit, OptimizerConfig, Splits, Trainer};
+use course_core::tracking::{runs_root, timestamp_name};
+use course_core::training::{OptimizerConfig, SequenceRun};
 use serde_json::json;
 use std::path::{Path, PathBuf};
-use tch::nn::VarStore;
 
 #[derive(Parser, Debug)]
 pub struct Args {
@@ -199,39 +197,32 @@ pub fn train_classifier<L: Learner>(
     freeze: bool,
     run_name: &str,
 ) -> Result<()> {
-    println!("Data: {data_dir}");
-    let data = SequenceData::load(data_dir, config.num_words, config.layout)?;
-    let mut run = Run::create("unit5", Some(run_name))?;
-    let mut trainer = Trainer::new(config.trainer.clone());
-    tch::manual_seed(config.trainer.seed as i64);
-    let mut vars = VarStore::new(trainer.device());
-    let mut model = EmbeddingClassifier::<L>::new(&vars.root(), &config.model);
-    let mut init = json!("random");
-    if let Some(vectors) = pretrained {
-        let found = glove::initialise(&mut model.embedding, &data.word_index, vectors)?;
-        let words = data.word_index.vocab_size() - 1;
-        println!(
-            "Pre-trained vectors cover {found} of the {words} words ({:.1}%){}",
-            100.0 * found as f64 / words as f64,
-            if freeze { "; frozen" } else { "; fine-tuned" }
-        );
-        init = json!({ "found": found, "words": words, "frozen": freeze });
-        if freeze {
-            let _ = model.embedding.ws.set_requires_grad(false);
-        }
-    }
-    run.describe("model", json!({ "config": &config.model, "init": init }))?;
-    run.describe("data", json!({ "folder": data_dir.to_string(), "num_words": config.num_words, "layout": config.layout }))?;
-    println!("Run folder: {}", run.path().display());
-    trainer = trainer.with_run(run);
-    let splits = Splits {
-        train: &data.train,
-        validation: &data.validation,
-        test: &data.test,
-        test_ids: &data.test_ids,
+    let run = SequenceRun {
+        unit: "unit5",
+        run_name,
         data: data_dir,
+        num_words: config.num_words,
+        layout: config.layout,
+        trainer: config.trainer.clone(),
     };
-    fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit5", None)?;
+    run.train(|path, data| {
+        let mut model = EmbeddingClassifier::<L>::new(path, &config.model);
+        let mut init = json!("random");
+        if let Some(vectors) = pretrained {
+            let found = glove::initialise(&mut model.embedding, &data.word_index, vectors)?;
+            let words = data.word_index.vocab_size() - 1;
+            println!(
+                "Pre-trained vectors cover {found} of the {words} words ({:.1}%){}",
+                100.0 * found as f64 / words as f64,
+                if freeze { "; frozen" } else { "; fine-tuned" }
+            );
+            init = json!({ "found": found, "words": words, "frozen": freeze });
+            if freeze {
+                let _ = model.embedding.ws.set_requires_grad(false);
+            }
+        }
+        Ok((model, json!({ "config": &config.model, "init": init })))
+    })?;
     Ok(())
 }
 

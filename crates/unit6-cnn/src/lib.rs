@@ -1,4 +1,75 @@
-//! Unit 6: Convolutional neural networks.
+//! Unit 6: convolutional networks.
 //!
-//! Coming with issue #6: the course's text CNN (filter widths 3, 4, 5; global max-pool; dropout) and a small 2-D CNN on generated images.
-//! See this crate's README for the plan of the unit.
+//! A convolution slides a small window of weights along the input: over the words of a review
+//! (1-D: a filter of width 3 looks at every 3 consecutive words, like a learned trigram
+//! detector) or over the pixels of an image (2-D). Pooling then keeps, for each filter, how
+//! strongly it fired anywhere in the review.
+//!
+//! * [`model`]: the course's text CNN: embedding -> Conv1d of widths 3, 4, 5 -> ReLU ->
+//!   pooling over time -> concatenation -> dropout -> linear.
+//! * [`configs`]: the course's run (faithful: 2,200 padded positions, padding included in the
+//!   max) and ours (padding masked, dynamic padding, max and mean pooling, early stopping).
+//! * [`images`]: a small 2-D CNN on images of shapes the unit draws itself.
+//! * [`program`]: `train` and `images`, shared by both examples.
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//!   (`src/exercise.rs`); [`tasks`] checks them.
+
+pub mod configs;
+pub mod exercise;
+pub mod images;
+pub mod model;
+pub mod program;
+pub mod solution;
+pub mod tasks;
+
+pub use exercise::Exercise;
+pub use solution::Solution;
+
+use serde::{Deserialize, Serialize};
+use tch::{nn, Tensor};
+
+/// How each filter's responses along a review become one number (or two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum TimePooling {
+    /// The strongest response anywhere in the review (the course's global max-pool).
+    Max,
+    /// The strongest and the average response, side by side (twice as many features).
+    MaxMean,
+}
+
+impl TimePooling {
+    /// How many numbers each filter gives.
+    pub fn features_per_filter(self) -> i64 {
+        match self {
+            TimePooling::Max => 1,
+            TimePooling::MaxMean => 2,
+        }
+    }
+}
+
+/// The learner's part of unit 6.
+pub trait Learner {
+    /// Task 1. The length of a convolution's output for an input of `input` positions, a
+    /// window of `kernel`, a step of `stride` and `padding` zeros added at each end.
+    fn conv_output_length(input: i64, kernel: i64, stride: i64, padding: i64) -> i64;
+
+    /// Task 2. One branch of the text CNN: `conv` over `embedded` `[batch, dim, length]`, then
+    /// ReLU, then pooling over time, over the outputs whose window starts on a real word:
+    /// output `t` is valid when `t < max(length - kernel + 1, 1)` for the review's `lengths`
+    /// `[batch]`. Returns `[batch, filters * pooling.features_per_filter()]` (max first).
+    fn conv_branch(
+        conv: &nn::Conv1D,
+        embedded: &Tensor,
+        lengths: &Tensor,
+        pooling: TimePooling,
+    ) -> Tensor;
+
+    /// Task 3. Every branch of `convs` (one per filter width) on the same input, their features
+    /// concatenated side by side: `[batch, convs.len() * filters * features_per_filter]`.
+    fn all_branches(
+        convs: &[nn::Conv1D],
+        embedded: &Tensor,
+        lengths: &Tensor,
+        pooling: TimePooling,
+    ) -> Tensor;
+}

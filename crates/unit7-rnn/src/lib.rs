@@ -1,4 +1,80 @@
-//! Unit 7: Recurrent neural networks.
+//! Unit 7: recurrent networks.
 //!
-//! Coming with issue #6: the bidirectional LSTM with real variable-length handling, GRU and plain RNN variants, and an LSTM cell written from its equations.
-//! See this crate's README for the plan of the unit.
+//! A recurrent network reads a review one word at a time and carries a state from word to word.
+//! An LSTM's state has two parts: `h` (what it outputs at each word) and `c` (a memory cell that
+//! gates decide to keep, forget or overwrite). Reading the review both ways (bidirectional)
+//! gives every word a summary of what comes before and after it; pooling those over time gives
+//! the review vector.
+//!
+//! * [`model`]: embedding -> bidirectional LSTM (or GRU, or plain RNN) over packed sequences, so
+//!   padding never enters the recurrence -> pooling over the real words -> linear.
+//! * [`configs`]: the course's run (faithful: 2,200 padded positions through the LSTM, padding
+//!   averaged in) and ours (packed sequences, masked mean + max, dropout, early stopping).
+//! * [`program`]: `train`, shared by both examples.
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//!   (`src/exercise.rs`); [`tasks`] checks them.
+
+pub mod configs;
+pub mod exercise;
+pub mod model;
+pub mod program;
+pub mod solution;
+pub mod tasks;
+
+pub use exercise::Exercise;
+pub use solution::Solution;
+
+use serde::{Deserialize, Serialize};
+use tch::Tensor;
+
+/// The recurrent cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum CellKind {
+    /// Long short-term memory: input, forget and output gates and a memory cell.
+    Lstm,
+    /// Gated recurrent unit: an update and a reset gate, no separate memory cell.
+    Gru,
+    /// The plain (Elman) recurrent network: `h' = tanh(W x + U h + b)`.
+    Rnn,
+}
+
+impl CellKind {
+    /// How many blocks of `hidden` rows the input and state weights stack.
+    pub fn gates(self) -> i64 {
+        match self {
+            CellKind::Lstm => 4,
+            CellKind::Gru => 3,
+            CellKind::Rnn => 1,
+        }
+    }
+}
+
+/// The weights of one LSTM cell, laid out as PyTorch (and tch) lay them out: the four gates'
+/// rows stacked in the order input, forget, cell (candidate), output.
+pub struct LstmWeights<'a> {
+    /// `[4 * hidden, input]`
+    pub w_ih: &'a Tensor,
+    /// `[4 * hidden, hidden]`
+    pub w_hh: &'a Tensor,
+    /// `[4 * hidden]`
+    pub b_ih: &'a Tensor,
+    /// `[4 * hidden]`
+    pub b_hh: &'a Tensor,
+}
+
+/// The learner's part of unit 7.
+pub trait Learner {
+    /// Task 1. One step of an LSTM: from the input `x` `[batch, input]` and the state `h`, `c`
+    /// `[batch, hidden]`, the new `(h, c)`:
+    /// `i, f, g, o = split(x W_ih^T + b_ih + h W_hh^T + b_hh)`,
+    /// `c' = sigmoid(f) * c + sigmoid(i) * tanh(g)`, `h' = sigmoid(o) * tanh(c')`.
+    fn lstm_cell(x: &Tensor, h: &Tensor, c: &Tensor, weights: &LstmWeights) -> (Tensor, Tensor);
+
+    /// Task 2. Your cell over a whole batch of sequences `[batch, time, input]`, from a zero
+    /// state: the outputs `h_t` of every step, `[batch, time, hidden]`.
+    fn lstm_over_time(inputs: &Tensor, weights: &LstmWeights) -> Tensor;
+
+    /// Task 3. The mean over time of `outputs` `[batch, time, features]`, counting only the
+    /// first `lengths[b]` steps of each sequence; a sequence of length 0 gets zeros.
+    fn mean_over_time(outputs: &Tensor, lengths: &Tensor) -> Tensor;
+}

@@ -118,6 +118,16 @@ impl OptimizerConfig {
             | OptimizerConfig::AdamW { lr, .. } => lr,
         }
     }
+
+    /// The same optimiser with another base learning rate.
+    pub fn with_lr(mut self, new_lr: f64) -> OptimizerConfig {
+        match &mut self {
+            OptimizerConfig::Sgd { lr, .. }
+            | OptimizerConfig::Adam { lr, .. }
+            | OptimizerConfig::AdamW { lr, .. } => *lr = new_lr,
+        }
+        self
+    }
 }
 
 /// How the learning rate changes during training.

@@ -1,0 +1,161 @@
+//! The unit's program, shared by `--example solution` and `--example exercise`:
+//! `train` (the text CNN on the reviews) and `images` (a 2-D CNN on drawn shapes).
+
+use crate::configs;
+use crate::images::{self, ShapeCnn};
+use crate::model::TextCnn;
+use crate::{Learner, TimePooling};
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use course_core::cli::TrainOptions;
+use course_core::tracking::{timestamp_name, Run};
+use course_core::training::{OptimizerConfig, SequenceRun, Trainer, TrainerConfig};
+use serde_json::json;
+use tch::nn::VarStore;
+
+#[derive(Parser, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train the text CNN, predict the test set, write a submission (runs/unit6/<name>/)
+    Train(TrainArgs),
+    /// Train a small 2-D CNN on images of shapes drawn here (runs/unit6/shapes-<time>/)
+    Images {
+        #[arg(long, default_value_t = 8)]
+        epochs: usize,
+        /// Training images (a quarter as many more for validation)
+        #[arg(long, default_value_t = 2_000)]
+        images: usize,
+        #[arg(long, default_value_t = 123)]
+        seed: u64,
+        #[arg(long)]
+        run_name: Option<String>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    #[arg(long, value_enum, default_value_t = Which::Reference)]
+    pub config: Which,
+    /// How each filter's responses become features
+    #[arg(long, value_enum)]
+    pub pooling: Option<TimePooling>,
+    /// Dropout on the pooled features
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    /// Zero each word vector of a training review with this probability
+    #[arg(long)]
+    pub word_dropout: Option<f64>,
+    /// Filters per width
+    #[arg(long)]
+    pub filters: Option<i64>,
+    /// Cut reviews at this many words
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// The course's run: 2,200 padded positions, padding included in the max (slow on a CPU)
+    Faithful,
+    /// Masked padding, dynamic padding, max + mean pooling, early stopping
+    Reference,
+}
+
+pub fn run<L: Learner>(args: Args) -> Result<()> {
+    match args.command {
+        Command::Train(train_args) => train::<L>(train_args),
+        Command::Images {
+            epochs,
+            images,
+            seed,
+            run_name,
+        } => {
+            let name = run_name.unwrap_or_else(|| format!("shapes-{}", timestamp_name()));
+            let accuracy = train_shapes::<L>(epochs, images, seed, &name)?;
+            println!("Validation accuracy on the shapes: {accuracy:.4}");
+            Ok(())
+        }
+    }
+}
+
+fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+    let mut config = match args.config {
+        Which::Faithful => configs::faithful(args.options.seed),
+        Which::Reference => configs::reference(args.options.seed),
+    };
+    args.options.apply(&mut config.trainer);
+    if let Some(pooling) = args.pooling {
+        config.model.pooling = pooling;
+    }
+    if let Some(dropout) = args.dropout {
+        config.model.dropout = dropout;
+    }
+    if let Some(p) = args.word_dropout {
+        config.model.word_dropout = p;
+    }
+    if let Some(filters) = args.filters {
+        config.model.filters = filters;
+    }
+    if let Some(max_len) = args.max_len {
+        config.layout.max_len = Some(max_len);
+    }
+    let data = args.options.data_dir()?;
+    let name = args
+        .options
+        .run_name(&format!("{:?}", args.config).to_lowercase());
+    let run = SequenceRun {
+        unit: "unit6",
+        run_name: &name,
+        data: &data,
+        num_words: config.num_words,
+        layout: config.layout,
+        trainer: config.trainer.clone(),
+    };
+    run.train(|path, _| {
+        let model = TextCnn::<L>::new(path, &config.model);
+        Ok((model, json!(&config.model)))
+    })?;
+    Ok(())
+}
+
+/// Trains the shapes CNN in its own run folder, draws `predictions.png`, and returns the
+/// validation accuracy.
+pub fn train_shapes<L: Learner>(
+    epochs: usize,
+    images: usize,
+    seed: u64,
+    run_name: &str,
+) -> Result<f64> {
+    let train = images::draw_shapes(images, seed);
+    let validation = images::draw_shapes((images / 4).max(1), seed + 1);
+    let run = Run::create("unit6", Some(run_name))?;
+    let config = TrainerConfig {
+        epochs,
+        batch_size: 32,
+        optimizer: OptimizerConfig::adamw(5e-3),
+        seed,
+        ..TrainerConfig::default()
+    };
+    let mut trainer = Trainer::new(config).with_run(run);
+    tch::manual_seed(seed as i64);
+    let mut vars = VarStore::new(trainer.device());
+    let model = ShapeCnn::<L>::new(&vars.root());
+    let report = trainer.fit(&model, &mut vars, &train, &validation)?;
+    let predicted = images::classes(&trainer.predict(&model, &validation)?)?;
+    let accuracy = images::accuracy(&predicted, validation.labels.as_deref().unwrap_or(&[]));
+    if let Some(run) = trainer.run() {
+        let plot = run.path().join("predictions.png");
+        images::plot_predictions(&plot, &validation, &predicted)?;
+        println!("Predictions: {}", plot.display());
+        run.write_summary("validation_accuracy", accuracy)?;
+    }
+    let _ = report;
+    Ok(accuracy)
+}

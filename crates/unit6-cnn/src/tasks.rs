@@ -1,0 +1,234 @@
+//! The checks of unit 6's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
+//! against [`Exercise`](crate::Exercise) by `course verify unit6`.
+
+use crate::images::{self, ShapeCnn};
+use crate::model::{CnnConfig, TextCnn};
+use crate::{Learner, Solution, TimePooling};
+use anyhow::{ensure, Result};
+use course_core::exercises::{expect_close, Task};
+use course_core::prepared::{SequenceDataset, SequenceLayout};
+use course_core::training::{OptimizerConfig, Trainer, TrainerConfig};
+use rand::{Rng, SeedableRng};
+use tch::nn::{self, VarStore};
+use tch::{Device, Tensor};
+
+const FILE: &str = "crates/unit6-cnn/src/exercise.rs";
+
+/// Unit 6's tasks, in the order a learner does them.
+pub fn tasks<L: Learner>() -> Vec<Task> {
+    vec![
+        Task {
+            name: "the output length of a convolution",
+            file: FILE,
+            hint: "(input + 2 * padding - kernel) / stride + 1",
+            check: output_length::<L>,
+        },
+        Task {
+            name: "one branch: convolution, ReLU, pooling over the valid positions",
+            file: FILE,
+            hint: "zero the responses at t >= max(length - width + 1, 1), then amax (and the mean over the valid ones)",
+            check: conv_branch::<L>,
+        },
+        Task {
+            name: "all branches concatenated",
+            file: FILE,
+            hint: "Tensor::cat of your conv_branch for each conv, along dimension 1",
+            check: all_branches::<L>,
+        },
+        Task {
+            name: "your text CNN tells \"5 6\" from \"6 5\" (a bag of words cannot)",
+            file: FILE,
+            hint: "tasks 2 and 3 done right are enough; read the error above",
+            check: word_order_toy::<L>,
+        },
+        Task {
+            name: "the shapes CNN, sized by your formula, learns squares, discs and crosses",
+            file: FILE,
+            hint: "task 1 done right is enough; read the error above",
+            check: shapes::<L>,
+        },
+    ]
+}
+
+fn output_length<L: Learner>() -> Result<()> {
+    // (input, kernel, stride, padding) -> windows
+    let cases = [
+        ((28, 3, 1, 1), 28),
+        ((28, 2, 2, 0), 14),
+        ((10, 3, 1, 0), 8),
+        ((7, 3, 2, 0), 3),
+        ((7, 4, 2, 1), 3),
+        ((5, 5, 1, 0), 1),
+    ];
+    for ((input, kernel, stride, padding), expected) in cases {
+        let got = L::conv_output_length(input, kernel, stride, padding);
+        ensure!(
+            got == expected,
+            "input {input}, kernel {kernel}, stride {stride}, padding {padding}: {expected} windows, got {got}"
+        );
+    }
+    Ok(())
+}
+
+/// A conv of width 2 with two filters: `x_t + x_{t+1}` and `2 x_t`, no bias.
+fn known_conv(vars: &VarStore) -> nn::Conv1D {
+    let mut conv = nn::conv1d(vars.root() / "c", 1, 2, 2, Default::default());
+    tch::no_grad(|| {
+        conv.ws
+            .copy_(&Tensor::from_slice(&[1.0f32, 1.0, 2.0, 0.0]).view([2, 1, 2]));
+        if let Some(bias) = &mut conv.bs {
+            let _ = bias.zero_();
+        }
+    });
+    conv
+}
+
+/// Three reviews of one-dimensional word vectors, `[3, 1, 5]`, with their lengths. The
+/// positions after each review's end hold 100s (or the review's own negative numbers) that must
+/// not reach the pooling.
+fn known_batch() -> (Tensor, Tensor) {
+    let embedded = Tensor::from_slice(&[
+        1.0f32, 2.0, 3.0, 100.0, 100.0, // 3 words
+        4.0, 0.0, 0.0, 0.0, 0.0, // 1 word, shorter than the window
+        -3.0, -4.0, 100.0, 100.0, 100.0, // 2 words, all responses negative
+    ])
+    .view([3, 1, 5]);
+    (embedded, Tensor::from_slice(&[3i64, 1, 2]))
+}
+
+fn conv_branch<L: Learner>() -> Result<()> {
+    let vars = VarStore::new(Device::Cpu);
+    let conv = known_conv(&vars);
+    let (embedded, lengths) = known_batch();
+    let max = L::conv_branch(&conv, &embedded, &lengths, TimePooling::Max);
+    expect_close(
+        "max pooling [filter 1, filter 2] of reviews [1 2 3], [4], [-3 -4] (window 2: x_t + x_t+1 and 2 x_t)",
+        &max,
+        &Tensor::from_slice(&[5.0f32, 4.0, 4.0, 8.0, 0.0, 0.0]).view([3, 2]),
+        1e-5,
+    )?;
+    let max_mean = L::conv_branch(&conv, &embedded, &lengths, TimePooling::MaxMean);
+    expect_close(
+        "max-mean pooling [max 1, max 2, mean 1, mean 2] of the same reviews",
+        &max_mean,
+        &Tensor::from_slice(&[
+            5.0f32, 4.0, 4.0, 3.0, //
+            4.0, 8.0, 4.0, 8.0, //
+            0.0, 0.0, 0.0, 0.0,
+        ])
+        .view([3, 4]),
+        1e-5,
+    )
+}
+
+fn all_branches<L: Learner>() -> Result<()> {
+    tch::manual_seed(5);
+    let vars = VarStore::new(Device::Cpu);
+    let convs: Vec<nn::Conv1D> = [2, 3]
+        .iter()
+        .map(|&w| nn::conv1d(vars.root() / format!("c{w}"), 4, 3, w, Default::default()))
+        .collect();
+    let embedded = Tensor::randn([2, 4, 6], tch::kind::FLOAT_CPU);
+    let lengths = Tensor::from_slice(&[6i64, 3]);
+    for pooling in [TimePooling::Max, TimePooling::MaxMean] {
+        let got = L::all_branches(&convs, &embedded, &lengths, pooling);
+        let expected = Tensor::cat(
+            &[
+                Solution::conv_branch(&convs[0], &embedded, &lengths, pooling),
+                Solution::conv_branch(&convs[1], &embedded, &lengths, pooling),
+            ],
+            1,
+        );
+        expect_close(
+            &format!("{pooling:?}: width 2's features, then width 3's"),
+            &got,
+            &expected,
+            1e-5,
+        )?;
+    }
+    Ok(())
+}
+
+/// Reviews of random words from 1..20 (never 5 or 6) with "5 6" put in somewhere (positive)
+/// or "6 5" (negative): the same words, only their order differs.
+fn word_order_reviews(count: usize, seed: u64) -> SequenceDataset {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut sequences = Vec::with_capacity(count);
+    let mut labels = Vec::with_capacity(count);
+    for i in 0..count {
+        let length = rng.random_range(3..20);
+        let mut words: Vec<u32> = (0..length)
+            .map(|_| loop {
+                let w = rng.random_range(1..20u32);
+                if w != 5 && w != 6 {
+                    break w;
+                }
+            })
+            .collect();
+        let at = rng.random_range(0..=words.len());
+        let positive = i % 2 == 0;
+        let pair = if positive { [5, 6] } else { [6, 5] };
+        words.splice(at..at, pair);
+        sequences.push(words);
+        labels.push(positive as i64);
+    }
+    SequenceDataset {
+        sequences,
+        labels: Some(labels),
+        layout: SequenceLayout::dynamic(100),
+    }
+}
+
+fn word_order_toy<L: Learner>() -> Result<()> {
+    let train = word_order_reviews(1_000, 1);
+    let validation = word_order_reviews(300, 2);
+    let config = CnnConfig {
+        vocab_size: 20,
+        dim: 8,
+        widths: vec![2, 3],
+        filters: 8,
+        pooling: TimePooling::Max,
+        mask_padding: true,
+        dropout: 0.0,
+        word_dropout: 0.0,
+    };
+    let mut trainer = Trainer::new(TrainerConfig {
+        epochs: 6,
+        optimizer: OptimizerConfig::adamw(1e-2),
+        progress: false,
+        seed: 4,
+        ..TrainerConfig::default()
+    });
+    tch::manual_seed(4);
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = TextCnn::<L>::new(&vars.root(), &config);
+    let report = trainer.fit(&model, &mut vars, &train, &validation)?;
+    ensure!(
+        report.best_validation_accuracy >= 0.95,
+        "validation accuracy {:.3} after 6 epochs (at least 0.95 expected)",
+        report.best_validation_accuracy
+    );
+    Ok(())
+}
+
+fn shapes<L: Learner>() -> Result<()> {
+    let train = images::draw_shapes(1_000, 1);
+    let validation = images::draw_shapes(250, 2);
+    let mut trainer = Trainer::new(TrainerConfig {
+        epochs: 8,
+        optimizer: OptimizerConfig::adamw(5e-3),
+        progress: false,
+        seed: 1,
+        ..TrainerConfig::default()
+    });
+    tch::manual_seed(1);
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = ShapeCnn::<L>::new(&vars.root());
+    let report = trainer.fit(&model, &mut vars, &train, &validation)?;
+    ensure!(
+        report.best_validation_accuracy >= 0.9,
+        "validation accuracy {:.3} on the shapes after 8 epochs (at least 0.9 expected)",
+        report.best_validation_accuracy
+    );
+    Ok(())
+}

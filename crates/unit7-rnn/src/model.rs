@@ -1,0 +1,320 @@
+//! The unit's classifier: word ids -> embedding table -> recurrent layer (both directions) ->
+//! pooling over time -> dropout -> linear layer -> two logits.
+//!
+//! Padding never enters the recurrence: each batch is *packed* (libtorch's
+//! `pack_padded_sequence`), so at step t the layer only runs the reviews that still have a
+//! word t, and the backward direction starts at each review's own last word.
+
+use crate::{CellKind, Learner};
+use course_core::text::PaddedBatch;
+use course_core::training::Model;
+use serde::{Deserialize, Serialize};
+use std::marker::PhantomData;
+use tch::nn::{self, Module};
+use tch::{Kind, Tensor};
+
+/// How the outputs of every step become the review vector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+pub enum TimePooling {
+    /// The mean over the real words (the learner's [`Learner::mean_over_time`]).
+    Mean,
+    /// The mean and the max over the real words, side by side.
+    MeanMax,
+    /// The course's: the mean over every position, padding included (and the recurrence runs
+    /// over the padding too).
+    UnmaskedMean,
+}
+
+/// The shape of the classifier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RnnConfig {
+    pub vocab_size: i64,
+    /// Width of a word vector (the course: 128).
+    pub dim: i64,
+    pub cell: CellKind,
+    /// State size per direction (the course: 64).
+    pub hidden: i64,
+    pub bidirectional: bool,
+    pub pooling: TimePooling,
+    /// Dropout on the word vectors and on the review vector (the course: 0).
+    pub dropout: f64,
+}
+
+impl RnnConfig {
+    /// The course's model: `Embedding(10000, 128)`, a bidirectional LSTM of 64 per direction,
+    /// the mean over time, `Linear(128, 2)`.
+    pub fn course() -> RnnConfig {
+        RnnConfig {
+            vocab_size: 10_000,
+            dim: 128,
+            cell: CellKind::Lstm,
+            hidden: 64,
+            bidirectional: true,
+            pooling: TimePooling::UnmaskedMean,
+            dropout: 0.0,
+        }
+    }
+
+    fn directions(&self) -> i64 {
+        if self.bidirectional {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// The width of the review vector.
+    pub fn features(&self) -> i64 {
+        let per_step = self.hidden * self.directions();
+        match self.pooling {
+            TimePooling::MeanMax => 2 * per_step,
+            _ => per_step,
+        }
+    }
+}
+
+/// One recurrent layer's weights per direction, named and laid out as PyTorch's `nn.LSTM`
+/// (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, then `..._reverse`).
+#[derive(Debug)]
+pub struct Recurrent {
+    pub cell: CellKind,
+    pub hidden: i64,
+    pub bidirectional: bool,
+    /// `[w_ih, w_hh, b_ih, b_hh]` per direction, in libtorch's order.
+    pub weights: Vec<Tensor>,
+}
+
+impl Recurrent {
+    pub fn new(
+        path: &nn::Path,
+        input: i64,
+        hidden: i64,
+        cell: CellKind,
+        bidirectional: bool,
+    ) -> Self {
+        // PyTorch's initialisation: every weight uniform in +-1/sqrt(hidden).
+        let bound = 1.0 / (hidden as f64).sqrt();
+        let init = nn::Init::Uniform {
+            lo: -bound,
+            up: bound,
+        };
+        let rows = cell.gates() * hidden;
+        let mut weights = Vec::new();
+        for suffix in if bidirectional {
+            &["", "_reverse"][..]
+        } else {
+            &[""][..]
+        } {
+            weights.push(path.var(&format!("weight_ih_l0{suffix}"), &[rows, input], init));
+            weights.push(path.var(&format!("weight_hh_l0{suffix}"), &[rows, hidden], init));
+            weights.push(path.var(&format!("bias_ih_l0{suffix}"), &[rows], init));
+            weights.push(path.var(&format!("bias_hh_l0{suffix}"), &[rows], init));
+        }
+        Recurrent {
+            cell,
+            hidden,
+            bidirectional,
+            weights,
+        }
+    }
+
+    fn zero_state(&self, batch: i64, like: &Tensor) -> Tensor {
+        let directions = if self.bidirectional { 2 } else { 1 };
+        Tensor::zeros(
+            [directions, batch, self.hidden],
+            (like.kind(), like.device()),
+        )
+    }
+
+    /// Runs over `inputs` `[batch, time, input]` where review b has `lengths[b] >= 1` real
+    /// steps; returns `[batch, time, hidden * directions]`, zeros after each review's end.
+    pub fn packed(&self, inputs: &Tensor, lengths: &Tensor) -> Tensor {
+        let steps = inputs.size()[1];
+        // Packing wants the longest review first; remember the order to undo it.
+        let (sorted_lengths, order) = lengths.sort(0, true);
+        let restore = order.argsort(0, false);
+        let sorted = inputs.index_select(0, &order);
+        let (data, batch_sizes) =
+            sorted.internal_pack_padded_sequence(&sorted_lengths.to_device(tch::Device::Cpu), true);
+        let h0 = self.zero_state(inputs.size()[0], inputs);
+        let (train, dropout, layers) = (false, 0.0, 1);
+        let output = match self.cell {
+            CellKind::Lstm => {
+                let c0 = h0.zeros_like();
+                Tensor::lstm_data(
+                    &data,
+                    &batch_sizes,
+                    &[&h0, &c0],
+                    &self.weight_refs(),
+                    true,
+                    layers,
+                    dropout,
+                    train,
+                    self.bidirectional,
+                )
+                .0
+            }
+            CellKind::Gru => {
+                Tensor::gru_data(
+                    &data,
+                    &batch_sizes,
+                    &h0,
+                    &self.weight_refs(),
+                    true,
+                    layers,
+                    dropout,
+                    train,
+                    self.bidirectional,
+                )
+                .0
+            }
+            CellKind::Rnn => {
+                Tensor::rnn_tanh_data(
+                    &data,
+                    &batch_sizes,
+                    &h0,
+                    &self.weight_refs(),
+                    true,
+                    layers,
+                    dropout,
+                    train,
+                    self.bidirectional,
+                )
+                .0
+            }
+        };
+        let (padded, _) =
+            Tensor::internal_pad_packed_sequence(&output, &batch_sizes, true, 0.0, steps);
+        padded.index_select(0, &restore)
+    }
+
+    /// Runs over every position of `inputs`, padding included (the course's model).
+    pub fn unpacked(&self, inputs: &Tensor) -> Tensor {
+        let h0 = self.zero_state(inputs.size()[0], inputs);
+        let (dropout, layers, train, batch_first) = (0.0, 1, false, true);
+        match self.cell {
+            CellKind::Lstm => {
+                let c0 = h0.zeros_like();
+                inputs
+                    .lstm(
+                        &[&h0, &c0],
+                        &self.weight_refs(),
+                        true,
+                        layers,
+                        dropout,
+                        train,
+                        self.bidirectional,
+                        batch_first,
+                    )
+                    .0
+            }
+            CellKind::Gru => {
+                inputs
+                    .gru(
+                        &h0,
+                        &self.weight_refs(),
+                        true,
+                        layers,
+                        dropout,
+                        train,
+                        self.bidirectional,
+                        batch_first,
+                    )
+                    .0
+            }
+            CellKind::Rnn => {
+                inputs
+                    .rnn_tanh(
+                        &h0,
+                        &self.weight_refs(),
+                        true,
+                        layers,
+                        dropout,
+                        train,
+                        self.bidirectional,
+                        batch_first,
+                    )
+                    .0
+            }
+        }
+    }
+
+    fn weight_refs(&self) -> Vec<&Tensor> {
+        self.weights.iter().collect()
+    }
+}
+
+/// Embedding table, recurrent layer, pooling (the learner's) and a linear layer.
+#[derive(Debug)]
+pub struct RnnClassifier<L> {
+    pub embedding: nn::Embedding,
+    pub recurrent: Recurrent,
+    output: nn::Linear,
+    config: RnnConfig,
+    learner: PhantomData<L>,
+}
+
+impl<L: Learner> RnnClassifier<L> {
+    pub fn new(path: &nn::Path, config: &RnnConfig) -> RnnClassifier<L> {
+        RnnClassifier {
+            embedding: nn::embedding(
+                path / "embedding",
+                config.vocab_size,
+                config.dim,
+                Default::default(),
+            ),
+            recurrent: Recurrent::new(
+                &(path / "rnn"),
+                config.dim,
+                config.hidden,
+                config.cell,
+                config.bidirectional,
+            ),
+            output: nn::linear(path / "output", config.features(), 2, Default::default()),
+            config: config.clone(),
+            learner: PhantomData,
+        }
+    }
+
+    /// The review vectors of a batch, `[batch, features]`.
+    pub fn review_vectors(&self, batch: &PaddedBatch, train: bool) -> Tensor {
+        let vectors = self
+            .embedding
+            .forward(&batch.ids)
+            .dropout(self.config.dropout, train);
+        if self.config.pooling == TimePooling::UnmaskedMean {
+            return self
+                .recurrent
+                .unpacked(&vectors)
+                .mean_dim(1, false, Kind::Float);
+        }
+        // A review with no known word still gets one (padding) step, so packing has work.
+        let lengths = batch.lengths.clamp_min(1);
+        let outputs = self.recurrent.packed(&vectors, &lengths);
+        let mean = L::mean_over_time(&outputs, &lengths);
+        match self.config.pooling {
+            TimePooling::MeanMax => {
+                let steps = outputs.size()[1];
+                let after_end = Tensor::arange(steps, (Kind::Int64, outputs.device()))
+                    .unsqueeze(0)
+                    .ge_tensor(&lengths.unsqueeze(1))
+                    .unsqueeze(-1);
+                let max = outputs
+                    .masked_fill(&after_end, f64::NEG_INFINITY)
+                    .amax(1, false);
+                Tensor::cat(&[mean, max], 1)
+            }
+            _ => mean,
+        }
+    }
+}
+
+impl<L: Learner> Model for RnnClassifier<L> {
+    type Input = PaddedBatch;
+
+    fn forward(&self, batch: &PaddedBatch, train: bool) -> Tensor {
+        self.review_vectors(batch, train)
+            .dropout(self.config.dropout, train)
+            .apply(&self.output)
+    }
+}

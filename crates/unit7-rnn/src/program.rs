@@ -1,0 +1,98 @@
+//! The unit's program, shared by `--example solution` and `--example exercise`: `train`.
+
+use crate::configs;
+use crate::model::{RnnClassifier, TimePooling};
+use crate::{CellKind, Learner};
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use course_core::cli::TrainOptions;
+use course_core::training::SequenceRun;
+use serde_json::json;
+
+#[derive(Parser, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train the recurrent classifier, predict the test set, write a submission (runs/unit7/<name>/)
+    Train(TrainArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    #[arg(long, value_enum, default_value_t = Which::Reference)]
+    pub config: Which,
+    /// The recurrent cell
+    #[arg(long, value_enum)]
+    pub cell: Option<CellKind>,
+    /// How the outputs of every step become the review vector
+    #[arg(long, value_enum)]
+    pub pooling: Option<TimePooling>,
+    /// State size per direction
+    #[arg(long)]
+    pub hidden: Option<i64>,
+    /// Dropout on the word vectors and the review vector
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    /// Cut reviews at this many words
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// The course's run: 2,200 padded positions through the LSTM, padding averaged in (GPU)
+    Faithful,
+    /// Packed sequences, masked mean + max, dropout, early stopping
+    Reference,
+}
+
+pub fn run<L: Learner>(args: Args) -> Result<()> {
+    match args.command {
+        Command::Train(train_args) => train::<L>(train_args),
+    }
+}
+
+fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+    let mut config = match args.config {
+        Which::Faithful => configs::faithful(args.options.seed),
+        Which::Reference => configs::reference(args.options.seed),
+    };
+    args.options.apply(&mut config.trainer);
+    if let Some(cell) = args.cell {
+        config.model.cell = cell;
+    }
+    if let Some(pooling) = args.pooling {
+        config.model.pooling = pooling;
+    }
+    if let Some(hidden) = args.hidden {
+        config.model.hidden = hidden;
+    }
+    if let Some(dropout) = args.dropout {
+        config.model.dropout = dropout;
+    }
+    if let Some(max_len) = args.max_len {
+        config.layout.max_len = Some(max_len);
+    }
+    let data = args.options.data_dir()?;
+    let what = format!("{:?}-{:?}", args.config, config.model.cell).to_lowercase();
+    let name = args.options.run_name(&what);
+    let run = SequenceRun {
+        unit: "unit7",
+        run_name: &name,
+        data: &data,
+        num_words: config.num_words,
+        layout: config.layout,
+        trainer: config.trainer.clone(),
+    };
+    run.train(|path, _| {
+        let model = RnnClassifier::<L>::new(path, &config.model);
+        Ok((model, json!(&config.model)))
+    })?;
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! The checks of unit 7's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
+//! against [`Exercise`](crate::Exercise) by `course verify unit7`.
+
+use crate::model::{RnnClassifier, RnnConfig, TimePooling};
+use crate::{CellKind, Learner, LstmWeights};
+use anyhow::{ensure, Result};
+use course_core::exercises::{expect_close, Task};
+use course_core::prepared::{SequenceDataset, SequenceLayout};
+use course_core::training::{OptimizerConfig, Trainer, TrainerConfig};
+use rand::{Rng, SeedableRng};
+use tch::nn::VarStore;
+use tch::{Device, Kind, Tensor};
+
+const FILE: &str = "crates/unit7-rnn/src/exercise.rs";
+
+/// Unit 7's tasks, in the order a learner does them.
+pub fn tasks<L: Learner>() -> Vec<Task> {
+    vec![
+        Task {
+            name: "one LSTM step, from its equations",
+            file: FILE,
+            hint: "gates = x W_ih^T + b_ih + h W_hh^T + b_hh, chunk(4, 1) = input, forget, candidate, output",
+            check: lstm_cell::<L>,
+        },
+        Task {
+            name: "your cell over a sequence matches libtorch's LSTM",
+            file: FILE,
+            hint: "zeros for h and c, then one lstm_cell per step; stack the h's along dimension 1",
+            check: lstm_over_time::<L>,
+        },
+        Task {
+            name: "the mean over the real steps of each sequence",
+            file: FILE,
+            hint: "mask = step < length, as [batch, time, 1] floats; sum(outputs * mask) / max(sum(mask), 1)",
+            check: mean_over_time::<L>,
+        },
+        Task {
+            name: "a bidirectional LSTM with your pooling finds where the word 3 is",
+            file: FILE,
+            hint: "task 3 done right is enough; read the error above",
+            check: position_toy::<L>,
+        },
+    ]
+}
+
+/// Random LSTM weights for `input` -> `hidden`, seeded.
+fn random_weights(input: i64, hidden: i64, seed: i64) -> [Tensor; 4] {
+    tch::manual_seed(seed);
+    let f = tch::kind::FLOAT_CPU;
+    [
+        Tensor::randn([4 * hidden, input], f) * 0.5,
+        Tensor::randn([4 * hidden, hidden], f) * 0.5,
+        Tensor::randn([4 * hidden], f) * 0.5,
+        Tensor::randn([4 * hidden], f) * 0.5,
+    ]
+}
+
+fn view(w: &[Tensor; 4]) -> LstmWeights<'_> {
+    LstmWeights {
+        w_ih: &w[0],
+        w_hh: &w[1],
+        b_ih: &w[2],
+        b_hh: &w[3],
+    }
+}
+
+fn lstm_cell<L: Learner>() -> Result<()> {
+    let weights = random_weights(3, 2, 1);
+    let x = Tensor::randn([4, 3], tch::kind::FLOAT_CPU);
+    let h = Tensor::randn([4, 2], tch::kind::FLOAT_CPU);
+    let c = Tensor::randn([4, 2], tch::kind::FLOAT_CPU);
+    let (h_next, c_next) = L::lstm_cell(&x, &h, &c, &view(&weights));
+    // libtorch's own LSTM cell, on the same weights.
+    let (h_ref, c_ref) = x.lstm_cell(
+        &[&h, &c],
+        &weights[0],
+        &weights[1],
+        Some(&weights[2]),
+        Some(&weights[3]),
+    );
+    expect_close(
+        "c' (the new memory), against libtorch's lstm_cell",
+        &c_next,
+        &c_ref,
+        1e-5,
+    )?;
+    expect_close(
+        "h' (the new output), against libtorch's lstm_cell",
+        &h_next,
+        &h_ref,
+        1e-5,
+    )
+}
+
+fn lstm_over_time<L: Learner>() -> Result<()> {
+    let weights = random_weights(3, 5, 2);
+    let inputs = Tensor::randn([2, 6, 3], tch::kind::FLOAT_CPU);
+    let outputs = L::lstm_over_time(&inputs, &view(&weights));
+    ensure!(
+        outputs.size() == [2, 6, 5],
+        "outputs must be [batch 2, time 6, hidden 5], got {:?}",
+        outputs.size()
+    );
+    let h0 = Tensor::zeros([1, 2, 5], tch::kind::FLOAT_CPU);
+    let (expected, _, _) = inputs.lstm(
+        &[&h0, &h0.zeros_like()],
+        &[&weights[0], &weights[1], &weights[2], &weights[3]],
+        true,
+        1,
+        0.0,
+        false,
+        false,
+        true,
+    );
+    expect_close(
+        "the outputs of 6 steps, against libtorch's LSTM on the same weights",
+        &outputs,
+        &expected,
+        1e-5,
+    )
+}
+
+fn mean_over_time<L: Learner>() -> Result<()> {
+    // 3 sequences of up to 3 steps, 2 features; after each end the outputs hold 1000s.
+    let outputs = Tensor::from_slice(&[
+        1.0f32, 2.0, 3.0, 4.0, 1000.0, 1000.0, // 2 steps
+        5.0, 6.0, 7.0, 8.0, 9.0, 10.0, // 3 steps
+        1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, // none
+    ])
+    .view([3, 3, 2]);
+    let lengths = Tensor::from_slice(&[2i64, 3, 0]);
+    let mean = L::mean_over_time(&outputs, &lengths);
+    expect_close(
+        "means over 2, 3 and 0 steps (no step: zeros, not NaN)",
+        &mean,
+        &Tensor::from_slice(&[2.0f32, 3.0, 7.0, 8.0, 0.0, 0.0]).view([3, 2]),
+        1e-5,
+    )
+}
+
+/// Sequences of random words from 4..12 with the word 3 in the first half (label 1) or the
+/// second half (label 0) of the sequence: the label is where, not whether.
+fn position_sequences(count: usize, seed: u64) -> SequenceDataset {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut sequences = Vec::with_capacity(count);
+    let mut labels = Vec::with_capacity(count);
+    for i in 0..count {
+        let length = rng.random_range(4..16usize);
+        let mut words: Vec<u32> = (0..length).map(|_| rng.random_range(4..12)).collect();
+        let early = i % 2 == 0;
+        let half = length / 2;
+        let at = if early {
+            rng.random_range(0..half)
+        } else {
+            rng.random_range(length - half..length)
+        };
+        words[at] = 3;
+        sequences.push(words);
+        labels.push(early as i64);
+    }
+    SequenceDataset {
+        sequences,
+        labels: Some(labels),
+        layout: SequenceLayout::dynamic(100),
+    }
+}
+
+fn position_toy<L: Learner>() -> Result<()> {
+    let train = position_sequences(1_000, 1);
+    let validation = position_sequences(300, 2);
+    let config = RnnConfig {
+        vocab_size: 12,
+        dim: 8,
+        cell: CellKind::Lstm,
+        hidden: 16,
+        bidirectional: true,
+        pooling: TimePooling::Mean,
+        dropout: 0.0,
+    };
+    let mut trainer = Trainer::new(TrainerConfig {
+        epochs: 8,
+        optimizer: OptimizerConfig::adamw(1e-2),
+        progress: false,
+        seed: 4,
+        ..TrainerConfig::default()
+    });
+    tch::manual_seed(4);
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = RnnClassifier::<L>::new(&vars.root(), &config);
+    let report = trainer.fit(&model, &mut vars, &train, &validation)?;
+    let accuracy = report.best_validation_accuracy;
+    ensure!(
+        accuracy >= 0.9,
+        "validation accuracy {accuracy:.3} after 8 epochs (at least 0.9 expected)"
+    );
+    let _ = Kind::Float;
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! The recurrent layer: packing keeps padding out, and the model trains on the sample.
+
+use clap::Parser;
+use tch::nn::VarStore;
+use tch::{Device, Kind, Tensor};
+use unit7_rnn::model::Recurrent;
+use unit7_rnn::program::{run, Args};
+use unit7_rnn::{CellKind, Solution};
+
+#[test]
+fn packed_sequences_ignore_the_padding_in_both_directions() {
+    for cell in [CellKind::Lstm, CellKind::Gru, CellKind::Rnn] {
+        tch::manual_seed(0);
+        let vars = VarStore::new(Device::Cpu);
+        let layer = Recurrent::new(&vars.root(), 3, 4, cell, true);
+        // Review 0 has 2 real steps, review 1 has 4; review 0's padding holds large values.
+        let inputs = Tensor::randn([2, 4, 3], (Kind::Float, Device::Cpu));
+        let padded = inputs.copy();
+        let _ = padded.narrow(0, 0, 1).narrow(1, 2, 2).fill_(100.0);
+        let lengths = Tensor::from_slice(&[2i64, 4]);
+        let outputs = layer.packed(&padded, &lengths);
+        assert_eq!(outputs.size(), [2, 4, 8]);
+        // Review 0 alone, unpadded: the same outputs for its 2 steps, both directions.
+        let alone = layer.unpacked(&inputs.narrow(0, 0, 1).narrow(1, 0, 2));
+        let diff = (outputs.narrow(0, 0, 1).narrow(1, 0, 2) - &alone)
+            .abs()
+            .max()
+            .double_value(&[]);
+        assert!(
+            diff < 1e-5,
+            "{cell:?}: padding changed the outputs by {diff}"
+        );
+        // After its end, review 0's outputs are zeros; review 1 (full length) is unchanged.
+        let tail = outputs
+            .narrow(0, 0, 1)
+            .narrow(1, 2, 2)
+            .abs()
+            .max()
+            .double_value(&[]);
+        assert_eq!(tail, 0.0, "{cell:?}");
+        let full = layer.unpacked(&padded.narrow(0, 1, 1));
+        let diff = (outputs.narrow(0, 1, 1) - full)
+            .abs()
+            .max()
+            .double_value(&[]);
+        assert!(diff < 1e-5, "{cell:?}: the full review changed by {diff}");
+    }
+}
+
+#[test]
+fn train_runs_on_the_sample() {
+    let runs = tempfile::tempdir().unwrap();
+    // The only test in this binary that uses the variable; both tests may run at once, but the
+    // other never reads it.
+    std::env::set_var("COURSE_RUNS_DIR", runs.path());
+    let sample = course_core::workspace_root().join("datasets/imdb-sample");
+    let args = Args::parse_from([
+        "unit7",
+        "train",
+        "--epochs",
+        "1",
+        "--hidden",
+        "16",
+        "--cell",
+        "gru",
+        "--data",
+        sample.to_str().unwrap(),
+        "--run-name",
+        "quick",
+    ]);
+    run::<Solution>(args).unwrap();
+    let folder = runs.path().join("unit7/quick");
+    for file in [
+        "config.json",
+        "metrics.csv",
+        "submission.csv",
+        "summary.json",
+    ] {
+        assert!(
+            folder.join(file).exists(),
+            "no {file} in {}",
+            folder.display()
+        );
+    }
+}
