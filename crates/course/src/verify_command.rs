@@ -36,6 +36,7 @@ fn units() -> Vec<UnitTasks> {
         unit!("unit5", unit5_embeddings),
         unit!("unit6", unit6_cnn),
         unit!("unit7", unit7_rnn),
+        unit!("unit8", unit8_transformers),
     ]
 }
 

@@ -20,7 +20,7 @@ pub use lr_finder::{LrFinder, LrFinding};
 pub use model::{Dataset, Model, TensorDataset};
 pub use optimizer::Optimizer;
 pub use schedule::LrScheduler;
-pub use sequence_run::{parameter_count, SequenceRun};
+pub use sequence_run::{parameter_count, SequenceRun, Trained};
 pub use submit::{fit_and_submit, predict_and_submit, Splits, Submitted};
 pub use trainer::{
     load_weights_from, EpochMetrics, Evaluation, FitReport, Trainer, TrainingDiverged,

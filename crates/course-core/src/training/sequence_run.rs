@@ -31,7 +31,7 @@ impl SequenceRun<'_> {
     /// Loads the data, then `build`s the model on the run's variables (it may read the data,
     /// e.g. the word index, to initialise an embedding table) and returns it with a description
     /// for `config.json`; fits, predicts the test reviews with the best checkpoint and submits.
-    pub fn train<M, F>(&self, build: F) -> Result<(FitReport, Submitted)>
+    pub fn train<M, F>(&self, build: F) -> Result<Trained<M>>
     where
         M: Model<Input = PaddedBatch>,
         F: FnOnce(&nn::Path, &SequenceData) -> Result<(M, serde_json::Value)>,
@@ -66,8 +66,28 @@ impl SequenceRun<'_> {
             test_ids: &data.test_ids,
             data: self.data,
         };
-        fit_and_submit(&mut trainer, &model, &mut vars, &splits, self.unit, None)
+        let (report, submitted) =
+            fit_and_submit(&mut trainer, &model, &mut vars, &splits, self.unit, None)?;
+        let run_folder = trainer.run().map(|run| run.path().to_path_buf());
+        Ok(Trained {
+            model,
+            vars,
+            data,
+            report,
+            submitted,
+            run_folder,
+        })
     }
+}
+
+/// What a [`SequenceRun`] leaves: the model with its best weights loaded, the data, the figures.
+pub struct Trained<M> {
+    pub model: M,
+    pub vars: VarStore,
+    pub data: SequenceData,
+    pub report: FitReport,
+    pub submitted: Submitted,
+    pub run_folder: Option<std::path::PathBuf>,
 }
 
 /// The number of trainable numbers in `vars`.

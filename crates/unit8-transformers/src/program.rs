@@ -1,0 +1,162 @@
+//! The unit's program, shared by `--example solution` and `--example exercise`: `train`, then
+//! a picture of one validation review's attention.
+
+use crate::configs;
+use crate::model::{Positions, TransformerClassifier};
+use crate::Learner;
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use course_core::cli::TrainOptions;
+use course_core::prepared::SequenceData;
+use course_core::text::{PaddedBatch, Truncation};
+use course_core::training::SequenceRun;
+use serde_json::json;
+use std::path::Path;
+
+#[derive(Parser, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train the encoder, predict the test set, write a submission and attention.png
+    /// (runs/unit8/<name>/)
+    Train(TrainArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    #[arg(long, value_enum, default_value_t = Which::Small)]
+    pub config: Which,
+    /// Positional encodings
+    #[arg(long, value_enum)]
+    pub positions: Option<Positions>,
+    /// Hidden width of the feed-forward block
+    #[arg(long)]
+    pub feed_forward: Option<i64>,
+    #[arg(long)]
+    pub heads: Option<i64>,
+    #[arg(long)]
+    pub layers: Option<i64>,
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    /// Cut reviews at this many words
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// The course's run: 2,200 padded positions, no working mask (GPU)
+    Faithful,
+    /// The course's layer (feed-forward 2,048), masked, cut at 512 words, warm-up + cosine
+    Reference,
+    /// The reference with a feed-forward block of 256: several times faster
+    Small,
+}
+
+pub fn run<L: Learner>(args: Args) -> Result<()> {
+    match args.command {
+        Command::Train(train_args) => train::<L>(train_args),
+    }
+}
+
+fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+    let seed = args.options.seed;
+    let mut config = match args.config {
+        Which::Faithful => configs::faithful(seed),
+        Which::Reference => configs::reference(seed),
+        Which::Small => configs::small(seed),
+    };
+    args.options.apply(&mut config.trainer);
+    let model = &mut config.model;
+    if let Some(positions) = args.positions {
+        model.positions = positions;
+    }
+    if let Some(width) = args.feed_forward {
+        model.feed_forward = width;
+    }
+    if let Some(heads) = args.heads {
+        anyhow::ensure!(
+            heads > 0 && model.d_model % heads == 0,
+            "--heads {heads}: d_model {} must split evenly into the heads (1, 2, 4, 8, ...)",
+            model.d_model
+        );
+        model.heads = heads;
+    }
+    if let Some(layers) = args.layers {
+        model.layers = layers;
+    }
+    if let Some(dropout) = args.dropout {
+        model.dropout = dropout;
+    }
+    if let Some(max_len) = args.max_len {
+        config.layout.max_len = Some(max_len);
+        model.max_positions = max_len as i64;
+    }
+    let data = args.options.data_dir()?;
+    let name = args
+        .options
+        .run_name(&format!("{:?}", args.config).to_lowercase());
+    let run = SequenceRun {
+        unit: "unit8",
+        run_name: &name,
+        data: &data,
+        num_words: config.num_words,
+        layout: config.layout,
+        trainer: config.trainer.clone(),
+    };
+    let trained = run.train(|path, _| {
+        let model = TransformerClassifier::<L>::new(path, &config.model);
+        Ok((model, json!(&config.model)))
+    })?;
+    if let Some(folder) = &trained.run_folder {
+        let path = folder.join("attention.png");
+        plot_attention(&trained.model, &trained.data, &path)?;
+        println!("Attention of a validation review: {}", path.display());
+    }
+    Ok(())
+}
+
+/// The first words of the first validation review through the trained model, and the last
+/// layer's attention weights of every head, drawn.
+pub fn plot_attention<L: Learner>(
+    model: &TransformerClassifier<L>,
+    data: &SequenceData,
+    path: &Path,
+) -> Result<()> {
+    const WORDS: usize = 24;
+    let review = data
+        .validation
+        .sequences
+        .first()
+        .context("no validation review to draw")?;
+    let device = model.device();
+    let batch = PaddedBatch::new(
+        &[review.as_slice()],
+        Some(WORDS),
+        false,
+        Truncation::KeepStart,
+        device,
+    );
+    let (_, _, maps) = tch::no_grad(|| model.encode(&batch, false));
+    let last = maps.last().context("the model has no layer")?;
+    let heads = last.size()[1];
+    let mut weights = Vec::with_capacity(heads as usize);
+    for head in 0..heads {
+        let map = last.get(0).get(head).to_device(tch::Device::Cpu);
+        let rows: Vec<Vec<f32>> = Vec::<Vec<f32>>::try_from(map)?;
+        weights.push(rows);
+    }
+    let length = batch.ids.size()[1] as usize;
+    let words: Vec<String> = review
+        .iter()
+        .take(length)
+        .map(|&id| data.word_index.word(id).unwrap_or("?").to_string())
+        .collect();
+    crate::plot::attention_map(path, &words, &weights)
+}

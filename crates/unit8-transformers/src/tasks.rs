@@ -1,0 +1,253 @@
+//! The checks of unit 8's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
+//! against [`Exercise`](crate::Exercise) by `course verify unit8`.
+
+use crate::model::{Positions, TransformerClassifier, TransformerConfig};
+use crate::{AttentionWeights, Learner, Solution};
+use anyhow::{ensure, Result};
+use course_core::exercises::{expect_close, Task};
+use course_core::prepared::{SequenceDataset, SequenceLayout};
+use course_core::training::{OptimizerConfig, Trainer, TrainerConfig};
+use rand::{Rng, SeedableRng};
+use tch::nn::{Module, VarStore};
+use tch::{Device, Kind, Tensor};
+
+const FILE: &str = "crates/unit8-transformers/src/exercise.rs";
+
+/// Unit 8's tasks, in the order a learner does them.
+pub fn tasks<L: Learner>() -> Vec<Task> {
+    vec![
+        Task {
+            name: "sinusoidal positional encodings",
+            file: FILE,
+            hint: "angle = p / 10000^(2i / d_model); column 2i = sin(angle), column 2i + 1 = cos(angle)",
+            check: positions::<L>,
+        },
+        Task {
+            name: "scaled dot-product attention with a key-padding mask",
+            file: FILE,
+            hint: "softmax(q k^T / sqrt(d_head)) with padding keys at -inf; NaN rows (no real key) become 0",
+            check: attention::<L>,
+        },
+        Task {
+            name: "multi-head attention",
+            file: FILE,
+            hint: "project, view([b, t, heads, d_head]).transpose(1, 2), attention, transpose back, output projection",
+            check: multi_head::<L>,
+        },
+        Task {
+            name: "your encoder finds where the word 3 stands (it needs the positions)",
+            file: FILE,
+            hint: "tasks 1-3 done right are enough; read the error above",
+            check: position_toy::<L>,
+        },
+    ]
+}
+
+fn positions<L: Learner>() -> Result<()> {
+    let (length, d_model) = (5i64, 6i64);
+    let got = L::sinusoidal_positions(length, d_model);
+    let mut expected = Vec::new();
+    for p in 0..length {
+        for column in 0..d_model {
+            let i = (column / 2) as f64;
+            let angle = p as f64 / 10_000f64.powf(2.0 * i / d_model as f64);
+            expected.push(if column % 2 == 0 {
+                angle.sin()
+            } else {
+                angle.cos()
+            } as f32);
+        }
+    }
+    expect_close(
+        "positions 0-4, d_model 6 (columns: sin, cos, sin, cos, sin, cos)",
+        &got,
+        &Tensor::from_slice(&expected).view([length, d_model]),
+        1e-5,
+    )
+}
+
+/// Attention written out with loops over numbers, for `[b, h, t, d]` tensors.
+fn attention_by_loops(q: &Tensor, k: &Tensor, v: &Tensor, mask: &[Vec<bool>]) -> Result<Tensor> {
+    let [b, h, t, d] = <[i64; 4]>::try_from(q.size()).expect("4 dimensions");
+    let read = |x: &Tensor| -> Result<Vec<f64>> {
+        Ok(Vec::<f64>::try_from(
+            x.to_kind(Kind::Double).flatten(0, -1),
+        )?)
+    };
+    let (q, k, v) = (read(q)?, read(k)?, read(v)?);
+    let at = |x: &[f64], bi: i64, hi: i64, ti: i64, di: i64| {
+        x[(((bi * h + hi) * t + ti) * d + di) as usize]
+    };
+    let mut out = vec![0f32; (b * h * t * d) as usize];
+    for bi in 0..b {
+        for hi in 0..h {
+            for i in 0..t {
+                let scores: Vec<Option<f64>> = (0..t)
+                    .map(|j| {
+                        mask[bi as usize][j as usize].then(|| {
+                            (0..d)
+                                .map(|c| at(&q, bi, hi, i, c) * at(&k, bi, hi, j, c))
+                                .sum::<f64>()
+                                / (d as f64).sqrt()
+                        })
+                    })
+                    .collect();
+                let top = scores.iter().flatten().cloned().fold(f64::MIN, f64::max);
+                let total: f64 = scores.iter().flatten().map(|s| (s - top).exp()).sum();
+                for (j, score) in scores.iter().enumerate() {
+                    let Some(score) = score else { continue };
+                    let weight = (score - top).exp() / total;
+                    for c in 0..d {
+                        out[(((bi * h + hi) * t + i) * d + c) as usize] +=
+                            (weight * at(&v, bi, hi, j as i64, c)) as f32;
+                    }
+                }
+            }
+        }
+    }
+    Ok(Tensor::from_slice(&out).view([b, h, t, d]))
+}
+
+fn attention<L: Learner>() -> Result<()> {
+    tch::manual_seed(3);
+    let f = tch::kind::FLOAT_CPU;
+    let (q, k) = (
+        Tensor::randn([2, 2, 4, 3], f),
+        Tensor::randn([2, 2, 4, 3], f),
+    );
+    let v = Tensor::randn([2, 2, 4, 3], f);
+    // Review 0: 3 real words then padding; review 1: padding only. The padding's values are
+    // huge, so a padding key with any weight shows.
+    let _ = v.narrow(0, 0, 1).narrow(2, 3, 1).fill_(1000.0);
+    let _ = v.narrow(0, 1, 1).fill_(1000.0);
+    let mask_rows = vec![vec![true, true, true, false], vec![false; 4]];
+    let mask =
+        Tensor::from_slice(&[true, true, true, false, false, false, false, false]).view([2, 4]);
+    let (output, weights) = L::attention(&q, &k, &v, &mask);
+    ensure!(
+        weights.size() == [2, 2, 4, 4],
+        "weights must be [batch, heads, queries, keys] = [2, 2, 4, 4], got {:?}",
+        weights.size()
+    );
+    let sums = weights
+        .narrow(0, 0, 1)
+        .sum_dim_intlist(-1, false, Kind::Float);
+    expect_close(
+        "each query's weights over review 0's keys sum to 1",
+        &sums,
+        &sums.ones_like(),
+        1e-5,
+    )?;
+    expect_close(
+        "the weights of review 1 (no real word): zeros, not NaN",
+        &weights.narrow(0, 1, 1),
+        &weights.narrow(0, 1, 1).zeros_like(),
+        1e-6,
+    )?;
+    expect_close(
+        "the output, against attention written out with loops (padding keys weigh 0)",
+        &output,
+        &attention_by_loops(&q, &k, &v, &mask_rows)?,
+        1e-4,
+    )
+}
+
+fn multi_head<L: Learner>() -> Result<()> {
+    tch::manual_seed(4);
+    let vars = VarStore::new(Device::Cpu);
+    let (d_model, heads) = (8i64, 2i64);
+    let weights = AttentionWeights::new(&vars.root(), d_model);
+    let x = Tensor::randn([2, 5, d_model], tch::kind::FLOAT_CPU);
+    let mask = Tensor::from_slice(&[
+        true, true, true, true, true, true, true, false, false, false,
+    ])
+    .view([2, 5]);
+    let (got, maps) = L::multi_head_attention(&x, &mask, &weights, heads);
+    ensure!(
+        got.size() == [2, 5, d_model] && maps.size() == [2, heads, 5, 5],
+        "output must be [2, 5, 8] and weights [2, 2, 5, 5]; got {:?} and {:?}",
+        got.size(),
+        maps.size()
+    );
+    // Head h uses columns h * 4 .. h * 4 + 4 of the projections, cut out by `narrow`.
+    let d_head = d_model / heads;
+    let (q, k, v) = (
+        weights.query.forward(&x),
+        weights.key.forward(&x),
+        weights.value.forward(&x),
+    );
+    let per_head: Vec<Tensor> = (0..heads)
+        .map(|h| {
+            let cut = |t: &Tensor| t.narrow(2, h * d_head, d_head).unsqueeze(1);
+            Solution::attention(&cut(&q), &cut(&k), &cut(&v), &mask)
+                .0
+                .squeeze_dim(1)
+        })
+        .collect();
+    let expected = weights.output.forward(&Tensor::cat(&per_head, 2));
+    expect_close(
+        "multi-head attention of 2 heads over d_model 8",
+        &got,
+        &expected,
+        1e-5,
+    )
+}
+
+/// Sequences of 8-15 random words from 4..12 with the word 3 among the first three words
+/// (label 1) or after the sixth (label 0): the label is where the word is, not whether.
+fn position_sequences(count: usize, seed: u64) -> SequenceDataset {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut sequences = Vec::with_capacity(count);
+    let mut labels = Vec::with_capacity(count);
+    for i in 0..count {
+        let length = rng.random_range(8..16usize);
+        let mut words: Vec<u32> = (0..length).map(|_| rng.random_range(4..12)).collect();
+        let early = i % 2 == 0;
+        let at = if early {
+            rng.random_range(0..3)
+        } else {
+            rng.random_range(6..length)
+        };
+        words[at] = 3;
+        sequences.push(words);
+        labels.push(early as i64);
+    }
+    SequenceDataset {
+        sequences,
+        labels: Some(labels),
+        layout: SequenceLayout::dynamic(16),
+    }
+}
+
+fn position_toy<L: Learner>() -> Result<()> {
+    let train = position_sequences(1_000, 1);
+    let validation = position_sequences(300, 2);
+    let config = TransformerConfig {
+        vocab_size: 12,
+        d_model: 16,
+        heads: 2,
+        feed_forward: 32,
+        layers: 1,
+        dropout: 0.0,
+        positions: Positions::Sinusoidal,
+        max_positions: 16,
+        mask_padding: true,
+    };
+    let mut trainer = Trainer::new(TrainerConfig {
+        epochs: 8,
+        optimizer: OptimizerConfig::adamw(5e-3),
+        progress: false,
+        seed: 4,
+        ..TrainerConfig::default()
+    });
+    tch::manual_seed(4);
+    let mut vars = VarStore::new(Device::Cpu);
+    let model = TransformerClassifier::<L>::new(&vars.root(), &config);
+    let report = trainer.fit(&model, &mut vars, &train, &validation)?;
+    let accuracy = report.best_validation_accuracy;
+    ensure!(
+        accuracy >= 0.9,
+        "validation accuracy {accuracy:.3} after 8 epochs (at least 0.9 expected)"
+    );
+    Ok(())
+}
