@@ -102,18 +102,20 @@ impl<L: Learner> TextCnn<L> {
         let length = batch.ids.size()[1];
         let extra = (widest - length).max(0);
         let ids = batch.ids.constant_pad_nd([0, extra]);
-        let mut vectors = self.embedding.forward(&ids); // [batch, length, dim]
-        let lengths = if self.config.mask_padding {
+        let vectors = self.embedding.forward(&ids); // [batch, length, dim]
+        let (vectors, lengths) = if self.config.mask_padding {
             let mut mask = batch.mask.constant_pad_nd([0, extra]);
             if train && self.config.word_dropout > 0.0 {
                 let draws = Tensor::rand(mask.size(), (Kind::Float, mask.device()));
                 mask = mask.logical_and(&draws.ge(self.config.word_dropout));
             }
-            vectors = vectors * mask.unsqueeze(-1).to_kind(Kind::Float);
-            batch.lengths.shallow_clone()
+            // Padding (and dropped words) become zero vectors.
+            let kept = vectors * mask.unsqueeze(-1).to_kind(Kind::Float);
+            (kept, batch.lengths.shallow_clone())
         } else {
             // The course's model: every position counts, padding included.
-            Tensor::full([ids.size()[0]], length + extra, (Kind::Int64, ids.device()))
+            let all = Tensor::full([ids.size()[0]], length + extra, (Kind::Int64, ids.device()));
+            (vectors, all)
         };
         // Conv1d wants channels (the vector's dimensions) before positions.
         let channels_first = vectors.transpose(1, 2);
