@@ -33,6 +33,9 @@ setup: $(TORCH_STAMP)
 
 $(TORCH_STAMP):
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.9+ first" >&2; exit 1; }
+	@free_kb=$$(df -Pk . | awk 'NR==2 {print $$4}'); \
+	  if [ "$$free_kb" -lt 7000000 ]; then \
+	    echo "error: torch $(TORCH_VERSION) needs about 7 GB free here to download and unpack; $$((free_kb / 1024)) MB are free. Free some space (cargo clean, old runs/) and run make setup again." >&2; exit 1; fi
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing torch==$(TORCH_VERSION) into $(VENV) (about 5 GB, once)..."
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check torch==$(TORCH_VERSION)
