@@ -2,6 +2,7 @@
 //! `--data` and `--run-name` mean the same thing in every unit.
 
 use crate::data::DataDir;
+use crate::text::WordVectors;
 use crate::tracking::timestamp_name;
 use crate::training::TrainerConfig;
 use anyhow::Result;
@@ -28,6 +29,25 @@ pub struct TrainOptions {
     /// Name of the run folder (default: configuration, seed and time)
     #[arg(long)]
     pub run_name: Option<String>,
+}
+
+/// `--vectors`: start a sequence model's embedding table from pre-trained word vectors.
+#[derive(clap::Args, Debug, Clone)]
+pub struct VectorsOption {
+    /// Word vectors in word2vec's text format to start the embedding table from, e.g. unit 5's
+    /// runs/unit5/word2vec/vectors.txt; the table takes their width
+    #[arg(long)]
+    pub vectors: Option<PathBuf>,
+}
+
+impl VectorsOption {
+    /// The vectors, when `--vectors` was given.
+    pub fn load(&self) -> Result<Option<WordVectors>> {
+        self.vectors
+            .as_deref()
+            .map(WordVectors::load_text)
+            .transpose()
+    }
 }
 
 impl TrainOptions {

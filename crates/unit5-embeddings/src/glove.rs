@@ -3,11 +3,10 @@
 //! "Fortran order") and `glove_6B_index.parquet` (the words, in row order). `make models`
 //! fetches them into `models/glove-6b-50d/`.
 
-use crate::word2vec::WordVectors;
 use anyhow::{bail, ensure, Context, Result};
-use course_core::text::WordIndex;
+use course_core::text::WordVectors;
 use std::path::{Path, PathBuf};
-use tch::{nn, Kind, Tensor};
+use tch::{Kind, Tensor};
 
 pub const VECTORS_FILE: &str = "glove_6B_50d_emb.npy";
 pub const WORDS_FILE: &str = "glove_6B_index.parquet";
@@ -41,42 +40,8 @@ pub fn load(dir: &Path) -> Result<WordVectors> {
 }
 
 /// Copies the pre-trained vector (GloVe's or word2vec's) of every word of `index` into its row
-/// of `embedding`; words the vectors do not know keep their random start. Returns how many of
-/// the index's words were found.
-pub fn initialise(
-    embedding: &mut nn::Embedding,
-    index: &WordIndex,
-    glove: &WordVectors,
-) -> Result<usize> {
-    let (dim, glove_dim) = (embedding.ws.size()[1], glove.vectors.size()[1]);
-    ensure!(
-        dim == glove_dim,
-        "the embedding has {dim} dimensions, the pre-trained vectors {glove_dim}: use --dim {glove_dim}"
-    );
-    let row_of: rustc_hash::FxHashMap<&str, i64> = glove
-        .words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| (w.as_str(), i as i64))
-        .collect();
-    let (mut ids, mut rows) = (Vec::new(), Vec::new());
-    for id in 1..index.vocab_size() as u32 {
-        if let Some(&row) = index.word(id).and_then(|w| row_of.get(w)) {
-            ids.push(id as i64);
-            rows.push(row);
-        }
-    }
-    let _no_grad = tch::no_grad_guard();
-    let device = embedding.ws.device();
-    let picked = glove
-        .vectors
-        .index_select(0, &Tensor::from_slice(&rows))
-        .to_device(device);
-    let _ = embedding
-        .ws
-        .index_copy_(0, &Tensor::from_slice(&ids).to_device(device), &picked);
-    Ok(ids.len())
-}
+/// of `embedding` (the shared [`course_core::text::initialise_embedding`]).
+pub use course_core::text::initialise_embedding as initialise;
 
 /// Reads a 2-D float32 `.npy` file, in C or Fortran order, as a row-major `[rows, cols]` tensor.
 pub fn read_npy_f32(path: &Path) -> Result<Tensor> {

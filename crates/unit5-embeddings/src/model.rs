@@ -6,7 +6,7 @@ use course_core::text::PaddedBatch;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
-use tch::{nn, Kind, Tensor};
+use tch::{nn, Tensor};
 
 /// The shape of the classifier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,9 +63,7 @@ impl<L: Learner> EmbeddingClassifier<L> {
     /// dropped first (`word_dropout`).
     pub fn review_vectors(&self, batch: &PaddedBatch, train: bool) -> Tensor {
         if train && self.word_dropout > 0.0 {
-            let draws = Tensor::rand(batch.mask.size(), (Kind::Float, batch.mask.device()));
-            let kept = draws.ge(self.word_dropout);
-            let mask = batch.mask.logical_and(&kept);
+            let mask = batch.mask_with_word_dropout(self.word_dropout);
             return L::embed_and_pool(&self.embedding, &batch.ids, &mask, self.pooling);
         }
         L::embed_and_pool(&self.embedding, &batch.ids, &batch.mask, self.pooling)

@@ -9,8 +9,9 @@
 //! backward pass and one scatter of updates per batch.
 
 use crate::Learner;
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
 use course_core::text::word_index::for_each_word;
+pub use course_core::text::WordVectors;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -135,13 +136,6 @@ impl Corpus {
             Ok(())
         })
     }
-}
-
-/// Trained vectors: one row per corpus word.
-pub struct WordVectors {
-    pub words: Vec<String>,
-    /// `[words, dim]`.
-    pub vectors: Tensor,
 }
 
 /// What a training run measured.
@@ -346,89 +340,6 @@ fn keep_probabilities(counts: &[u64], sample: f64) -> Vec<f32> {
             (((c / threshold).sqrt() + 1.0) * threshold / c).min(1.0) as f32
         })
         .collect()
-}
-
-impl WordVectors {
-    /// The `k` words whose vectors are closest in angle (cosine similarity) to `word`'s.
-    pub fn neighbours(&self, word: &str, k: usize) -> Result<Vec<(String, f64)>> {
-        let row = self
-            .words
-            .iter()
-            .position(|w| w == word)
-            .with_context(|| format!("'{word}' is not in the vocabulary"))?;
-        let unit = &self.vectors
-            / self
-                .vectors
-                .norm_scalaropt_dim(2, [1], true)
-                .clamp_min(1e-8);
-        let similarity = unit.matmul(&unit.get(row as i64));
-        let (values, indices) = similarity.topk(k as i64 + 1, 0, true, true);
-        let values = Vec::<f64>::try_from(values.to_kind(Kind::Double))?;
-        let indices = Vec::<i64>::try_from(indices)?;
-        Ok(indices
-            .into_iter()
-            .zip(values)
-            .filter(|&(i, _)| i != row as i64)
-            .take(k)
-            .map(|(i, v)| (self.words[i as usize].clone(), v))
-            .collect())
-    }
-
-    /// Writes the vectors in word2vec's text format (a `count dim` line, then `word v1 v2 ...`),
-    /// which gensim and most tools read.
-    pub fn save_text(&self, path: &Path) -> Result<()> {
-        let dim = self.vectors.size()[1];
-        let values = Vec::<f32>::try_from(self.vectors.flatten(0, -1))?;
-        course_core::fs::write_atomically(path, |file| {
-            let mut out = std::io::BufWriter::new(file);
-            writeln!(out, "{} {dim}", self.words.len())?;
-            for (word, row) in self.words.iter().zip(values.chunks(dim as usize)) {
-                let numbers: Vec<String> = row.iter().map(|v| format!("{v:.6}")).collect();
-                writeln!(out, "{word} {}", numbers.join(" "))?;
-            }
-            out.flush()?;
-            Ok(())
-        })
-    }
-
-    /// Reads vectors saved by [`WordVectors::save_text`].
-    pub fn load_text(path: &Path) -> Result<WordVectors> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let mut lines = text.lines();
-        let header = lines.next().context("empty vectors file")?;
-        let (count, dim) = header
-            .split_once(' ')
-            .and_then(|(c, d)| Some((c.parse::<usize>().ok()?, d.parse::<usize>().ok()?)))
-            .with_context(|| format!("{}: the first line should be `count dim`", path.display()))?;
-        let (mut words, mut values) = (Vec::with_capacity(count), Vec::with_capacity(count * dim));
-        for (number, line) in lines.enumerate() {
-            let mut parts = line.split(' ');
-            words.push(parts.next().unwrap_or_default().to_string());
-            let row: Vec<f32> = parts
-                .map(str::parse)
-                .collect::<Result<_, _>>()
-                .with_context(|| format!("{} line {}: not a number", path.display(), number + 2))?;
-            ensure!(
-                row.len() == dim,
-                "{} line {}: {} numbers, expected {dim}",
-                path.display(),
-                number + 2,
-                row.len()
-            );
-            values.extend(row);
-        }
-        ensure!(
-            words.len() == count,
-            "{}: {} rows, the header says {count}",
-            path.display(),
-            words.len()
-        );
-        Ok(WordVectors {
-            words,
-            vectors: Tensor::from_slice(&values).view([count as i64, dim as i64]),
-        })
-    }
 }
 
 /// The words drawn in the projection: judgements good and bad, and film vocabulary.

@@ -104,11 +104,8 @@ impl<L: Learner> TextCnn<L> {
         let ids = batch.ids.constant_pad_nd([0, extra]);
         let vectors = self.embedding.forward(&ids); // [batch, length, dim]
         let (vectors, lengths) = if self.config.mask_padding {
-            let mut mask = batch.mask.constant_pad_nd([0, extra]);
-            if train && self.config.word_dropout > 0.0 {
-                let draws = Tensor::rand(mask.size(), (Kind::Float, mask.device()));
-                mask = mask.logical_and(&draws.ge(self.config.word_dropout));
-            }
+            let p = if train { self.config.word_dropout } else { 0.0 };
+            let mask = batch.mask_with_word_dropout(p).constant_pad_nd([0, extra]);
             // Padding (and dropped words) become zero vectors.
             let kept = vectors * mask.unsqueeze(-1).to_kind(Kind::Float);
             (kept, batch.lengths.shallow_clone())

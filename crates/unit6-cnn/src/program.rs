@@ -7,7 +7,8 @@ use crate::model::TextCnn;
 use crate::{Learner, TimePooling};
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
-use course_core::cli::TrainOptions;
+use course_core::cli::{TrainOptions, VectorsOption};
+use course_core::text::start_from_vectors;
 use course_core::tracking::{timestamp_name, Run};
 use course_core::training::{OptimizerConfig, SequenceRun, Trainer, TrainerConfig};
 use serde_json::json;
@@ -56,6 +57,8 @@ pub struct TrainArgs {
     /// Cut reviews at this many words
     #[arg(long)]
     pub max_len: Option<usize>,
+    #[command(flatten)]
+    pub vectors: VectorsOption,
     #[command(flatten)]
     pub options: TrainOptions,
 }
@@ -106,6 +109,10 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     if let Some(max_len) = args.max_len {
         config.layout.max_len = Some(max_len);
     }
+    let pretrained = args.vectors.load()?;
+    if let Some(vectors) = &pretrained {
+        config.model.dim = vectors.vectors.size()[1];
+    }
     let data = args.options.data_dir()?;
     let name = args
         .options
@@ -118,9 +125,13 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         layout: config.layout,
         trainer: config.trainer.clone(),
     };
-    run.train(|path, _| {
-        let model = TextCnn::<L>::new(path, &config.model);
-        Ok((model, json!(&config.model)))
+    run.train(|path, data| {
+        let mut model = TextCnn::<L>::new(path, &config.model);
+        let init = match &pretrained {
+            Some(vectors) => start_from_vectors(&mut model.embedding, &data.word_index, vectors)?,
+            None => json!("random"),
+        };
+        Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
     Ok(())
 }

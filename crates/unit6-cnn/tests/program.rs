@@ -43,6 +43,24 @@ fn train_and_images_run_on_the_sample() {
     let config = std::fs::read_to_string(folder.join("config.json")).unwrap();
     assert!(config.contains("\"filters\": 16"), "{config}");
 
+    // The course's layout (every batch padded to --max-len, padding in the max), kept short.
+    run::<Solution>(command(&[
+        "train",
+        "--config",
+        "faithful",
+        "--max-len",
+        "64",
+        "--epochs",
+        "1",
+        "--data",
+        sample.to_str().unwrap(),
+        "--run-name",
+        "faithful",
+    ]))
+    .unwrap();
+    let config = std::fs::read_to_string(runs.path().join("unit6/faithful/config.json")).unwrap();
+    assert!(config.contains("\"mask_padding\": false"), "{config}");
+
     run::<Solution>(command(&[
         "images",
         "--epochs",

@@ -38,6 +38,9 @@ pub struct RnnConfig {
     pub pooling: TimePooling,
     /// Dropout on the word vectors and on the review vector (the course: 0).
     pub dropout: f64,
+    /// While training, each word's vector is zeroed with this probability (0: none).
+    #[serde(default)]
+    pub word_dropout: f64,
 }
 
 impl RnnConfig {
@@ -52,6 +55,7 @@ impl RnnConfig {
             bidirectional: true,
             pooling: TimePooling::UnmaskedMean,
             dropout: 0.0,
+            word_dropout: 0.0,
         }
     }
 
@@ -278,10 +282,14 @@ impl<L: Learner> RnnClassifier<L> {
 
     /// The review vectors of a batch, `[batch, features]`.
     pub fn review_vectors(&self, batch: &PaddedBatch, train: bool) -> Tensor {
-        let vectors = self
+        let mut vectors = self
             .embedding
             .forward(&batch.ids)
             .dropout(self.config.dropout, train);
+        if train && self.config.word_dropout > 0.0 {
+            let kept = batch.mask_with_word_dropout(self.config.word_dropout);
+            vectors = vectors * kept.unsqueeze(-1).to_kind(Kind::Float);
+        }
         if self.config.pooling == TimePooling::UnmaskedMean {
             return self
                 .recurrent

@@ -5,7 +5,8 @@ use crate::model::{RnnClassifier, TimePooling};
 use crate::{CellKind, Learner};
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
-use course_core::cli::TrainOptions;
+use course_core::cli::{TrainOptions, VectorsOption};
+use course_core::text::start_from_vectors;
 use course_core::training::SequenceRun;
 use serde_json::json;
 
@@ -37,9 +38,14 @@ pub struct TrainArgs {
     /// Dropout on the word vectors and the review vector
     #[arg(long)]
     pub dropout: Option<f64>,
+    /// Zero each word vector of a training review with this probability
+    #[arg(long)]
+    pub word_dropout: Option<f64>,
     /// Cut reviews at this many words
     #[arg(long)]
     pub max_len: Option<usize>,
+    #[command(flatten)]
+    pub vectors: VectorsOption,
     #[command(flatten)]
     pub options: TrainOptions,
 }
@@ -76,8 +82,15 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     if let Some(dropout) = args.dropout {
         config.model.dropout = dropout;
     }
+    if let Some(p) = args.word_dropout {
+        config.model.word_dropout = p;
+    }
     if let Some(max_len) = args.max_len {
         config.layout.max_len = Some(max_len);
+    }
+    let pretrained = args.vectors.load()?;
+    if let Some(vectors) = &pretrained {
+        config.model.dim = vectors.vectors.size()[1];
     }
     let data = args.options.data_dir()?;
     let what = format!("{:?}-{:?}", args.config, config.model.cell).to_lowercase();
@@ -90,9 +103,13 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         layout: config.layout,
         trainer: config.trainer.clone(),
     };
-    run.train(|path, _| {
-        let model = RnnClassifier::<L>::new(path, &config.model);
-        Ok((model, json!(&config.model)))
+    run.train(|path, data| {
+        let mut model = RnnClassifier::<L>::new(path, &config.model);
+        let init = match &pretrained {
+            Some(vectors) => start_from_vectors(&mut model.embedding, &data.word_index, vectors)?,
+            None => json!("random"),
+        };
+        Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
     Ok(())
 }

@@ -176,6 +176,7 @@ fn position_toy<L: Learner>() -> Result<()> {
         bidirectional: true,
         pooling: TimePooling::Mean,
         dropout: 0.0,
+        word_dropout: 0.0,
     };
     let mut trainer = Trainer::new(TrainerConfig {
         epochs: 8,

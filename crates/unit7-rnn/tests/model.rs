@@ -69,6 +69,23 @@ fn train_runs_on_the_sample() {
         "quick",
     ]);
     run::<Solution>(args).unwrap();
+    // The course's run (LSTM over every padded position), kept short.
+    let faithful = Args::parse_from([
+        "unit7",
+        "train",
+        "--config",
+        "faithful",
+        "--max-len",
+        "32",
+        "--epochs",
+        "1",
+        "--data",
+        sample.to_str().unwrap(),
+        "--run-name",
+        "faithful",
+    ]);
+    run::<Solution>(faithful).unwrap();
+    assert!(runs.path().join("unit7/faithful/submission.csv").exists());
     let folder = runs.path().join("unit7/quick");
     for file in [
         "config.json",

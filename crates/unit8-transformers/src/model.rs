@@ -36,6 +36,10 @@ pub struct TransformerConfig {
     pub positions: Positions,
     /// The longest review the positions cover.
     pub max_positions: i64,
+    /// While training, each word is left out (of attention and of the mean) with this
+    /// probability (0: none).
+    #[serde(default)]
+    pub word_dropout: f64,
     /// Padding is masked out of attention and out of the mean. `false` is the course's model,
     /// whose mask never fired.
     pub mask_padding: bool,
@@ -54,6 +58,7 @@ impl TransformerConfig {
             dropout: 0.1,
             positions: Positions::Sinusoidal,
             max_positions: 2_200,
+            word_dropout: 0.0,
             mask_padding: false,
         }
     }
@@ -111,7 +116,7 @@ impl EncoderLayer {
 /// Embedding, positions, encoder layers and a linear layer.
 #[derive(Debug)]
 pub struct TransformerClassifier<L> {
-    embedding: nn::Embedding,
+    pub embedding: nn::Embedding,
     /// Sinusoidal: a fixed `[max_positions, d_model]` table; learned: a trainable one.
     positions: Tensor,
     layers: Vec<EncoderLayer>,
@@ -174,7 +179,8 @@ impl<L: Learner> TransformerClassifier<L> {
         let mut x = self.embedding.forward(&batch.ids) + self.positions.narrow(0, 0, length);
         x = x.dropout(self.config.dropout, train);
         let mask = if self.config.mask_padding {
-            batch.mask.shallow_clone()
+            let p = if train { self.config.word_dropout } else { 0.0 };
+            batch.mask_with_word_dropout(p)
         } else {
             batch.mask.ones_like() // the course's model: every position is looked at
         };

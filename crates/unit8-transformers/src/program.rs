@@ -6,8 +6,9 @@ use crate::model::{Positions, TransformerClassifier};
 use crate::Learner;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use course_core::cli::TrainOptions;
+use course_core::cli::{TrainOptions, VectorsOption};
 use course_core::prepared::SequenceData;
+use course_core::text::start_from_vectors;
 use course_core::text::{PaddedBatch, Truncation};
 use course_core::training::SequenceRun;
 use serde_json::json;
@@ -42,9 +43,14 @@ pub struct TrainArgs {
     pub layers: Option<i64>,
     #[arg(long)]
     pub dropout: Option<f64>,
+    /// Leave out each word of a training review with this probability
+    #[arg(long)]
+    pub word_dropout: Option<f64>,
     /// Cut reviews at this many words
     #[arg(long)]
     pub max_len: Option<usize>,
+    #[command(flatten)]
+    pub vectors: VectorsOption,
     #[command(flatten)]
     pub options: TrainOptions,
 }
@@ -81,11 +87,6 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         model.feed_forward = width;
     }
     if let Some(heads) = args.heads {
-        anyhow::ensure!(
-            heads > 0 && model.d_model % heads == 0,
-            "--heads {heads}: d_model {} must split evenly into the heads (1, 2, 4, 8, ...)",
-            model.d_model
-        );
         model.heads = heads;
     }
     if let Some(layers) = args.layers {
@@ -94,10 +95,23 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     if let Some(dropout) = args.dropout {
         model.dropout = dropout;
     }
+    if let Some(p) = args.word_dropout {
+        model.word_dropout = p;
+    }
     if let Some(max_len) = args.max_len {
         config.layout.max_len = Some(max_len);
         model.max_positions = max_len as i64;
     }
+    let pretrained = args.vectors.load()?;
+    if let Some(vectors) = &pretrained {
+        config.model.d_model = vectors.vectors.size()[1];
+    }
+    let (d_model, heads) = (config.model.d_model, config.model.heads);
+    anyhow::ensure!(
+        heads > 0 && d_model % heads == 0,
+        "--heads {heads}: the word vectors' {d_model} dimensions must split evenly into the heads \
+         (pick a divisor of {d_model})"
+    );
     let data = args.options.data_dir()?;
     let name = args
         .options
@@ -110,9 +124,13 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         layout: config.layout,
         trainer: config.trainer.clone(),
     };
-    let trained = run.train(|path, _| {
-        let model = TransformerClassifier::<L>::new(path, &config.model);
-        Ok((model, json!(&config.model)))
+    let trained = run.train(|path, data| {
+        let mut model = TransformerClassifier::<L>::new(path, &config.model);
+        let init = match &pretrained {
+            Some(vectors) => start_from_vectors(&mut model.embedding, &data.word_index, vectors)?,
+            None => json!("random"),
+        };
+        Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
     if let Some(folder) = &trained.run_folder {
         let path = folder.join("attention.png");

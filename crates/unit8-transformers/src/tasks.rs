@@ -231,6 +231,7 @@ fn position_toy<L: Learner>() -> Result<()> {
         dropout: 0.0,
         positions: Positions::Sinusoidal,
         max_positions: 16,
+        word_dropout: 0.0,
         mask_padding: true,
     };
     let mut trainer = Trainer::new(TrainerConfig {

@@ -4,16 +4,19 @@
 //!   `CountVectorizer`.
 //! * [`word_index`]: a review as a sequence of word ids, padded, with a mask (units 5-8), like
 //!   Keras' `Tokenizer`.
+//! * [`word_vectors`]: pre-trained word vectors, and starting an embedding table from them.
 
 pub mod bag_of_words;
 pub mod stop_words;
 pub mod word_index;
+pub mod word_vectors;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 pub use bag_of_words::{BagOfWords, SparseCounts, Terms};
 pub use word_index::{PaddedBatch, Truncation, WordIndex};
+pub use word_vectors::{initialise_embedding, start_from_vectors, WordVectors};
 
 /// Picks the `limit` most frequent entries of `counts`, most frequent first; ties go to the
 /// alphabetically smaller word so the result never depends on hash-map order.

@@ -170,6 +170,17 @@ impl PaddedBatch {
         }
     }
 
+    /// Word dropout (Iyyer et al., 2015): the mask with each real word also left out with
+    /// probability `p`, drawn anew for every call, so that a model cannot lean on a few words.
+    /// For training only; `p = 0` gives the mask itself.
+    pub fn mask_with_word_dropout(&self, p: f64) -> Tensor {
+        if p <= 0.0 {
+            return self.mask.shallow_clone();
+        }
+        let draws = Tensor::rand(self.mask.size(), (Kind::Float, self.mask.device()));
+        self.mask.logical_and(&draws.ge(p))
+    }
+
     /// The mask as 0/1 floats, handy for masked sums and means.
     pub fn float_mask(&self) -> Tensor {
         self.mask.to_kind(Kind::Float)
@@ -223,5 +234,27 @@ mod tests {
         assert_eq!(Vec::<i64>::try_from(end.ids.view(-1)).unwrap(), [7, 8]);
         let fixed = PaddedBatch::new(&[b], Some(4), true, Truncation::KeepEnd, Device::Cpu);
         assert_eq!(fixed.ids.size(), [1, 4]);
+    }
+
+    #[test]
+    fn word_dropout_only_ever_removes_real_words() {
+        let long: Vec<u32> = (1..=400).collect();
+        let short: &[u32] = &[7, 8];
+        let batch = PaddedBatch::new(
+            &[&long, short],
+            None,
+            false,
+            Truncation::KeepStart,
+            Device::Cpu,
+        );
+        assert!(batch.mask_with_word_dropout(0.0).equal(&batch.mask));
+        tch::manual_seed(1);
+        let dropped = batch.mask_with_word_dropout(0.5);
+        // Padding stays out...
+        let padding = batch.mask.logical_not();
+        assert!(!dropped.logical_and(&padding).any().int64_value(&[]) != 0);
+        // ...and about half of the 400 words of the long review are kept.
+        let kept = dropped.get(0).sum(Kind::Int64).int64_value(&[]);
+        assert!((150..250).contains(&kept), "{kept} of 400 kept");
     }
 }
