@@ -282,14 +282,17 @@ impl<L: Learner> RnnClassifier<L> {
 
     /// The review vectors of a batch, `[batch, features]`.
     pub fn review_vectors(&self, batch: &PaddedBatch, train: bool) -> Tensor {
-        let mut vectors = self
+        let vectors = self
             .embedding
             .forward(&batch.ids)
             .dropout(self.config.dropout, train);
-        if train && self.config.word_dropout > 0.0 {
+        // Word dropout: a dropped word's vector becomes zeros (its step stays in the sequence).
+        let vectors = if train && self.config.word_dropout > 0.0 {
             let kept = batch.mask_with_word_dropout(self.config.word_dropout);
-            vectors = vectors * kept.unsqueeze(-1).to_kind(Kind::Float);
-        }
+            vectors * kept.unsqueeze(-1).to_kind(Kind::Float)
+        } else {
+            vectors
+        };
         if self.config.pooling == TimePooling::UnmaskedMean {
             return self
                 .recurrent
