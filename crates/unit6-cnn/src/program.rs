@@ -158,7 +158,7 @@ pub fn train_shapes<L: Learner>(
     tch::manual_seed(seed as i64);
     let mut vars = VarStore::new(trainer.device());
     let model = ShapeCnn::<L>::new(&vars.root());
-    let report = trainer.fit(&model, &mut vars, &train, &validation)?;
+    trainer.fit(&model, &mut vars, &train, &validation)?;
     let predicted = images::classes(&trainer.predict(&model, &validation)?)?;
     let accuracy = images::accuracy(&predicted, validation.labels.as_deref().unwrap_or(&[]));
     if let Some(run) = trainer.run() {
@@ -167,6 +167,5 @@ pub fn train_shapes<L: Learner>(
         println!("Predictions: {}", plot.display());
         run.write_summary("validation_accuracy", accuracy)?;
     }
-    let _ = report;
     Ok(accuracy)
 }

@@ -9,7 +9,7 @@ use course_core::prepared::{SequenceDataset, SequenceLayout};
 use course_core::training::{OptimizerConfig, Trainer, TrainerConfig};
 use rand::{Rng, SeedableRng};
 use tch::nn::VarStore;
-use tch::{Device, Kind, Tensor};
+use tch::{Device, Tensor};
 
 const FILE: &str = "crates/unit7-rnn/src/exercise.rs";
 
@@ -194,6 +194,5 @@ fn position_toy<L: Learner>() -> Result<()> {
         accuracy >= 0.9,
         "validation accuracy {accuracy:.3} after 8 epochs (at least 0.9 expected)"
     );
-    let _ = Kind::Float;
     Ok(())
 }
