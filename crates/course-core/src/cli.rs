@@ -3,10 +3,10 @@
 
 use crate::data::DataDir;
 use crate::text::WordVectors;
-use crate::tracking::timestamp_name;
+use crate::tracking::{runs_root, timestamp_name};
 use crate::training::TrainerConfig;
 use anyhow::Result;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Flatten into a unit's own arguments with `#[command(flatten)]`.
 #[derive(clap::Args, Debug, Clone)]
@@ -31,22 +31,60 @@ pub struct TrainOptions {
     pub run_name: Option<String>,
 }
 
-/// `--vectors`: start a sequence model's embedding table from pre-trained word vectors.
+/// `--vectors` / `--random-init`: where a sequence model's embedding table starts.
+///
+/// Units 6-8 start, by default, from the word2vec vectors the learner trained in unit 5 (their
+/// README figures do); without them, or with `--random-init`, from random numbers as the course did.
 #[derive(clap::Args, Debug, Clone)]
 pub struct VectorsOption {
-    /// Word vectors in word2vec's text format to start the embedding table from, e.g. unit 5's
-    /// runs/unit5/word2vec/vectors.txt; the table takes their width
-    #[arg(long)]
+    /// Word vectors in word2vec's text format to start the embedding table from; the table takes
+    /// their width [default: unit 5's runs/unit5/word2vec/vectors.txt, when it exists]
+    #[arg(long, conflicts_with = "random_init")]
     pub vectors: Option<PathBuf>,
+    /// Start the embedding table from random numbers, as the course did
+    #[arg(long)]
+    pub random_init: bool,
+}
+
+/// Where unit 5's `word2vec` command saves its vectors.
+pub fn unit5_word2vec_vectors() -> PathBuf {
+    runs_root().join("unit5/word2vec/vectors.txt")
 }
 
 impl VectorsOption {
-    /// The vectors, when `--vectors` was given.
-    pub fn load(&self) -> Result<Option<WordVectors>> {
-        self.vectors
-            .as_deref()
-            .map(WordVectors::load_text)
-            .transpose()
+    /// The vectors the table starts from: `--vectors`, else (when `use_unit5` and they exist)
+    /// unit 5's word2vec vectors, else none (random). Says which, so a learner is never surprised.
+    pub fn load(&self, use_unit5: bool) -> Result<Option<WordVectors>> {
+        self.load_or(use_unit5.then(unit5_word2vec_vectors).as_deref())
+    }
+
+    /// [`VectorsOption::load`] with the default vectors' path given.
+    fn load_or(&self, default: Option<&Path>) -> Result<Option<WordVectors>> {
+        if self.random_init {
+            return Ok(None);
+        }
+        if let Some(path) = &self.vectors {
+            return WordVectors::load_text(path).map(Some);
+        }
+        match default {
+            None => Ok(None),
+            Some(path) if path.exists() => {
+                println!(
+                    "Word vectors start from unit 5's word2vec: {} (--random-init for random ones)",
+                    path.display()
+                );
+                WordVectors::load_text(path).map(Some)
+            }
+            Some(path) => {
+                println!(
+                    "Word vectors start random: unit 5's word2vec vectors are not at {} yet. The \
+                     README's results start from them; make them with \
+                     `cargo run -p unit5-embeddings --example solution -- word2vec` (about 15 minutes).",
+                    path.display()
+                );
+                Ok(None)
+            }
+        }
     }
 }
 
@@ -75,5 +113,44 @@ impl TrainOptions {
         self.run_name.clone().unwrap_or_else(|| {
             format!("{what}-seed{}-{}", self.seed, timestamp_name()).to_lowercase()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(vectors: Option<&Path>, random_init: bool) -> VectorsOption {
+        VectorsOption {
+            vectors: vectors.map(Path::to_path_buf),
+            random_init,
+        }
+    }
+
+    #[test]
+    fn the_embedding_starts_from_the_default_vectors_only_when_they_exist_and_are_wanted() {
+        let folder = tempfile::tempdir().unwrap();
+        let default = folder.path().join("vectors.txt");
+        let none = |v: Option<WordVectors>| v.is_none();
+
+        // Not made yet: random, no error.
+        assert!(none(options(None, false).load_or(Some(&default)).unwrap()));
+        std::fs::write(&default, "2 3\ngood 1 0 0\nbad 0 1 0\n").unwrap();
+        let loaded = options(None, false)
+            .load_or(Some(&default))
+            .unwrap()
+            .unwrap();
+        assert_eq!(loaded.vectors.size(), [2, 3]);
+        assert!(none(options(None, true).load_or(Some(&default)).unwrap()));
+        assert!(none(options(None, false).load_or(None).unwrap()));
+
+        // An explicit file must exist, and wins over the default.
+        let other = folder.path().join("other.txt");
+        assert!(options(Some(&other), false)
+            .load_or(Some(&default))
+            .is_err());
+        std::fs::write(&other, "1 4\nfine 1 2 3 4\n").unwrap();
+        let loaded = options(Some(&other), false).load_or(None).unwrap().unwrap();
+        assert_eq!(loaded.vectors.size(), [1, 4]);
     }
 }

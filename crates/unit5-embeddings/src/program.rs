@@ -8,6 +8,7 @@ use crate::word2vec::{self, Corpus, Word2VecConfig, WordVectors};
 use crate::{Learner, Pooling};
 use anyhow::{ensure, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use course_core::cli::unit5_word2vec_vectors;
 use course_core::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use course_core::data::DataDir;
 use course_core::tracking::{runs_root, timestamp_name};
@@ -126,7 +127,7 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
             )
         }
         Command::Neighbours { words, vectors, k } => {
-            let path = vectors.unwrap_or_else(|| runs_root().join("unit5/word2vec/vectors.txt"));
+            let path = vectors.unwrap_or_else(unit5_word2vec_vectors);
             let vectors = WordVectors::load_text(&path)?;
             for word in &words {
                 print_neighbours(&vectors, word, k);
@@ -165,10 +166,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
             Some(glove::load(&dir)?)
         }
         Init::Word2vec => {
-            let path = args
-                .vectors
-                .clone()
-                .unwrap_or_else(|| runs_root().join("unit5/word2vec/vectors.txt"));
+            let path = args.vectors.clone().unwrap_or_else(unit5_word2vec_vectors);
             Some(WordVectors::load_text(&path)?)
         }
     };

@@ -8,7 +8,7 @@ use crate::{Learner, TimePooling};
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use course_core::cli::{TrainOptions, VectorsOption};
-use course_core::text::start_from_vectors;
+use course_core::text::start_embedding;
 use course_core::tracking::{timestamp_name, Run};
 use course_core::training::{OptimizerConfig, SequenceRun, Trainer, TrainerConfig};
 use serde_json::json;
@@ -109,7 +109,8 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     if let Some(max_len) = args.max_len {
         config.layout.max_len = Some(max_len);
     }
-    let pretrained = args.vectors.load()?;
+    // The course's own run starts from random vectors; the others from unit 5's word2vec.
+    let pretrained = args.vectors.load(args.config != Which::Faithful)?;
     if let Some(vectors) = &pretrained {
         config.model.dim = vectors.vectors.size()[1];
     }
@@ -127,10 +128,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     };
     run.train(|path, data| {
         let mut model = TextCnn::<L>::new(path, &config.model);
-        let init = match &pretrained {
-            Some(vectors) => start_from_vectors(&mut model.embedding, &data.word_index, vectors)?,
-            None => json!("random"),
-        };
+        let init = start_embedding(&mut model.embedding, &data.word_index, pretrained.as_ref())?;
         Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
     Ok(())

@@ -6,7 +6,7 @@ use crate::{CellKind, Learner};
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use course_core::cli::{TrainOptions, VectorsOption};
-use course_core::text::start_from_vectors;
+use course_core::text::start_embedding;
 use course_core::training::SequenceRun;
 use serde_json::json;
 
@@ -88,7 +88,8 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     if let Some(max_len) = args.max_len {
         config.layout.max_len = Some(max_len);
     }
-    let pretrained = args.vectors.load()?;
+    // The course's own run starts from random vectors; the others from unit 5's word2vec.
+    let pretrained = args.vectors.load(args.config != Which::Faithful)?;
     if let Some(vectors) = &pretrained {
         config.model.dim = vectors.vectors.size()[1];
     }
@@ -105,10 +106,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     };
     run.train(|path, data| {
         let mut model = RnnClassifier::<L>::new(path, &config.model);
-        let init = match &pretrained {
-            Some(vectors) => start_from_vectors(&mut model.embedding, &data.word_index, vectors)?,
-            None => json!("random"),
-        };
+        let init = start_embedding(&mut model.embedding, &data.word_index, pretrained.as_ref())?;
         Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
     Ok(())

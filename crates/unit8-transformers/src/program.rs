@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use course_core::cli::{TrainOptions, VectorsOption};
 use course_core::prepared::SequenceData;
-use course_core::text::start_from_vectors;
+use course_core::text::start_embedding;
 use course_core::text::{PaddedBatch, Truncation};
 use course_core::training::SequenceRun;
 use serde_json::json;
@@ -102,7 +102,8 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         config.layout.max_len = Some(max_len);
         model.max_positions = max_len as i64;
     }
-    let pretrained = args.vectors.load()?;
+    // The course's own run starts from random vectors; the others from unit 5's word2vec.
+    let pretrained = args.vectors.load(args.config != Which::Faithful)?;
     if let Some(vectors) = &pretrained {
         config.model.d_model = vectors.vectors.size()[1];
     }
@@ -126,10 +127,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     };
     let trained = run.train(|path, data| {
         let mut model = TransformerClassifier::<L>::new(path, &config.model);
-        let init = match &pretrained {
-            Some(vectors) => start_from_vectors(&mut model.embedding, &data.word_index, vectors)?,
-            None => json!("random"),
-        };
+        let init = start_embedding(&mut model.embedding, &data.word_index, pretrained.as_ref())?;
         Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
     if let Some(folder) = &trained.run_folder {

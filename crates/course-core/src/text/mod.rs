@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 
 pub use bag_of_words::{BagOfWords, SparseCounts, Terms};
 pub use word_index::{PaddedBatch, Truncation, WordIndex};
-pub use word_vectors::{initialise_embedding, start_from_vectors, WordVectors};
+pub use word_vectors::{initialise_embedding, start_embedding, WordVectors};
 
 /// Picks the `limit` most frequent entries of `counts`, most frequent first; ties go to the
 /// alphabetically smaller word so the result never depends on hash-map order.

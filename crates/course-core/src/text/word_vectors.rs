@@ -135,13 +135,17 @@ pub fn initialise_embedding(
     Ok(ids.len())
 }
 
-/// Starts `embedding` from `pretrained` ([`initialise_embedding`]), says how many words it
-/// covered, and returns that for the run's `config.json`.
-pub fn start_from_vectors(
+/// Starts `embedding` from `pretrained` when there are vectors ([`initialise_embedding`]) and
+/// says how many words they covered; otherwise leaves its random start. Returns what the run's
+/// `config.json` records about the start.
+pub fn start_embedding(
     embedding: &mut nn::Embedding,
     index: &WordIndex,
-    pretrained: &WordVectors,
+    pretrained: Option<&WordVectors>,
 ) -> Result<serde_json::Value> {
+    let Some(pretrained) = pretrained else {
+        return Ok(serde_json::json!("random"));
+    };
     let found = initialise_embedding(embedding, index, pretrained)?;
     let words = index.vocab_size() - 1;
     println!(
