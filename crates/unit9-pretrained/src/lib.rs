@@ -1,4 +1,73 @@
-//! Unit 9: Pre-trained models.
+//! Unit 9: pre-trained Transformers, through rust-bert.
 //!
-//! Coming with issue #7: sequence classification with rust-bert: fine-tuning a pre-trained encoder and training only the head of one already tuned for sentiment.
-//! See this crate's README for the plan of the unit.
+//! Units 5-8 trained every weight from scratch on 20,000 reviews. Here the encoder was trained
+//! before, by someone else, on far more text: BERT-family models read a review as sub-word
+//! tokens and hand back a vector per token. We put a small classification head on top and train
+//! either the head alone (the encoder frozen: its outputs are computed once and cached), the last
+//! few layers with it, or everything ("fine-tuning").
+//!
+//! * [`model`]: the BERT, DistilBERT and RoBERTa families (rust-bert's encoders) with Hugging
+//!   Face's classification heads, and what the head reads (the `[CLS]` token or the mean).
+//! * [`folder`]: a model folder (`config.json`, vocabulary, weights): which family, its
+//!   tokenizer, and its weights loaded by name from `.safetensors` or `.ot`.
+//! * [`hub`]: a model by its Hugging Face id, downloaded once into a cache.
+//! * [`reviews`]: the reviews as token ids, batched for the model; cached encoder outputs.
+//! * [`program`]: `train` and `predict`, shared by both examples.
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//!   (`src/exercise.rs`); [`tasks`] checks them.
+
+pub mod exercise;
+pub mod folder;
+pub mod hub;
+pub mod model;
+pub mod program;
+pub mod reviews;
+pub mod solution;
+pub mod tasks;
+
+pub use exercise::Exercise;
+pub use solution::Solution;
+
+use tch::nn::VarStore;
+use tch::Tensor;
+
+/// Which tokens of a review longer than the model's limit are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+pub enum Keep {
+    /// The beginning of the review.
+    Head,
+    /// A quarter of the budget from the beginning and the rest from the end: reviews often
+    /// state their verdict last (Sun et al., 2019, "How to Fine-Tune BERT for Text Classification?").
+    HeadAndTail,
+}
+
+/// The special tokens a model's inputs are framed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpecialTokens {
+    /// `[CLS]` (BERT) or `<s>` (RoBERTa): first; the head reads its output.
+    pub start: u32,
+    /// `[SEP]` or `</s>`: last.
+    pub end: u32,
+    /// `[PAD]` or `<pad>`: fills the batch after a review's end.
+    pub pad: u32,
+}
+
+/// The learner's part of unit 9.
+pub trait Learner {
+    /// Task 1. A review's token ids as the model reads them: at most `max_len` ids in all,
+    /// `special.start` first and `special.end` last, and in between as many of `tokens` as
+    /// fit, chosen by `keep` ([`Keep::HeadAndTail`]: `budget / 4` from the start, the rest from
+    /// the end, where `budget = max_len - 2`).
+    fn frame_review(tokens: &[u32], max_len: usize, keep: Keep, special: SpecialTokens)
+        -> Vec<u32>;
+
+    /// Task 2. Reviews of different lengths as one batch: `ids` `[batch, longest]` int64,
+    /// padded with `pad` on the right, and the attention mask `[batch, longest]` int64, 1 on a
+    /// real token and 0 on padding.
+    fn pad_batch(reviews: &[&[u32]], pad: u32) -> (Tensor, Tensor);
+
+    /// Task 3. Freeze every variable of `vars` except those whose name `trainable` accepts:
+    /// the optimiser then leaves them alone and backward passes do not compute their
+    /// gradients. Returns how many numbers stay trainable.
+    fn freeze_except(vars: &mut VarStore, trainable: &dyn Fn(&str) -> bool) -> i64;
+}

@@ -13,6 +13,9 @@ pub struct TrainerConfig {
     pub schedule: Schedule,
     /// Rescale the gradients when their global L2 norm exceeds this.
     pub gradient_clip_norm: Option<f64>,
+    /// Add up the gradients of this many batches before each optimiser step: the step then
+    /// sees `batch_size * accumulate_batches` reviews while memory holds one batch.
+    pub accumulate_batches: usize,
     pub early_stopping: Option<EarlyStopping>,
     pub seed: u64,
     pub device: DeviceChoice,
@@ -41,6 +44,7 @@ impl Default for TrainerConfig {
             },
             schedule: Schedule::Constant,
             gradient_clip_norm: None,
+            accumulate_batches: 1,
             early_stopping: None,
             seed: 123,
             device: DeviceChoice::Auto,

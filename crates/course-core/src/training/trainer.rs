@@ -6,7 +6,7 @@ use super::optimizer::Optimizer;
 use super::schedule::LrScheduler;
 use crate::batching::Batcher;
 use crate::tracking::Run;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -200,6 +200,12 @@ impl Trainer {
         };
         let writes_files = !config.fast_dev_run && self.run.is_some();
 
+        ensure!(
+            config.accumulate_batches >= 1,
+            "accumulate_batches must be at least 1"
+        );
+        let accumulate = config.accumulate_batches;
+        let steps_per_epoch = batches_per_epoch.div_ceil(accumulate);
         let mut optimizer = Optimizer::new(config.optimizer.clone(), vars);
         let mut state = TrainerState {
             epoch: 0,
@@ -212,7 +218,7 @@ impl Trainer {
             scheduler: LrScheduler::new(
                 config.schedule.clone(),
                 config.optimizer.lr(),
-                epochs * batches_per_epoch,
+                epochs * steps_per_epoch,
             ),
         };
         if let Some(path) = checkpoint {
@@ -249,13 +255,22 @@ impl Trainer {
 
                 let logits = model.forward(&inputs, true);
                 let loss = model.loss(&logits, &targets);
-                optimizer.zero_grad();
-                loss.backward();
-                if let Some(max_norm) = config.gradient_clip_norm {
-                    optimizer.clip_grad_norm(max_norm);
+                if index % accumulate == 0 {
+                    optimizer.zero_grad();
                 }
-                optimizer.step();
-                state.global_step += 1;
+                if accumulate == 1 {
+                    loss.backward();
+                } else {
+                    // The mean over the whole window, so the step is the one a big batch gives.
+                    (&loss / accumulate as f64).backward();
+                }
+                if (index + 1) % accumulate == 0 || index + 1 == batches.len() {
+                    if let Some(max_norm) = config.gradient_clip_norm {
+                        optimizer.clip_grad_norm(max_norm);
+                    }
+                    optimizer.step();
+                    state.global_step += 1;
+                }
 
                 let read_now = index + 1 == batches.len() || (index + 1) % StepLog::READ_EVERY == 0;
                 step_log.record(&loss, &logits, targets, rows.len());
@@ -460,8 +475,11 @@ impl StepLog {
     const READ_EVERY: usize = 25;
 
     fn record(&mut self, loss: &Tensor, logits: &Tensor, targets: Tensor, rows: usize) {
-        self.pending_losses.push(loss.detach());
-        self.pending_logits.push(logits.detach());
+        // Handles, not copies and not `detach()` (one more libtorch call per step): after
+        // `backward()` the graph behind them has freed its buffers, so keeping them is cheap,
+        // and they are only read under `no_grad`.
+        self.pending_losses.push(loss.shallow_clone());
+        self.pending_logits.push(logits.shallow_clone());
         self.pending_targets.push(targets);
         self.pending_rows.push(rows);
     }
@@ -471,6 +489,7 @@ impl StepLog {
         if self.pending_losses.is_empty() {
             return Ok(());
         }
+        let _no_grad = tch::no_grad_guard();
         let losses =
             Vec::<f64>::try_from(Tensor::stack(&self.pending_losses, 0).to_kind(Kind::Double))
                 .expect("a loss is a scalar");

@@ -1,0 +1,258 @@
+//! A pre-trained encoder (rust-bert's) with Hugging Face's classification head for its family.
+//!
+//! The encoder turns `[batch, tokens]` ids into a vector per token. The head reads one vector per
+//! review ([`Pooling`]) and gives two scores (negative, positive). The variables carry Hugging
+//! Face's names (`bert.encoder.layer.0...`, `classifier.weight`), so a checkpoint that already
+//! has a head, such as a sentiment model's, loads into it whole.
+
+use anyhow::{bail, Context, Result};
+use course_core::training::Model;
+use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use rust_bert::distilbert::{DistilBertConfig, DistilBertModel};
+use rust_bert::roberta::RobertaEmbeddings;
+use serde_json::Value;
+use tch::nn::{self, Module};
+use tch::{Kind, Tensor};
+
+/// The model families unit 9 reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Family {
+    Bert,
+    DistilBert,
+    Roberta,
+}
+
+impl Family {
+    /// The family named by `model_type` in `config.json`.
+    pub fn from_config(config: &Value) -> Result<Family> {
+        let model_type = config
+            .get("model_type")
+            .and_then(Value::as_str)
+            .context("config.json has no model_type")?;
+        Ok(match model_type {
+            "bert" => Family::Bert,
+            "distilbert" => Family::DistilBert,
+            "roberta" => Family::Roberta,
+            other => bail!(
+                "model_type {other:?} is not one unit 9 reads: use a bert, distilbert or roberta model"
+            ),
+        })
+    }
+
+    /// Where the encoder's variables live (Hugging Face's names).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Family::Bert => "bert",
+            Family::DistilBert => "distilbert",
+            Family::Roberta => "roberta",
+        }
+    }
+
+    pub fn vocabulary_files(self) -> &'static [&'static str] {
+        match self {
+            Family::Bert | Family::DistilBert => &["vocab.txt"],
+            Family::Roberta => &["vocab.json", "merges.txt"],
+        }
+    }
+
+    /// The name of the variables of encoder layer `i` start with this.
+    pub fn layer_prefix(self, i: i64) -> String {
+        match self {
+            Family::Bert | Family::Roberta => format!("{}.encoder.layer.{i}.", self.prefix()),
+            Family::DistilBert => format!("distilbert.transformer.layer.{i}."),
+        }
+    }
+}
+
+/// What the head reads of the encoder's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+pub enum Pooling {
+    /// The family's own: the first token's vector (`[CLS]`, `<s>`), for BERT through its pooler
+    /// (dense + tanh), as Hugging Face's sequence classifiers do.
+    First,
+    /// The mean of the vectors of the real tokens: what sentence-transformers models such as
+    /// all-MiniLM-L6-v2 were trained to make meaningful.
+    Mean,
+}
+
+enum Encoder {
+    Bert(BertModel<BertEmbeddings>),
+    DistilBert(DistilBertModel),
+    Roberta(BertModel<RobertaEmbeddings>),
+}
+
+/// Hugging Face's classification heads, one per family.
+enum Head {
+    /// Dropout, then `classifier`.
+    Bert { classifier: nn::Linear },
+    /// `pre_classifier` + ReLU, dropout, `classifier`.
+    DistilBert {
+        pre_classifier: nn::Linear,
+        classifier: nn::Linear,
+    },
+    /// Dropout, `classifier.dense` + tanh, dropout, `classifier.out_proj`.
+    Roberta {
+        dense: nn::Linear,
+        out_proj: nn::Linear,
+    },
+}
+
+/// A tokenized batch: ids and attention mask, both `[batch, tokens]` int64.
+#[derive(Debug)]
+pub struct TokenBatch {
+    pub ids: Tensor,
+    pub mask: Tensor,
+}
+
+/// The encoder, its head, and how the head reads the encoder.
+pub struct PretrainedClassifier {
+    pub family: Family,
+    pub pooling: Pooling,
+    pub layers: i64,
+    pub hidden: i64,
+    encoder: Encoder,
+    head: Head,
+    dropout: f64,
+}
+
+impl PretrainedClassifier {
+    /// The model of `config` (a `config.json`) with a two-class head, its variables under
+    /// `path` named as Hugging Face names them.
+    pub fn new(path: &nn::Path, family: Family, config: &Value, pooling: Pooling) -> Result<Self> {
+        let linear = |name: &str, i: i64, o: i64| nn::linear(path / name, i, o, Default::default());
+        let (encoder, head, hidden, layers, dropout) = match family {
+            Family::Bert | Family::Roberta => {
+                let config: BertConfig = serde_json::from_value(config.clone())
+                    .context("config.json does not describe a BERT model")?;
+                let hidden = config.hidden_size;
+                let (encoder, head) = if family == Family::Bert {
+                    (
+                        Encoder::Bert(BertModel::new(path / "bert", &config)),
+                        Head::Bert {
+                            classifier: linear("classifier", hidden, 2),
+                        },
+                    )
+                } else {
+                    let head = path / "classifier";
+                    (
+                        Encoder::Roberta(BertModel::new_with_optional_pooler(
+                            path / "roberta",
+                            &config,
+                            false,
+                        )),
+                        Head::Roberta {
+                            dense: nn::linear(&head / "dense", hidden, hidden, Default::default()),
+                            out_proj: nn::linear(&head / "out_proj", hidden, 2, Default::default()),
+                        },
+                    )
+                };
+                let layers = config.num_hidden_layers;
+                (encoder, head, hidden, layers, config.hidden_dropout_prob)
+            }
+            Family::DistilBert => {
+                let config: DistilBertConfig = serde_json::from_value(config.clone())
+                    .context("config.json does not describe a DistilBERT model")?;
+                let hidden = config.dim;
+                (
+                    // DistilBertModel adds the `distilbert` level itself.
+                    Encoder::DistilBert(DistilBertModel::new(path, &config)),
+                    Head::DistilBert {
+                        pre_classifier: linear("pre_classifier", hidden, hidden),
+                        classifier: linear("classifier", hidden, 2),
+                    },
+                    hidden,
+                    config.n_layers,
+                    config.seq_classif_dropout,
+                )
+            }
+        };
+        Ok(PretrainedClassifier {
+            family,
+            pooling,
+            layers,
+            hidden,
+            encoder,
+            head,
+            dropout,
+        })
+    }
+
+    /// Whether a variable belongs to the head. BERT's pooler counts as head when the head reads
+    /// it (`--pooling first`): it only serves the head.
+    pub fn is_head(&self, name: &str) -> bool {
+        let pooler_used = self.pooling == Pooling::First && name.contains(".pooler.");
+        !name.starts_with(&format!("{}.", self.family.prefix())) || pooler_used
+    }
+
+    /// Whether a variable belongs to the head or to one of the last `k` encoder layers.
+    pub fn is_head_or_top_layer(&self, name: &str, k: i64) -> bool {
+        self.is_head(name)
+            || (self.layers - k..self.layers)
+                .any(|i| name.starts_with(&self.family.layer_prefix(i)))
+    }
+
+    /// One vector per review: what the head reads (`[batch, hidden]`).
+    pub fn review_vectors(&self, batch: &TokenBatch, train: bool) -> Tensor {
+        let (ids, mask) = (Some(&batch.ids), Some(&batch.mask));
+        let (tokens, pooled) = match &self.encoder {
+            Encoder::Bert(m) => {
+                let out = m
+                    .forward_t(ids, mask, None, None, None, None, None, train)
+                    .expect("ids are given");
+                (out.hidden_state, out.pooled_output)
+            }
+            Encoder::Roberta(m) => {
+                let out = m
+                    .forward_t(ids, mask, None, None, None, None, None, train)
+                    .expect("ids are given");
+                (out.hidden_state, None)
+            }
+            Encoder::DistilBert(m) => {
+                let out = m.forward_t(ids, mask, None, train).expect("ids are given");
+                (out.hidden_state, None)
+            }
+        };
+        match self.pooling {
+            Pooling::First => pooled.unwrap_or_else(|| tokens.select(1, 0)),
+            Pooling::Mean => {
+                let mask = batch.mask.to_kind(Kind::Float).unsqueeze(-1);
+                (tokens * &mask).sum_dim_intlist(1, false, Kind::Float)
+                    / mask.sum_dim_intlist(1, false, Kind::Float).clamp_min(1.0)
+            }
+        }
+    }
+
+    /// The head: two scores per review from its vector.
+    pub fn head(&self, vectors: &Tensor, train: bool) -> Tensor {
+        let dropout = |x: Tensor| x.dropout(self.dropout, train);
+        match &self.head {
+            Head::Bert { classifier } => dropout(vectors.shallow_clone()).apply(classifier),
+            Head::DistilBert {
+                pre_classifier,
+                classifier,
+            } => dropout(pre_classifier.forward(vectors).relu()).apply(classifier),
+            Head::Roberta { dense, out_proj } => {
+                dropout(dropout(vectors.shallow_clone()).apply(dense).tanh()).apply(out_proj)
+            }
+        }
+    }
+}
+
+impl Model for PretrainedClassifier {
+    type Input = TokenBatch;
+
+    fn forward(&self, input: &TokenBatch, train: bool) -> Tensor {
+        self.head(&self.review_vectors(input, train), train)
+    }
+}
+
+/// The head alone, over review vectors computed once by the frozen encoder.
+pub struct HeadOnly<'a>(pub &'a PretrainedClassifier);
+
+impl Model for HeadOnly<'_> {
+    type Input = Tensor;
+
+    fn forward(&self, vectors: &Tensor, train: bool) -> Tensor {
+        self.0.head(vectors, train)
+    }
+}

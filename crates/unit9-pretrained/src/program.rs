@@ -1,0 +1,362 @@
+//! The unit's program, shared by `--example solution` and `--example exercise`:
+//! `train` (the head, the top layers, or everything) and `predict` (with the head a model
+//! already has, e.g. a sentiment model's: zero-shot).
+
+use crate::folder::{default_model_dir, load_weights, ModelFolder};
+use crate::hub;
+use crate::model::{HeadOnly, Pooling, PretrainedClassifier};
+use crate::reviews::{review_vectors, ReviewSplits};
+use crate::{Keep, Learner};
+use anyhow::{bail, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use course_core::cli::TrainOptions;
+use course_core::data::DataDir;
+use course_core::tracking::Run;
+use course_core::training::{
+    fit_and_submit, parameter_count, predict_and_submit, EarlyStopping, FitReport, Monitor,
+    OptimizerConfig, Schedule, Splits, Trainer, TrainerConfig,
+};
+use serde_json::json;
+use std::time::Instant;
+use tch::nn::VarStore;
+
+#[derive(Parser, Debug)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train a classifier on a pre-trained encoder, predict the test set, write a submission
+    /// (runs/unit9/<name>/)
+    Train(TrainArgs),
+    /// Predict with the classification head the model already has (a sentiment model), no
+    /// training: validation accuracy and a submission
+    Predict(PredictArgs),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ModelArgs {
+    /// A model folder, or a Hugging Face id (downloaded once into models/hub/)
+    /// [default: models/all-minilm-l6-v2, from `make models`]
+    #[arg(long)]
+    pub model: Option<String>,
+    /// What the head reads: the first token, or the mean of all tokens
+    #[arg(long, value_enum, default_value_t = Pooling::Mean)]
+    pub pooling: Pooling,
+    /// Tokens per review, the special tokens included
+    #[arg(long, default_value_t = 256)]
+    pub max_len: usize,
+    /// Which tokens of a longer review to keep
+    #[arg(long, value_enum, default_value_t = Keep::HeadAndTail)]
+    pub keep: Keep,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PredictArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Folder with the Kaggle files (default: datasets/imdb when complete, else the sample)
+    #[arg(long)]
+    pub data: Option<std::path::PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// What is trained
+    #[arg(long, value_enum, default_value_t = Mode::Head)]
+    pub mode: Mode,
+    /// With --mode top: how many of the last encoder layers train with the head
+    #[arg(long, default_value_t = 2)]
+    pub top_layers: i64,
+    /// Batches whose gradients add up to one optimiser step
+    #[arg(long)]
+    pub accumulate: Option<usize>,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Mode {
+    /// The head alone: the frozen encoder reads each review once, the head trains in seconds
+    Head,
+    /// The head and the last --top-layers layers of the encoder
+    Top,
+    /// Everything (fine-tuning)
+    Full,
+}
+
+pub fn run<L: Learner>(args: Args) -> Result<()> {
+    match args.command {
+        Command::Train(train_args) => train::<L>(train_args),
+        Command::Predict(predict_args) => predict::<L>(predict_args),
+    }
+}
+
+/// The trainer's settings for each mode; `--epochs`, `--lr`, ... change them.
+pub fn trainer_config(mode: Mode, seed: u64) -> TrainerConfig {
+    let early_stopping = |patience| {
+        Some(EarlyStopping {
+            monitor: Monitor::ValidationAccuracy,
+            patience,
+            min_delta: 0.0,
+        })
+    };
+    match mode {
+        Mode::Head => TrainerConfig {
+            epochs: 30,
+            batch_size: 32,
+            optimizer: OptimizerConfig::adamw(1e-3),
+            early_stopping: early_stopping(3),
+            seed,
+            ..TrainerConfig::default()
+        },
+        Mode::Top | Mode::Full => TrainerConfig {
+            epochs: 2,
+            batch_size: 16,
+            accumulate_batches: 2,
+            optimizer: OptimizerConfig::adamw(if mode == Mode::Full { 5e-5 } else { 1e-4 }),
+            schedule: Schedule::WarmupCosine {
+                warmup_steps: 60,
+                min_lr: 1e-6,
+            },
+            gradient_clip_norm: Some(1.0),
+            bucket_chunk_batches: Some(50),
+            seed,
+            ..TrainerConfig::default()
+        },
+    }
+}
+
+/// The model folder (downloading a hub model first when needed), with its weights loaded into
+/// a new classifier; says what was loaded and what starts untrained.
+fn load_model(
+    args: &ModelArgs,
+    vars: &mut VarStore,
+) -> Result<(ModelFolder, PretrainedClassifier, bool)> {
+    let folder = match &args.model {
+        Some(model) => hub::resolve(model, &hub::endpoint(), &hub::cache_dir())?,
+        None => ModelFolder::open(&default_model_dir())?,
+    };
+    let model =
+        PretrainedClassifier::new(&vars.root(), folder.family, &folder.config, args.pooling)?;
+    let report = load_weights(vars, &folder.weights, folder.family.prefix())?;
+    let encoder_missing: Vec<&String> = report
+        .missing
+        .iter()
+        .filter(|n| !model.is_head(n))
+        .collect();
+    if !encoder_missing.is_empty() {
+        bail!(
+            "{} lacks {} of the encoder's weights (first: {}): is it a {:?} model?",
+            folder.weights.display(),
+            encoder_missing.len(),
+            encoder_missing[0],
+            folder.family
+        );
+    }
+    let head_is_new = report
+        .missing
+        .iter()
+        .any(|n| model.is_head(n) && !n.contains(".pooler."));
+    println!(
+        "Model: {:?} from {} ({} tensors loaded, {} of the file unused){}",
+        folder.family,
+        folder.path.display(),
+        report.loaded,
+        report.unused.len(),
+        if head_is_new {
+            "; its classification head is new, initialised at random: train it"
+        } else {
+            "; classification head included"
+        }
+    );
+    Ok((folder, model, head_is_new))
+}
+
+fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+    let started = Instant::now();
+    let mut config = trainer_config(args.mode, args.options.seed);
+    args.options.apply(&mut config);
+    if let Some(n) = args.accumulate {
+        config.accumulate_batches = n;
+    }
+    let data = args.options.data_dir()?;
+    println!("Data: {data}");
+    tch::manual_seed(config.seed as i64);
+    let trainer = Trainer::new(config.clone());
+    let mut vars = VarStore::new(trainer.device());
+    let (folder, model, _) = load_model(&args.model, &mut vars)?;
+    let reviews = tokenize::<L>(&folder, &args.model, &data)?;
+
+    let trainable = match args.mode {
+        Mode::Head => L::freeze_except(&mut vars, &|name| model.is_head(name)),
+        Mode::Top => L::freeze_except(&mut vars, &|name| {
+            model.is_head_or_top_layer(name, args.top_layers)
+        }),
+        Mode::Full => L::freeze_except(&mut vars, &|_| true),
+    };
+    println!(
+        "Training {trainable} of {} numbers ({:?} mode)",
+        parameter_count(&vars).max(trainable),
+        args.mode
+    );
+
+    let what = format!("{:?}", args.mode).to_lowercase();
+    let name = args.options.run_name(&what);
+    let mut run = Run::create("unit9", Some(&name))?;
+    run.describe(
+        "model",
+        json!({
+            "folder": folder.path.display().to_string(),
+            "family": folder.family,
+            "pooling": args.model.pooling,
+            "max_len": args.model.max_len,
+            "keep": args.model.keep,
+            "mode": args.mode,
+            "top_layers": args.top_layers,
+            "trainable_numbers": trainable,
+        }),
+    )?;
+    let mut trainer = trainer.with_run(run);
+    let report = match args.mode {
+        Mode::Head => train_head(&mut trainer, &model, &mut vars, &reviews, &data)?,
+        Mode::Top | Mode::Full => {
+            let splits = Splits {
+                train: &reviews.train,
+                validation: &reviews.validation,
+                test: &reviews.test,
+                test_ids: &reviews.test_ids,
+                data: &data,
+            };
+            fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit9", None)?.0
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(run) = trainer.run() {
+        run.write_summary("wall_seconds", seconds)?;
+    }
+    println!(
+        "Done in {seconds:.0} s (best validation accuracy {:.4})",
+        report.best_validation_accuracy
+    );
+    Ok(())
+}
+
+/// Head-only training: the frozen encoder reads every review once; the head then trains on
+/// those vectors for as many epochs as it needs, each a second or two.
+fn train_head(
+    trainer: &mut Trainer,
+    model: &PretrainedClassifier,
+    vars: &mut VarStore,
+    reviews: &ReviewSplits,
+    data: &DataDir,
+) -> Result<FitReport> {
+    let device = trainer.device();
+    let batch = 64;
+    let encode_started = Instant::now();
+    let train = review_vectors(model, &reviews.train, batch, device, "training")?;
+    let validation = review_vectors(model, &reviews.validation, batch, device, "validation")?;
+    let test = review_vectors(model, &reviews.test, batch, device, "test")?;
+    println!(
+        "Encoded {} reviews once in {:.0} s",
+        train.inputs.size()[0] + validation.inputs.size()[0] + test.inputs.size()[0],
+        encode_started.elapsed().as_secs_f64()
+    );
+    let head = HeadOnly(model);
+    let splits = Splits {
+        train: &train,
+        validation: &validation,
+        test: &test,
+        test_ids: &reviews.test_ids,
+        data,
+    };
+    Ok(fit_and_submit(trainer, &head, vars, &splits, "unit9", None)?.0)
+}
+
+fn tokenize<L: Learner>(
+    folder: &ModelFolder,
+    args: &ModelArgs,
+    data: &DataDir,
+) -> Result<ReviewSplits> {
+    let tokenizer = folder.tokenizer()?;
+    let started = Instant::now();
+    let reviews = ReviewSplits::load::<L>(data, &tokenizer, args.max_len, args.keep)?;
+    let (mean, longest) = reviews.train.length_stats();
+    println!(
+        "Tokenized in {:.0} s: {mean:.0} tokens per training review on average, at most {longest} (--max-len {})",
+        started.elapsed().as_secs_f64(),
+        args.max_len
+    );
+    Ok(reviews)
+}
+
+/// Zero-shot: the model's own head (a sentiment model's) predicts, nothing is trained.
+fn predict<L: Learner>(predict_args: PredictArgs) -> Result<()> {
+    let data = DataDir::resolve(predict_args.data.as_deref())?;
+    let args = predict_args.model;
+    println!("Data: {data}");
+    let trainer = Trainer::new(TrainerConfig {
+        batch_size: 16,
+        ..TrainerConfig::default()
+    });
+    let mut vars = VarStore::new(trainer.device());
+    let (folder, model, head_is_new) = load_model(&args, &mut vars)?;
+    if head_is_new {
+        bail!(
+            "{} has no classification head to predict with: train one (`train --model {}`)",
+            folder.path.display(),
+            folder.path.display()
+        );
+    }
+    let labels = folder.labels().unwrap_or_default();
+    let positive_first = labels
+        .first()
+        .is_some_and(|l| l.to_lowercase().starts_with("pos"));
+    if positive_first {
+        bail!(
+            "{}'s labels are {labels:?}: unit 9 expects class 0 negative and class 1 positive",
+            folder.path.display()
+        );
+    }
+    let reviews = tokenize::<L>(&folder, &args, &data)?;
+    let evaluation = trainer.evaluate(&model, &reviews.validation)?;
+    println!(
+        "Validation accuracy {:.4} (labels {labels:?})",
+        evaluation.accuracy
+    );
+    let report = FitReport {
+        best_epoch: 0,
+        best_validation_accuracy: evaluation.accuracy,
+        stopped_early: false,
+        best_checkpoint: None,
+        last_checkpoint: None,
+        history: Vec::new(),
+    };
+    let fallback = course_core::tracking::runs_root().join("unit9/zero-shot-submission.csv");
+    predict_and_submit(
+        &trainer,
+        &model,
+        &mut vars,
+        &report,
+        &reviews.test,
+        &reviews.test_ids,
+        &data,
+        fallback,
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Args;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Args::command().debug_assert();
+    }
+}

@@ -1,0 +1,138 @@
+//! The reviews as a pre-trained model reads them: framed token ids per review, batched with an
+//! attention mask; and, for head-only training, the frozen encoder's review vectors, computed once.
+
+use crate::folder::ReviewTokenizer;
+use crate::model::{PretrainedClassifier, TokenBatch};
+use crate::{Keep, Learner};
+use anyhow::Result;
+use course_core::data::DataDir;
+use course_core::prepared::SplitReviews;
+use course_core::training::{Dataset, TensorDataset};
+use indicatif::{ProgressBar, ProgressStyle};
+use tch::{Device, Kind, Tensor};
+
+/// Framed token ids of reviews, with their labels when known.
+pub struct TokenizedReviews {
+    pub sequences: Vec<Vec<u32>>,
+    pub labels: Option<Vec<i64>>,
+    pub pad: u32,
+    /// The learner's batching ([`Learner::pad_batch`]).
+    pad_batch: fn(&[&[u32]], u32) -> (Tensor, Tensor),
+}
+
+impl TokenizedReviews {
+    pub fn new<L: Learner>(
+        sequences: Vec<Vec<u32>>,
+        labels: Option<Vec<i64>>,
+        pad: u32,
+    ) -> TokenizedReviews {
+        TokenizedReviews {
+            sequences,
+            labels,
+            pad,
+            pad_batch: L::pad_batch,
+        }
+    }
+
+    /// Mean and largest number of tokens per review.
+    pub fn length_stats(&self) -> (f64, usize) {
+        let total: usize = self.sequences.iter().map(Vec::len).sum();
+        let longest = self.sequences.iter().map(Vec::len).max().unwrap_or(0);
+        (total as f64 / self.sequences.len().max(1) as f64, longest)
+    }
+}
+
+impl Dataset for TokenizedReviews {
+    type Input = TokenBatch;
+
+    fn len(&self) -> usize {
+        self.sequences.len()
+    }
+
+    fn inputs(&self, rows: &[usize], device: Device) -> Result<TokenBatch> {
+        let picked: Vec<&[u32]> = rows.iter().map(|&r| self.sequences[r].as_slice()).collect();
+        let (ids, mask) = (self.pad_batch)(&picked, self.pad);
+        Ok(TokenBatch {
+            ids: ids.to_device(device),
+            mask: mask.to_device(device),
+        })
+    }
+
+    fn labels(&self) -> Option<&[i64]> {
+        self.labels.as_deref()
+    }
+
+    fn lengths(&self) -> Option<Vec<usize>> {
+        Some(self.sequences.iter().map(Vec::len).collect())
+    }
+}
+
+/// Train, validation (the course's split) and test reviews, tokenized and framed.
+pub struct ReviewSplits {
+    pub train: TokenizedReviews,
+    pub validation: TokenizedReviews,
+    pub test: TokenizedReviews,
+    pub test_ids: Vec<String>,
+}
+
+impl ReviewSplits {
+    pub fn load<L: Learner>(
+        data: &DataDir,
+        tokenizer: &ReviewTokenizer,
+        max_len: usize,
+        keep: Keep,
+    ) -> Result<ReviewSplits> {
+        let reviews = SplitReviews::read(data)?;
+        let frame = |texts: Vec<&str>| -> Vec<Vec<u32>> {
+            tokenizer
+                .tokens_of_all(&texts)
+                .iter()
+                .map(|tokens| L::frame_review(tokens, max_len, keep, tokenizer.special))
+                .collect()
+        };
+        let pad = tokenizer.special.pad;
+        let labelled = |rows: &[usize]| {
+            TokenizedReviews::new::<L>(frame(reviews.texts(rows)), Some(reviews.labels(rows)), pad)
+        };
+        Ok(ReviewSplits {
+            train: labelled(&reviews.split.train),
+            validation: labelled(&reviews.split.validation),
+            test: TokenizedReviews::new::<L>(frame(reviews.test_texts()), None, pad),
+            test_ids: reviews.test_ids(),
+        })
+    }
+}
+
+/// The frozen encoder's review vectors of every review (`[reviews, hidden]`, on the CPU), in
+/// batches sorted by length (less padding), with a progress bar.
+pub fn review_vectors(
+    model: &PretrainedClassifier,
+    reviews: &TokenizedReviews,
+    batch_size: usize,
+    device: Device,
+    what: &str,
+) -> Result<TensorDataset> {
+    let _no_grad = tch::no_grad_guard();
+    let mut order: Vec<usize> = (0..reviews.len()).collect();
+    order.sort_by_key(|&r| reviews.sequences[r].len());
+    let progress = ProgressBar::new(reviews.len() as u64).with_style(
+        ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} reviews [{elapsed}<{eta}]")
+            .expect("a valid template"),
+    );
+    progress.set_message(format!("encoding the {what} reviews"));
+    let mut parts = Vec::new();
+    for rows in order.chunks(batch_size) {
+        let batch = reviews.inputs(rows, device)?;
+        parts.push(model.review_vectors(&batch, false).to_device(Device::Cpu));
+        progress.inc(rows.len() as u64);
+    }
+    progress.finish_and_clear();
+    let sorted = Tensor::cat(&parts, 0);
+    // Put each review's vector back in its row.
+    let positions = Tensor::from_slice(&order.iter().map(|&r| r as i64).collect::<Vec<_>>());
+    let vectors = sorted.zeros_like().index_copy(0, &positions, &sorted);
+    Ok(TensorDataset {
+        inputs: vectors.to_kind(Kind::Float),
+        labels: reviews.labels.clone(),
+    })
+}

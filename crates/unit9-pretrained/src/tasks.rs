@@ -1,0 +1,117 @@
+//! The checks of unit 9's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
+//! against [`Exercise`](crate::Exercise) by `course verify unit9`.
+
+use crate::{Keep, Learner, SpecialTokens};
+use anyhow::{ensure, Result};
+use course_core::exercises::Task;
+use tch::nn::{self, VarStore};
+use tch::{Device, Kind, Tensor};
+
+const FILE: &str = "crates/unit9-pretrained/src/exercise.rs";
+
+const SPECIAL: SpecialTokens = SpecialTokens {
+    start: 101,
+    end: 102,
+    pad: 0,
+};
+
+/// Unit 9's tasks, in the order a learner does them.
+pub fn tasks<L: Learner>() -> Vec<Task> {
+    vec![
+        Task {
+            name: "frame a review: [CLS] + the tokens that fit + [SEP]",
+            file: FILE,
+            hint: "budget = max_len - 2; HeadAndTail keeps budget / 4 from the start and the rest from the end",
+            check: frame::<L>,
+        },
+        Task {
+            name: "pad a batch and build its attention mask",
+            file: FILE,
+            hint: "pad on the right to the longest review; mask 1 on real tokens, 0 on padding; both int64 [batch, longest]",
+            check: pad::<L>,
+        },
+        Task {
+            name: "freeze all but the trainable variables",
+            file: FILE,
+            hint: "set_requires_grad(trainable(&name)) on every variable; count numel of those kept",
+            check: freeze::<L>,
+        },
+    ]
+}
+
+fn frame<L: Learner>() -> Result<()> {
+    let tokens: Vec<u32> = (1000..1020).collect(); // 20 tokens
+    let short = L::frame_review(&tokens[..3], 8, Keep::Head, SPECIAL);
+    ensure!(
+        short == [101, 1000, 1001, 1002, 102],
+        "a 3-token review with room to spare (max_len 8) should be [101, 1000, 1001, 1002, 102], got {short:?}"
+    );
+    let head = L::frame_review(&tokens, 8, Keep::Head, SPECIAL);
+    ensure!(
+        head == [101, 1000, 1001, 1002, 1003, 1004, 1005, 102],
+        "Keep::Head, max_len 8: [CLS], the first 6 tokens, [SEP]; got {head:?}"
+    );
+    let both = L::frame_review(&tokens, 10, Keep::HeadAndTail, SPECIAL);
+    let expected = [101, 1000, 1001, 1014, 1015, 1016, 1017, 1018, 1019, 102];
+    ensure!(
+        both == expected,
+        "Keep::HeadAndTail, max_len 10 (budget 8): the first 8 / 4 = 2 tokens and the last 6; expected {expected:?}, got {both:?}"
+    );
+    let exact = L::frame_review(&tokens[..6], 8, Keep::HeadAndTail, SPECIAL);
+    ensure!(
+        exact.len() == 8 && exact[1..7] == tokens[..6],
+        "a review that fits exactly (6 tokens, max_len 8) is kept whole; got {exact:?}"
+    );
+    Ok(())
+}
+
+fn pad<L: Learner>() -> Result<()> {
+    let reviews: [&[u32]; 3] = [&[101, 7, 8, 102], &[101, 102], &[101, 5, 102]];
+    let (ids, mask) = L::pad_batch(&reviews, 9);
+    ensure!(
+        ids.size() == [3, 4] && mask.size() == [3, 4],
+        "ids and mask should both be [3, 4] (3 reviews, the longest has 4 tokens); got {:?} and {:?}",
+        ids.size(),
+        mask.size()
+    );
+    ensure!(
+        ids.kind() == Kind::Int64 && mask.kind() == Kind::Int64,
+        "ids and mask should be int64 (the model's embedding and mask want them); got {:?} and {:?}",
+        ids.kind(),
+        mask.kind()
+    );
+    let ids = Vec::<i64>::try_from(ids.flatten(0, -1))?;
+    let mask = Vec::<i64>::try_from(mask.flatten(0, -1))?;
+    ensure!(
+        ids == [101, 7, 8, 102, 101, 102, 9, 9, 101, 5, 102, 9],
+        "ids padded with 9 on the right: expected [[101, 7, 8, 102], [101, 102, 9, 9], [101, 5, 102, 9]], got {ids:?}"
+    );
+    ensure!(
+        mask == [1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0],
+        "mask: 1 on real tokens, 0 on padding; got {mask:?}"
+    );
+    Ok(())
+}
+
+fn freeze<L: Learner>() -> Result<()> {
+    let mut vars = VarStore::new(Device::Cpu);
+    let encoder = nn::linear(vars.root() / "bert" / "layer", 4, 4, Default::default());
+    let head = nn::linear(vars.root() / "classifier", 4, 2, Default::default());
+    let kept = L::freeze_except(&mut vars, &|name| name.starts_with("classifier."));
+    ensure!(
+        kept == 10,
+        "the classifier has 4 x 2 weights + 2 biases = 10 trainable numbers; you returned {kept}"
+    );
+    let x = Tensor::ones([3, 4], (Kind::Float, Device::Cpu));
+    let loss = x.apply(&encoder).apply(&head).sum(Kind::Float);
+    loss.backward();
+    ensure!(
+        !encoder.ws.grad().defined(),
+        "the frozen encoder still got a gradient: set_requires_grad(false) on it"
+    );
+    ensure!(
+        head.ws.grad().defined(),
+        "the head got no gradient: it must stay trainable"
+    );
+    Ok(())
+}
