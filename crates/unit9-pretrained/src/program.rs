@@ -5,7 +5,7 @@
 use crate::folder::{default_model_dir, load_weights, ModelFolder};
 use crate::hub;
 use crate::model::{HeadOnly, Pooling, PretrainedClassifier};
-use crate::reviews::{review_vectors, ReviewSplits};
+use crate::reviews::{review_vectors, ReviewSplits, TokenizedReviews, VectorCache};
 use crate::{Keep, Learner};
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -14,7 +14,7 @@ use course_core::data::DataDir;
 use course_core::tracking::Run;
 use course_core::training::{
     fit_and_submit, parameter_count, predict_and_submit, EarlyStopping, FitReport, Monitor,
-    OptimizerConfig, Schedule, Splits, Trainer, TrainerConfig,
+    OptimizerConfig, Schedule, Splits, TensorDataset, Trainer, TrainerConfig,
 };
 use serde_json::json;
 use std::time::Instant;
@@ -223,7 +223,21 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     )?;
     let mut trainer = trainer.with_run(run);
     let report = match args.mode {
-        Mode::Head => train_head(&mut trainer, &model, &mut vars, &reviews, &data)?,
+        Mode::Head => {
+            // Everything the encoder's output depends on names its cached vectors.
+            let weights = std::fs::metadata(&folder.weights)?;
+            let key = format!(
+                "{}|{}|{:?}|{:?}|{}|{}|{}",
+                folder.weights.display(),
+                weights.len(),
+                weights.modified().ok(),
+                args.model.pooling,
+                args.model.max_len,
+                serde_json::to_string(&args.model.keep)?,
+                data
+            );
+            train_head(&mut trainer, &model, &mut vars, &reviews, &data, key)?
+        }
         Mode::Top | Mode::Full => {
             let splits = Splits {
                 train: &reviews.train,
@@ -254,17 +268,24 @@ fn train_head(
     vars: &mut VarStore,
     reviews: &ReviewSplits,
     data: &DataDir,
+    cache_key: String,
 ) -> Result<FitReport> {
     let device = trainer.device();
-    let batch = 64;
     let encode_started = Instant::now();
-    let train = review_vectors(model, &reviews.train, batch, device, "training")?;
-    let validation = review_vectors(model, &reviews.validation, batch, device, "validation")?;
-    let test = review_vectors(model, &reviews.test, batch, device, "test")?;
+    let cache = VectorCache::new(cache_key)?;
+    let encode = |split: &TokenizedReviews, what: &str| -> Result<TensorDataset> {
+        cache.get_or_make(what, split, || {
+            review_vectors(model, split, 64, device, what)
+        })
+    };
+    let train = encode(&reviews.train, "training")?;
+    let validation = encode(&reviews.validation, "validation")?;
+    let test = encode(&reviews.test, "test")?;
     println!(
-        "Encoded {} reviews once in {:.0} s",
+        "Review vectors of {} reviews ready in {:.0} s (kept in {} for the next head-only run)",
         train.inputs.size()[0] + validation.inputs.size()[0] + test.inputs.size()[0],
-        encode_started.elapsed().as_secs_f64()
+        encode_started.elapsed().as_secs_f64(),
+        cache.folder.display()
     );
     let head = HeadOnly(model);
     let splits = Splits {

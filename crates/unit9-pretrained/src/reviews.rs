@@ -136,3 +136,57 @@ pub fn review_vectors(
         labels: reviews.labels.clone(),
     })
 }
+
+/// Review vectors kept on disk (`runs/unit9/vector-cache/<key hash>/`), so the next head-only run
+/// with the same model, pooling, length and data skips the encoder.
+pub struct VectorCache {
+    pub folder: std::path::PathBuf,
+}
+
+impl VectorCache {
+    /// The cache folder for `key` (everything the vectors depend on).
+    pub fn new(key: String) -> Result<VectorCache> {
+        use std::hash::{Hash, Hasher};
+        // FxHasher is fixed across runs and platforms (std's default hasher is seeded randomly).
+        let mut hasher = rustc_hash::FxHasher::default();
+        key.hash(&mut hasher);
+        let folder = course_core::tracking::runs_root()
+            .join("unit9/vector-cache")
+            .join(format!("{:016x}", hasher.finish()));
+        std::fs::create_dir_all(&folder)?;
+        course_core::fs::write_atomically(&folder.join("key.txt"), |out| {
+            use std::io::Write;
+            Ok(writeln!(out, "{key}")?)
+        })?;
+        Ok(VectorCache { folder })
+    }
+
+    /// The vectors of `split` (`what` names it): read from the cache, or made by `make` and
+    /// saved (atomically) for next time. Labels always come from `split`.
+    pub fn get_or_make(
+        &self,
+        what: &str,
+        split: &TokenizedReviews,
+        make: impl FnOnce() -> Result<TensorDataset>,
+    ) -> Result<TensorDataset> {
+        let path = self.folder.join(format!("{what}.safetensors"));
+        if let Ok(mut tensors) = Tensor::read_safetensors(&path) {
+            if let Some((_, vectors)) = tensors.pop() {
+                if vectors.size()[0] == split.len() as i64 {
+                    return Ok(TensorDataset {
+                        inputs: vectors,
+                        labels: split.labels.clone(),
+                    });
+                }
+            }
+        }
+        let made = make()?;
+        course_core::fs::replace_atomically(&path, |temporary| {
+            Ok(Tensor::write_safetensors(
+                &[("vectors", &made.inputs)],
+                temporary,
+            )?)
+        })?;
+        Ok(made)
+    }
+}
