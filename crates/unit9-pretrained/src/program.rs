@@ -42,9 +42,10 @@ pub struct ModelArgs {
     /// [default: models/all-minilm-l6-v2, from `make models`]
     #[arg(long)]
     pub model: Option<String>,
-    /// What the head reads: the first token, or the mean of all tokens
-    #[arg(long, value_enum, default_value_t = Pooling::Mean)]
-    pub pooling: Pooling,
+    /// What the head reads: the first token, or the mean of all tokens [default: mean for
+    /// `train`; first for `predict`, as the heads of Hugging Face's classifiers were trained]
+    #[arg(long, value_enum)]
+    pub pooling: Option<Pooling>,
     /// Tokens per review, the special tokens included
     #[arg(long, default_value_t = 256)]
     pub max_len: usize,
@@ -135,14 +136,14 @@ pub fn trainer_config(mode: Mode, seed: u64) -> TrainerConfig {
 /// a new classifier; says what was loaded and what starts untrained.
 fn load_model(
     args: &ModelArgs,
+    pooling: Pooling,
     vars: &mut VarStore,
 ) -> Result<(ModelFolder, PretrainedClassifier, bool)> {
     let folder = match &args.model {
         Some(model) => hub::resolve(model, &hub::endpoint(), &hub::cache_dir())?,
         None => ModelFolder::open(&default_model_dir())?,
     };
-    let model =
-        PretrainedClassifier::new(&vars.root(), folder.family, &folder.config, args.pooling)?;
+    let model = PretrainedClassifier::new(&vars.root(), folder.family, &folder.config, pooling)?;
     let report = load_weights(vars, &folder.weights, folder.family.prefix())?;
     let encoder_missing: Vec<&String> = report
         .missing
@@ -189,7 +190,8 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     tch::manual_seed(config.seed as i64);
     let trainer = Trainer::new(config.clone());
     let mut vars = VarStore::new(trainer.device());
-    let (folder, model, _) = load_model(&args.model, &mut vars)?;
+    let pooling = args.model.pooling.unwrap_or(Pooling::Mean);
+    let (folder, model, _) = load_model(&args.model, pooling, &mut vars)?;
     let reviews = tokenize::<L>(&folder, &args.model, &data)?;
 
     let trainable = match args.mode {
@@ -213,7 +215,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         json!({
             "folder": folder.path.display().to_string(),
             "family": folder.family,
-            "pooling": args.model.pooling,
+            "pooling": pooling,
             "max_len": args.model.max_len,
             "keep": args.model.keep,
             "mode": args.mode,
@@ -231,7 +233,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
                 folder.weights.display(),
                 weights.len(),
                 weights.modified().ok(),
-                args.model.pooling,
+                pooling,
                 args.model.max_len,
                 serde_json::to_string(&args.model.keep)?,
                 data
@@ -325,7 +327,8 @@ fn predict<L: Learner>(predict_args: PredictArgs) -> Result<()> {
         ..TrainerConfig::default()
     });
     let mut vars = VarStore::new(trainer.device());
-    let (folder, model, head_is_new) = load_model(&args, &mut vars)?;
+    let pooling = args.pooling.unwrap_or(Pooling::First);
+    let (folder, model, head_is_new) = load_model(&args, pooling, &mut vars)?;
     if head_is_new {
         bail!(
             "{} has no classification head to predict with: train one (`train --model {}`)",

@@ -6,7 +6,6 @@ use clap::Parser;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use unit9_pretrained::folder::ModelFolder;
