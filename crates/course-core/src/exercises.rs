@@ -152,6 +152,56 @@ pub fn expect_close(
     Ok(())
 }
 
+/// A small training run the learner's code must pass (a toy problem only a working model
+/// learns): AdamW at `lr` for `epochs` from `seed`, batches of 32, and the best validation
+/// accuracy must reach `at_least`.
+#[derive(Debug, Clone, Copy)]
+pub struct MustLearn {
+    pub epochs: usize,
+    pub lr: f64,
+    pub seed: u64,
+    pub at_least: f64,
+}
+
+impl MustLearn {
+    /// Trains the model `build` makes on `train` and checks it on `validation`; the error says
+    /// how far it got.
+    pub fn check<M, D>(
+        &self,
+        what: &str,
+        train: &D,
+        validation: &D,
+        build: impl FnOnce(&tch::nn::Path) -> M,
+    ) -> anyhow::Result<()>
+    where
+        M: crate::training::Model,
+        D: crate::training::Dataset<Input = M::Input>,
+    {
+        use crate::training::{OptimizerConfig, Trainer, TrainerConfig};
+        let mut trainer = Trainer::new(TrainerConfig {
+            epochs: self.epochs,
+            optimizer: OptimizerConfig::adamw(self.lr),
+            progress: false,
+            seed: self.seed,
+            device: crate::training::DeviceChoice::Cpu,
+            ..TrainerConfig::default()
+        });
+        tch::manual_seed(self.seed as i64);
+        let mut vars = tch::nn::VarStore::new(tch::Device::Cpu);
+        let model = build(&vars.root());
+        let accuracy = trainer
+            .fit(&model, &mut vars, train, validation)?
+            .best_validation_accuracy;
+        anyhow::ensure!(
+            accuracy >= self.at_least,
+            "validation accuracy {accuracy:.3}{what} after {} epochs (at least {} expected)",
+            self.epochs,
+            self.at_least
+        );
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,9 +5,8 @@ use crate::images::{self, ShapeCnn};
 use crate::model::{CnnConfig, TextCnn};
 use crate::{Learner, Solution, TimePooling};
 use anyhow::{ensure, Result};
-use course_core::exercises::{expect_close, Task};
+use course_core::exercises::{expect_close, MustLearn, Task};
 use course_core::prepared::{SequenceDataset, SequenceLayout};
-use course_core::training::{OptimizerConfig, Trainer, TrainerConfig};
 use rand::{Rng, SeedableRng};
 use tch::nn::{self, VarStore};
 use tch::{Device, Tensor};
@@ -192,43 +191,27 @@ fn word_order_toy<L: Learner>() -> Result<()> {
         dropout: 0.0,
         word_dropout: 0.0,
     };
-    let mut trainer = Trainer::new(TrainerConfig {
+    let must = MustLearn {
         epochs: 6,
-        optimizer: OptimizerConfig::adamw(1e-2),
-        progress: false,
+        lr: 1e-2,
         seed: 4,
-        ..TrainerConfig::default()
-    });
-    tch::manual_seed(4);
-    let mut vars = VarStore::new(Device::Cpu);
-    let model = TextCnn::<L>::new(&vars.root(), &config);
-    let report = trainer.fit(&model, &mut vars, &train, &validation)?;
-    ensure!(
-        report.best_validation_accuracy >= 0.95,
-        "validation accuracy {:.3} after 6 epochs (at least 0.95 expected)",
-        report.best_validation_accuracy
-    );
-    Ok(())
+        at_least: 0.95,
+    };
+    must.check("", &train, &validation, |path| {
+        TextCnn::<L>::new(path, &config)
+    })
 }
 
 fn shapes<L: Learner>() -> Result<()> {
     let train = images::draw_shapes(1_000, 1);
     let validation = images::draw_shapes(250, 2);
-    let mut trainer = Trainer::new(TrainerConfig {
+    let must = MustLearn {
         epochs: 8,
-        optimizer: OptimizerConfig::adamw(5e-3),
-        progress: false,
+        lr: 5e-3,
         seed: 1,
-        ..TrainerConfig::default()
-    });
-    tch::manual_seed(1);
-    let mut vars = VarStore::new(Device::Cpu);
-    let model = ShapeCnn::<L>::new(&vars.root());
-    let report = trainer.fit(&model, &mut vars, &train, &validation)?;
-    ensure!(
-        report.best_validation_accuracy >= 0.9,
-        "validation accuracy {:.3} on the shapes after 8 epochs (at least 0.9 expected)",
-        report.best_validation_accuracy
-    );
-    Ok(())
+        at_least: 0.9,
+    };
+    must.check(" on the shapes", &train, &validation, |path| {
+        ShapeCnn::<L>::new(path)
+    })
 }
