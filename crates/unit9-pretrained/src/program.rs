@@ -203,7 +203,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     };
     println!(
         "Training {trainable} of {} numbers ({:?} mode)",
-        parameter_count(&vars).max(trainable),
+        parameter_count(&vars),
         args.mode
     );
 
