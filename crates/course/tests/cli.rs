@@ -186,3 +186,89 @@ fn verify_names_the_units_it_knows_when_given_another() {
         "{stderr}"
     );
 }
+
+/// `course leaderboard --quick` for the two fastest units, into a temporary runs folder.
+fn leaderboard(runs: &std::path::Path, extra: &[&str]) -> (bool, String) {
+    let out = runs.join("results.md");
+    let output = course_command()
+        .env("COURSE_RUNS_DIR", runs)
+        .args(["leaderboard", "--quick", "--out", out.to_str().unwrap()])
+        .args(extra)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success(), text)
+}
+
+#[test]
+fn the_quick_leaderboard_runs_units_and_keeps_their_rows() {
+    let runs = tempfile::tempdir().unwrap();
+    let (ok, out) = leaderboard(runs.path(), &["unit3", "1"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("=== unit3: cargo run --release -p unit3-trainer --example solution -- --data datasets/imdb-sample"),
+        "says the command each unit runs: {out}"
+    );
+    let unit3_row = out
+        .lines()
+        .find(|line| line.starts_with("| unit3 |"))
+        .unwrap_or_else(|| panic!("a unit 3 row: {out}"));
+    let cells: Vec<&str> = unit3_row.split('|').map(str::trim).collect();
+    let test: f64 = cells[4].parse().unwrap_or_else(|_| panic!("{unit3_row}"));
+    assert!(
+        test > 0.6,
+        "unit 3 learns something on the sample: {unit3_row}"
+    );
+    assert_eq!(
+        cells[5], "0.87228",
+        "beside the course's figure: {unit3_row}"
+    );
+    assert!(
+        out.contains("| unit1 |") && out.contains("perceptron 1.00"),
+        "{out}"
+    );
+
+    // A later run of another unit keeps the earlier rows in the results file.
+    let (ok, out) = leaderboard(runs.path(), &["unit2"]);
+    assert!(ok, "{out}");
+    let results = std::fs::read_to_string(runs.path().join("results.md")).unwrap();
+    for unit in ["| unit1 |", "| unit2 |", "| unit3 |"] {
+        assert!(results.contains(unit), "{unit} in {results}");
+    }
+    assert!(
+        results.contains("`cargo run --release -p unit2-neural-networks --example solution"),
+        "{results}"
+    );
+    assert!(runs.path().join("leaderboard/quick/unit3.json").exists());
+}
+
+#[test]
+fn a_unit_that_fails_is_a_failed_row_and_the_leaderboard_fails() {
+    let runs = tempfile::tempdir().unwrap();
+    let data = runs.path().join("broken-data");
+    std::fs::create_dir_all(&data).unwrap();
+    for file in [
+        "labeledTrainData.tsv",
+        "testData.tsv",
+        "unlabeledTrainData.tsv",
+    ] {
+        std::fs::write(data.join(file), "not\ta kaggle file\n").unwrap();
+    }
+    let (ok, out) = leaderboard(
+        runs.path(),
+        &["unit3", "unit1", "--data", data.to_str().unwrap()],
+    );
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("| unit3 |") && out.contains("| failed | failed |"),
+        "{out}"
+    );
+    assert!(out.contains("| unit1 |"), "the other unit still ran: {out}");
+    assert!(out.contains("error: unit3 failed"), "{out}");
+    let results = std::fs::read_to_string(runs.path().join("results.md")).unwrap();
+    assert!(
+        results.contains("- unit3: failed: "),
+        "the reason is kept: {results}"
+    );
+}

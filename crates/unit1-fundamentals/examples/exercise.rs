@@ -5,5 +5,6 @@ use clap::Parser;
 use unit1_fundamentals::program::{run, Args};
 
 fn main() -> anyhow::Result<()> {
-    run::<unit1_fundamentals::Exercise>(&Args::parse())
+    run::<unit1_fundamentals::Exercise>(&Args::parse())?;
+    Ok(())
 }

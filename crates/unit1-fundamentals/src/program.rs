@@ -24,7 +24,16 @@ pub struct Args {
     pub out: Option<PathBuf>,
 }
 
-pub fn run<L: Learner>(args: &Args) -> Result<()> {
+/// What the toy run reached: accuracies on the toy data it learned from (unit 1 has no
+/// validation split; the point is to see the rules work).
+#[derive(Debug, Clone, Copy)]
+pub struct ToyResults {
+    pub perceptron_accuracy: f64,
+    /// Logistic regression with the gradient by hand, on standardised features.
+    pub logistic_regression_accuracy: f64,
+}
+
+pub fn run<L: Learner>(args: &Args) -> Result<ToyResults> {
     let out = args
         .out
         .clone()
@@ -35,12 +44,10 @@ pub fn run<L: Learner>(args: &Args) -> Result<()> {
     println!("1. The perceptron (plain Rust)");
     let mut perceptron = Perceptron::new(1.0);
     let epochs = L::train_perceptron(&mut perceptron, &data, 100);
+    let perceptron_accuracy = perceptron.accuracy(&data.points, &data.labels);
     println!(
-        "   {epochs} epochs, accuracy {:.2}, w = [{:.2}, {:.2}], b = {:.2}",
-        perceptron.accuracy(&data.points, &data.labels),
-        perceptron.weights[0],
-        perceptron.weights[1],
-        perceptron.bias
+        "   {epochs} epochs, accuracy {perceptron_accuracy:.2}, w = [{:.2}, {:.2}], b = {:.2}",
+        perceptron.weights[0], perceptron.weights[1], perceptron.bias
     );
     let path = out.join("perceptron.png");
     let line = [
@@ -114,5 +121,8 @@ pub fn run<L: Learner>(args: &Args) -> Result<()> {
         Some(line),
     )?;
     println!("\n   plot: {}", path.display());
-    Ok(())
+    Ok(ToyResults {
+        perceptron_accuracy,
+        logistic_regression_accuracy: by_hand.accuracy::<L>(&scaled, &labels),
+    })
 }

@@ -1,0 +1,226 @@
+//! `course leaderboard`: every unit's reference solution, one after another on the same data,
+//! with its best validation accuracy, its test accuracy and its wall time, beside the original
+//! course's figures.
+//!
+//! Each unit runs exactly what `cargo run --release -p <crate> --example solution -- <arguments>`
+//! runs (the same `program::run` with the reference `Solution`), here in one process. `--quick`
+//! uses the bundled sample and few epochs: the whole course in a few minutes, a check that every
+//! unit still trains, not a result. Without it, the full data and each unit's defaults: hours on
+//! a CPU, so every finished row is saved at once (`runs/leaderboard/<mode>/<unit>.json`) and the
+//! results file is rebuilt from all saved rows: a leaderboard can be run a few units at a time.
+
+mod rows;
+mod units;
+
+use anyhow::{bail, Result};
+use course_core::data::DataDir;
+use course_core::tracking::runs_root;
+use rows::{Machine, Row};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use units::{Unit, UNITS};
+
+/// `--quick` or the full leaderboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Quick,
+    Full,
+}
+
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Quick => "quick",
+            Mode::Full => "full",
+        }
+    }
+}
+
+/// What `course leaderboard` was asked.
+pub struct Request {
+    /// Units to run (as typed: `unit6`, `6` or `unit6-cnn`); empty = all.
+    pub units: Vec<String>,
+    pub mode: Mode,
+    /// Another data folder than the mode's (the sample for `--quick`, `datasets/imdb` otherwise).
+    pub data: Option<PathBuf>,
+    /// Where the results table goes (default: `docs/results.md` for the full leaderboard,
+    /// `runs/leaderboard/quick.md` for `--quick`).
+    pub out: Option<PathBuf>,
+}
+
+/// Runs the units asked for, prints their table, saves each row and rebuilds the results file.
+/// Fails (after the table) when a unit failed.
+pub fn leaderboard(request: Request) -> Result<()> {
+    let units = select(&request.units)?;
+    let data = match (&request.data, request.mode) {
+        (Some(dir), _) => DataDir::resolve(Some(dir))?,
+        (None, Mode::Quick) => DataDir::bundled_sample(),
+        (None, Mode::Full) => {
+            DataDir::resolve(Some(&course_core::workspace_root().join("datasets/imdb")))?
+        }
+    };
+    let plan = units::Plan {
+        mode: request.mode,
+        data: std::path::absolute(&data.path)?.display().to_string(),
+        run_name: format!(
+            "leaderboard-{}-{}",
+            request.mode.name(),
+            course_core::tracking::timestamp_name()
+        ),
+    };
+    let machine = Machine::here();
+    let saved_rows = runs_root().join("leaderboard").join(request.mode.name());
+    let out = request.out.unwrap_or_else(|| match request.mode {
+        Mode::Full => course_core::workspace_root().join("docs/results.md"),
+        Mode::Quick => runs_root().join("leaderboard/quick.md"),
+    });
+    println!(
+        "Leaderboard ({}), {} unit(s) on {data}\n{}",
+        request.mode.name(),
+        units.len(),
+        machine.describe()
+    );
+
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    for unit in units {
+        let row = run_unit(unit, &plan, &machine);
+        row.save(&saved_rows)?;
+        rows.push(row);
+    }
+
+    println!("\n{}", rows::table(&rows));
+    println!(
+        "{} unit(s) in {} (reading, training and predicting included)",
+        rows.len(),
+        rows::duration(started.elapsed().as_secs_f64())
+    );
+    let all_rows = Row::load_all(&saved_rows)?;
+    rows::write_results(&out, request.mode, &all_rows)?;
+    println!(
+        "Results of every saved {} row: {}",
+        request.mode.name(),
+        out.display()
+    );
+
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|row| row.error.is_some())
+        .map(|row| row.unit.as_str())
+        .collect();
+    if !failed.is_empty() {
+        bail!(
+            "{} failed: the reasons are under the table above",
+            failed.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The units named (in course order, each once), or all of them.
+fn select(names: &[String]) -> Result<Vec<&'static Unit>> {
+    if names.is_empty() {
+        return Ok(UNITS.iter().collect());
+    }
+    let mut chosen = Vec::new();
+    for name in names {
+        let Some(unit) = UNITS.iter().find(|unit| unit.answers_to(name)) else {
+            let known: Vec<&str> = UNITS.iter().map(|unit| unit.name).collect();
+            bail!(
+                "unknown unit `{name}`: the units are {} (or their numbers, or crate names)",
+                known.join(", ")
+            );
+        };
+        chosen.push(unit);
+    }
+    chosen.sort_by_key(|unit| unit.name);
+    chosen.dedup_by_key(|unit| unit.name);
+    Ok(chosen)
+}
+
+/// Runs one unit (a failure or a panic becomes the row's error, so the others still run).
+fn run_unit(unit: &Unit, plan: &units::Plan, machine: &Machine) -> Row {
+    let arguments = (unit.arguments)(plan);
+    let command = units::command_line(unit.package, &arguments);
+    println!("\n=== {}: {command}", unit.name);
+    let started = Instant::now();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        units::prepare(unit, plan).and_then(|prepared| {
+            let figures = (unit.run)(&arguments, plan)?;
+            Ok((prepared, figures))
+        })
+    }));
+    let seconds = started.elapsed().as_secs_f64();
+    let (notes, figures, error) = match outcome {
+        Ok(Ok((prepared, figures))) => (prepared, Some(figures), None),
+        Ok(Err(error)) => (Vec::new(), None, Some(format!("{error:#}"))),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".to_string());
+            (Vec::new(), None, Some(format!("panicked: {message}")))
+        }
+    };
+    if let Some(error) = &error {
+        eprintln!("{} failed: {error}", unit.name);
+    }
+    Row::new(unit, plan, machine, command, seconds, notes, figures, error)
+}
+
+/// The folder a unit's run wrote into, for the figures it recorded there.
+fn run_folder(unit: &str, run_name: &str) -> PathBuf {
+    runs_root().join(unit).join(run_name)
+}
+
+/// Reads `summary.json` of a run (written by every unit that trains through the Trainer).
+fn read_summary(folder: &Path) -> Result<units::Figures> {
+    let path = folder.join("summary.json");
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        anyhow::anyhow!(
+            "the run finished but {} cannot be read: {error}",
+            path.display()
+        )
+    })?;
+    let summary: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| anyhow::anyhow!("{} is not JSON: {error}", path.display()))?;
+    let number = |key: &str| summary.get(key).and_then(serde_json::Value::as_f64);
+    if number("test_accuracy").is_none() {
+        bail!("{} has no test_accuracy", path.display());
+    }
+    Ok(units::Figures {
+        validation: number("best_validation_accuracy"),
+        test: number("test_accuracy"),
+        test_reviews: summary
+            .get("test_reviews")
+            .and_then(serde_json::Value::as_u64),
+        detail: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_are_chosen_by_name_number_or_crate_in_course_order() {
+        let names = |typed: &[&str]| -> Vec<&str> {
+            let typed: Vec<String> = typed.iter().map(|s| s.to_string()).collect();
+            select(&typed).unwrap().iter().map(|u| u.name).collect()
+        };
+        assert_eq!(
+            names(&["unit7", "3", "unit6-cnn", "7"]),
+            ["unit3", "unit6", "unit7"]
+        );
+        assert_eq!(names(&[]).len(), 9);
+        let Err(error) = select(&["unit10".to_string()]) else {
+            panic!("unit10 does not exist")
+        };
+        let error = error.to_string();
+        assert!(
+            error.contains("unknown unit `unit10`") && error.contains("unit9"),
+            "{error}"
+        );
+    }
+}
