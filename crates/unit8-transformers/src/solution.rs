@@ -27,8 +27,9 @@ impl Learner for Solution {
         key_mask: &Tensor,
     ) -> (Tensor, Tensor) {
         let d_head = query.size()[3] as f64;
-        let scores = query.matmul(&key.transpose(-2, -1)) / d_head.sqrt(); // [b, h, q, k]
-                                                                           // Padding keys get -inf, so softmax gives them weight 0.
+        // [b, h, q, k]: how well each query matches each key.
+        let scores = query.matmul(&key.transpose(-2, -1)) / d_head.sqrt();
+        // Padding keys get -inf, so softmax gives them weight 0.
         let padding = key_mask.logical_not().unsqueeze(1).unsqueeze(1); // [b, 1, 1, k]
         let weights = scores
             .masked_fill(&padding, f64::NEG_INFINITY)
