@@ -41,6 +41,20 @@ impl Outcome {
     }
 }
 
+/// What a caught panic says: its message, without the C++ backtrace libtorch's errors carry
+/// (their first lines say what went wrong).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let message = payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "the code panicked".to_string());
+    match message.find("\nException raised from") {
+        Some(end) => format!("{}\")", &message[..end]),
+        None => message,
+    }
+}
+
 /// Runs one task's check, turning panics into outcomes. With `quiet`, the panic messages are not
 /// printed (the outcome carries them); `course verify` is quiet, tests are not.
 pub fn run_task(task: &Task, quiet: bool) -> Outcome {
@@ -61,16 +75,7 @@ pub fn run_task(task: &Task, quiet: bool) -> Outcome {
         Ok(Ok(())) => Outcome::Passed,
         Ok(Err(wrong)) => Outcome::Failed(format!("{wrong:#}")),
         Err(payload) => {
-            let message = payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "the code panicked".to_string());
-            // libtorch errors carry a C++ backtrace: the first lines say what went wrong.
-            let message = match message.find("\nException raised from") {
-                Some(end) => format!("{}\")", &message[..end]),
-                None => message,
-            };
+            let message = panic_message(payload.as_ref());
             if message.starts_with("not yet implemented") {
                 Outcome::NotStarted
             } else {

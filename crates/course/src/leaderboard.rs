@@ -155,11 +155,7 @@ fn run_unit(unit: &Unit, plan: &units::Plan, machine: &Machine) -> Row {
         Ok(Ok((prepared, figures))) => (prepared, Some(figures), None),
         Ok(Err(error)) => (Vec::new(), None, Some(format!("{error:#}"))),
         Err(panic) => {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".to_string());
+            let message = course_core::exercises::panic_message(panic.as_ref());
             (Vec::new(), None, Some(format!("panicked: {message}")))
         }
     };

@@ -3,10 +3,12 @@
 use std::process::Command;
 
 fn course(args: &[&str]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_course"))
-        .args(args)
-        .output()
-        .unwrap();
+    run(Command::new(env!("CARGO_BIN_EXE_course")).args(args))
+}
+
+/// Runs `command`: whether it succeeded, and its stdout then stderr.
+fn run(command: &mut Command) -> (bool, String) {
+    let output = command.output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout).to_string()
         + &String::from_utf8_lossy(&output.stderr);
     (output.status.success(), text)
@@ -190,15 +192,10 @@ fn verify_names_the_units_it_knows_when_given_another() {
 /// `course leaderboard --quick` for the two fastest units, into a temporary runs folder.
 fn leaderboard(runs: &std::path::Path, extra: &[&str]) -> (bool, String) {
     let out = runs.join("results.md");
-    let output = course_command()
+    run(course_command()
         .env("COURSE_RUNS_DIR", runs)
         .args(["leaderboard", "--quick", "--out", out.to_str().unwrap()])
-        .args(extra)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).to_string()
-        + &String::from_utf8_lossy(&output.stderr);
-    (output.status.success(), text)
+        .args(extra))
 }
 
 #[test]
