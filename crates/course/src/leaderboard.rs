@@ -172,18 +172,13 @@ fn run_folder(unit: &str, run_name: &str) -> PathBuf {
 
 /// Reads `summary.json` of a run (written by every unit that trains through the Trainer).
 fn read_summary(folder: &Path) -> Result<units::Figures> {
-    let path = folder.join("summary.json");
-    let text = std::fs::read_to_string(&path).map_err(|error| {
-        anyhow::anyhow!(
-            "the run finished but {} cannot be read: {error}",
-            path.display()
-        )
-    })?;
-    let summary: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|error| anyhow::anyhow!("{} is not JSON: {error}", path.display()))?;
+    let summary = course_core::tracking::RunInfo::read(folder)?.summary;
     let number = |key: &str| summary.get(key).and_then(serde_json::Value::as_f64);
     if number("test_accuracy").is_none() {
-        bail!("{} has no test_accuracy", path.display());
+        bail!(
+            "the run finished but {} has no test_accuracy",
+            folder.join("summary.json").display()
+        );
     }
     Ok(units::Figures {
         validation: number("best_validation_accuracy"),

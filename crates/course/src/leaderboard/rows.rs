@@ -122,11 +122,7 @@ impl Row {
         Row {
             unit: unit.name.to_string(),
             model: unit.model.to_string(),
-            mode: match plan.mode {
-                Mode::Quick => "quick",
-                Mode::Full => "full",
-            }
-            .to_string(),
+            mode: plan.mode.name().to_string(),
             data: shown_path(Path::new(&plan.data)),
             command,
             validation: figures.validation,
