@@ -12,7 +12,11 @@
 //! * [`tracking`]: run folders with metrics, TensorBoard events and plots (the role of W&B).
 //! * [`exercises`]: the tasks of every unit's exercise, their checks and progress reports.
 //! * [`fs`]: writing files so that a crash never leaves half of one behind.
+//!
+//! Every program that links this crate allocates memory, its own and libtorch's, through
+//! jemalloc (`src/allocator.rs` says why).
 
+mod allocator;
 pub mod batching;
 pub mod cli;
 pub mod data;

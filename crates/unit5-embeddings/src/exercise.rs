@@ -36,9 +36,10 @@ impl Learner for Exercise {
     }
 
     fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
-        // TODO (task 3): positive scores c . o per pair ([n]); negative scores n_k . c
-        // (`negatives.bmm(&centres.unsqueeze(2))`, [n, k, 1]); then
-        // loss = -mean( log_sigmoid(positive) + sum_k log_sigmoid(-negative) ).
+        // TODO (task 3): positive scores c . o per pair ([n]); negative scores n_k . c of every
+        // centre with the k negatives of its group: view the centres as [g, n / g, dim] and
+        // `bmm` them with the negatives transposed ([g, dim, k]) to get [g, n / g, k], then
+        // view that as [n, k]; loss = -mean( log_sigmoid(positive) + sum_k log_sigmoid(-negative) ).
         let _ = (centres, contexts, negatives);
         todo!("task 3: skip-gram loss with negative sampling")
     }

@@ -68,6 +68,11 @@ pub trait Learner {
 
     /// Task 3. The skip-gram loss with negative sampling, averaged over the `n` pairs:
     /// `-[log sigmoid(c . o) + sum_k log sigmoid(-c . n_k)]` for centre vectors `c` `[n, dim]`,
-    /// their true context vectors `o` `[n, dim]` and `k` sampled negatives `[n, k, dim]`.
+    /// their true context vectors `o` `[n, dim]` and sampled negatives `[g, k, dim]`.
+    ///
+    /// The pairs come in `g` equal groups, in order (`g` divides `n`), and the pairs of a group
+    /// share the group's `k` negatives. With `g = n` every pair has its own, as in the original
+    /// word2vec; sharing them (word2vec.rs does, 16 pairs to a group) turns many tiny
+    /// products into one batched matrix product, which is what makes the training fast.
     fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor;
 }

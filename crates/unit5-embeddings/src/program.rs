@@ -34,6 +34,10 @@ pub enum Command {
         epochs: usize,
         #[arg(long, default_value_t = 100)]
         dim: i64,
+        /// Pairs in a row that meet the same random negative words (1: each pair its own, as
+        /// in gensim and the original C code; more: faster)
+        #[arg(long, default_value_t = Word2VecConfig::default().share_negatives)]
+        share_negatives: usize,
         /// Where the vectors, the plot and the corpus go
         #[arg(long)]
         out: Option<PathBuf>,
@@ -110,12 +114,14 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
             data,
             epochs,
             dim,
+            share_negatives,
             out,
             corpus_text,
         } => {
             let config = Word2VecConfig {
                 epochs,
                 dim,
+                share_negatives,
                 ..Word2VecConfig::default()
             };
             let out = out.unwrap_or_else(|| runs_root().join("unit5/word2vec"));

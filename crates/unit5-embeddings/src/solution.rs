@@ -46,10 +46,14 @@ impl Learner for Solution {
     fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
         // A true pair should score high: log sigmoid(c . o) near 0.
         let positive = (centres * contexts).sum_dim_intlist(1, false, Kind::Float);
-        // Sampled words should score low: log sigmoid(-c . n) near 0.
-        let negative = negatives
-            .bmm(&centres.unsqueeze(2)) // [n, k, 1]
-            .squeeze_dim(2);
+        // Sampled words should score low: log sigmoid(-c . n) near 0. Every centre of a group
+        // meets every negative of its group: one matrix product per group.
+        let (pairs, dim) = (centres.size()[0], centres.size()[1]);
+        let groups = negatives.size()[0];
+        let negative = centres
+            .view([groups, pairs / groups, dim])
+            .bmm(&negatives.transpose(1, 2)) // [groups, pairs per group, k]
+            .view([pairs, -1]);
         let per_pair = positive.log_sigmoid()
             + negative
                 .neg()

@@ -28,7 +28,8 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
         Task {
             name: "skip-gram loss with negative sampling",
             file: FILE,
-            hint: "-(log_sigmoid(c . o) + sum_k log_sigmoid(-(n_k . c))), averaged over pairs",
+            hint: "-(log_sigmoid(c . o) + sum_k log_sigmoid(-(n_k . c))), averaged over pairs; \
+                   n_k: the negatives of the pair's group",
             check: skipgram_loss::<L>,
         },
         Task {
@@ -104,36 +105,50 @@ fn embed_and_pool<L: Learner>() -> Result<()> {
 }
 
 fn skipgram_loss<L: Learner>() -> Result<()> {
+    // 2 pairs, each with its own 2 negatives (as in the original word2vec).
     let c = Tensor::from_slice(&[0.5f32, -0.2, 0.1, 0.3]).view([2, 2]);
     let o = Tensor::from_slice(&[0.4f32, 0.1, -0.3, 0.2]).view([2, 2]);
     let n = Tensor::from_slice(&[0.2f32, 0.2, -0.5, 0.1, 0.3, -0.4, 0.0, 0.6]).view([2, 2, 2]);
-    // Written out with plain arithmetic: for each pair, -log s(c.o) - sum_k log s(-c.n_k).
+    check_skipgram_loss::<L>("2 pairs with 2 negatives each", &c, &o, &n)?;
+    // 4 pairs in 2 groups of 2; each group's pairs share its 2 negatives.
+    let c = Tensor::from_slice(&[0.5f32, -0.2, 0.1, 0.3, -0.6, 0.2, 0.0, 0.9]).view([4, 2]);
+    let o = Tensor::from_slice(&[0.4f32, 0.1, -0.3, 0.2, 0.7, 0.7, -0.1, 0.5]).view([4, 2]);
+    check_skipgram_loss::<L>(
+        "4 pairs in 2 groups that share 2 negatives each",
+        &c,
+        &o,
+        &n,
+    )
+}
+
+/// Compares the learner's loss with the same sum written out with plain arithmetic: for each
+/// pair, -log s(c.o) - sum_k log s(-c.n_k) over the negatives of the pair's group.
+fn check_skipgram_loss<L: Learner>(case: &str, c: &Tensor, o: &Tensor, n: &Tensor) -> Result<()> {
+    let values = |t: &Tensor| Vec::<f64>::try_from(t.to_kind(Kind::Double).flatten(0, -1));
+    let (cv, ov, nv) = (values(c)?, values(o)?, values(n)?);
+    let (pairs, dim) = (c.size()[0] as usize, c.size()[1] as usize);
+    let (groups, k) = (n.size()[0] as usize, n.size()[1] as usize);
     let sigmoid = |x: f64| 1.0 / (1.0 + (-x).exp());
-    let (cv, ov, nv) = (
-        Vec::<f64>::try_from(c.to_kind(Kind::Double).flatten(0, -1))?,
-        Vec::<f64>::try_from(o.to_kind(Kind::Double).flatten(0, -1))?,
-        Vec::<f64>::try_from(n.to_kind(Kind::Double).flatten(0, -1))?,
-    );
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
     let mut total = 0.0;
-    for pair in 0..2 {
-        let centre = &cv[pair * 2..pair * 2 + 2];
-        total -= sigmoid(dot(centre, &ov[pair * 2..pair * 2 + 2])).ln();
-        for k in 0..2 {
-            let negative = &nv[pair * 4 + k * 2..pair * 4 + k * 2 + 2];
+    for pair in 0..pairs {
+        let centre = &cv[pair * dim..(pair + 1) * dim];
+        total -= sigmoid(dot(centre, &ov[pair * dim..(pair + 1) * dim])).ln();
+        let group = pair / (pairs / groups);
+        for negative in nv[group * k * dim..(group + 1) * k * dim].chunks(dim) {
             total -= sigmoid(-dot(centre, negative)).ln();
         }
     }
-    let loss = L::skipgram_loss(&c, &o, &n);
+    let loss = L::skipgram_loss(c, o, n);
     ensure!(
         loss.size().is_empty(),
         "the loss must be one number (shape []), got shape {:?}: average over the pairs",
         loss.size()
     );
     expect_close(
-        "skip-gram loss of 2 pairs with 2 negatives each",
+        &format!("skip-gram loss of {case}"),
         &loss,
-        &Tensor::from(total / 2.0),
+        &Tensor::from(total / pairs as f64),
         1e-5,
     )
 }
@@ -158,12 +173,14 @@ fn tiny_corpus_neighbours<L: Learner>() -> Result<()> {
         dim: 16,
         window: 2,
         negatives: 3,
+        share_negatives: 1,
         min_count: 1,
         epochs: 3,
         sample: 0.0,
         lr: 0.05,
         min_lr: 0.001,
         batch_pairs: 256,
+        workers: 1, // one thread: the same vectors on every run
         seed: 1,
     };
     let (vectors, stats) = word2vec::train::<L>(&corpus, &config, |_, _| {})?;

@@ -7,6 +7,12 @@
 //! randomly skipped ("subsampling") and the learning rate falls linearly to almost zero, as in
 //! the original C code and gensim. Pairs are trained in batches: one gather, one loss, one
 //! backward pass and one scatter of updates per batch.
+//!
+//! One departure from the C code, for speed: every pair still meets `negatives` random words,
+//! but `share_negatives` pairs in a row (mostly the contexts of the same one or two centres)
+//! meet the *same* ones. The scores of a group are then one small matrix product instead of a
+//! dot product per pair and negative, and a batch gathers and updates 16 times fewer negative
+//! vectors. `share_negatives: 1` is the original (see docs/benchmarks.md for both).
 
 use crate::Learner;
 use anyhow::{ensure, Result};
@@ -19,6 +25,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 use tch::{Device, Kind, Tensor};
 
@@ -32,6 +39,8 @@ pub struct Word2VecConfig {
     pub window: usize,
     /// Random words per true pair (`negative`).
     pub negatives: usize,
+    /// Pairs in a row that meet the same random words (1: each its own, as in gensim).
+    pub share_negatives: usize,
     /// Words seen fewer times are dropped (`min_count`).
     pub min_count: u64,
     /// Passes over the corpus (`epochs`).
@@ -43,6 +52,10 @@ pub struct Word2VecConfig {
     pub min_lr: f64,
     /// Pairs per batch.
     pub batch_pairs: usize,
+    /// Threads that train at once, each on its share of the reviews, updating the same tables
+    /// without locks (`workers`): now and then one update overwrites another, as in gensim and
+    /// the C code, too rarely to matter.
+    pub workers: usize,
     pub seed: u64,
 }
 
@@ -53,12 +66,14 @@ impl Default for Word2VecConfig {
             dim: 100,
             window: 5,
             negatives: 5,
+            share_negatives: 16,
             min_count: 5,
             epochs: 5,
             sample: 1e-3,
             lr: 0.025,
             min_lr: 0.0001,
             batch_pairs: 4096,
+            workers: std::thread::available_parallelism().map_or(1, |cores| cores.get()),
             seed: 1,
         }
     }
@@ -159,87 +174,183 @@ pub fn train<L: Learner>(
         "the corpus has fewer than 2 words seen {} times",
         config.min_count
     );
-    let _no_grad_tables = tch::no_grad_guard();
-    let device = Device::Cpu;
+    ensure!(
+        config.share_negatives >= 1 && config.negatives >= 1 && config.workers >= 1,
+        "share_negatives, negatives and workers must be at least 1"
+    );
     tch::manual_seed(config.seed as i64);
     // As in word2vec: centre vectors start small and random, context vectors at zero.
-    let mut centre_table =
-        (Tensor::rand([vocab, config.dim], (Kind::Float, device)) - 0.5) / config.dim as f64;
-    let mut context_table = Tensor::zeros([vocab, config.dim], (Kind::Float, device));
-
-    let noise = NoiseTable::new(&corpus.counts);
-    let keep = keep_probabilities(&corpus.counts, config.sample);
-    let total = corpus.total_words() as f64 * config.epochs as f64;
-    let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-    let (mut centres, mut contexts) = (
-        Vec::with_capacity(config.batch_pairs),
-        Vec::with_capacity(config.batch_pairs),
-    );
-    let (mut processed, mut recent_loss) = (0u64, f64::NAN);
+    let tables = Tables {
+        centre: (Tensor::rand([vocab, config.dim], (Kind::Float, Device::Cpu)) - 0.5)
+            / config.dim as f64,
+        context: Tensor::zeros([vocab, config.dim], (Kind::Float, Device::Cpu)),
+    };
+    let shared = Shared {
+        corpus,
+        config,
+        noise: NoiseTable::new(&corpus.counts),
+        keep: keep_probabilities(&corpus.counts, config.sample),
+        total: corpus.total_words() as f64 * config.epochs as f64,
+        processed: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+    };
+    let threads_before = tch::get_num_threads();
     let started = Instant::now();
-    for _epoch in 0..config.epochs {
-        for sentence in &corpus.sentences {
-            processed += sentence.len() as u64;
-            let kept: Vec<u32> = sentence
-                .iter()
-                .copied()
-                .filter(|&w| rng.random::<f32>() < keep[w as usize])
-                .collect();
-            for (i, &centre) in kept.iter().enumerate() {
-                let reach = rng.random_range(1..=config.window);
-                let (start, end) = (i.saturating_sub(reach), (i + reach + 1).min(kept.len()));
-                for (j, &context) in kept.iter().enumerate().take(end).skip(start) {
-                    if j != i {
-                        centres.push(centre as i64);
-                        contexts.push(context as i64);
-                    }
-                }
-            }
-            if centres.len() >= config.batch_pairs {
-                let done = processed as f64 / total;
-                let lr = config.lr - (config.lr - config.min_lr) * done.min(1.0);
-                recent_loss = train_batch::<L>(
-                    &mut centre_table,
-                    &mut context_table,
-                    &centres,
-                    &contexts,
-                    &noise,
-                    config.negatives,
-                    lr,
-                    &mut rng,
-                );
-                ensure_finite(recent_loss, done, config)?;
-                centres.clear();
-                contexts.clear();
-                progress(done, recent_loss);
-            }
-        }
-    }
-    if !centres.is_empty() {
-        recent_loss = train_batch::<L>(
-            &mut centre_table,
-            &mut context_table,
-            &centres,
-            &contexts,
-            &noise,
-            config.negatives,
-            config.min_lr,
-            &mut rng,
-        );
-        ensure_finite(recent_loss, 1.0, config)?;
+    // Each worker gets a handle to the same two tables (`shallow_clone`: no copy) and updates
+    // them in place, as gensim's workers do; worker 0 runs here and reports progress.
+    let results: Vec<Result<f64>> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..config.workers)
+            .map(|worker| {
+                let (tables, shared) = (tables.shallow_clone(), &shared);
+                scope.spawn(move || shared.run_worker::<L>(worker, tables, &mut |_, _| {}))
+            })
+            .collect();
+        let mut results = vec![shared.run_worker::<L>(0, tables.shallow_clone(), &mut progress)];
+        results.extend(others.into_iter().map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        }));
+        results
+    });
+    tch::set_num_threads(threads_before);
+    let mut final_loss = f64::NAN;
+    for result in results {
+        final_loss = result?;
     }
     let seconds = started.elapsed().as_secs_f64();
+    let processed = shared.processed.load(Ordering::Relaxed);
     Ok((
         WordVectors {
             words: corpus.words.clone(),
-            vectors: centre_table,
+            vectors: tables.centre,
         },
         TrainingStats {
             seconds,
             words_per_second: processed as f64 / seconds,
-            final_loss: recent_loss,
+            final_loss,
         },
     ))
+}
+
+/// What the workers share: the corpus and settings, the sampling tables, the count of words
+/// done (for the learning rate), and a flag that tells them all to stop.
+struct Shared<'a> {
+    corpus: &'a Corpus,
+    config: &'a Word2VecConfig,
+    noise: NoiseTable,
+    keep: Vec<f32>,
+    total: f64,
+    processed: AtomicU64,
+    stop: AtomicBool,
+}
+
+impl Shared<'_> {
+    /// One worker: every `workers`-th review of each epoch, from review `worker` on. Returns its
+    /// last batch's loss.
+    fn run_worker<L: Learner>(
+        &self,
+        worker: usize,
+        mut tables: Tables,
+        progress: &mut dyn FnMut(f64, f64),
+    ) -> Result<f64> {
+        let config = self.config;
+        // One core per worker: libtorch splitting each small operation over the cores would
+        // make the workers wait for each other. (Grad mode and this setting are per thread.)
+        tch::set_num_threads(1);
+        let _no_grad_tables = tch::no_grad_guard();
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed + worker as u64);
+        let (mut centres, mut contexts) = (Vec::new(), Vec::new());
+        let mut recent_loss = f64::NAN;
+        for _epoch in 0..config.epochs {
+            for sentence in self
+                .corpus
+                .sentences
+                .iter()
+                .skip(worker)
+                .step_by(config.workers)
+            {
+                if self.stop.load(Ordering::Relaxed) {
+                    return Ok(recent_loss); // another worker failed and says why
+                }
+                let before = self
+                    .processed
+                    .fetch_add(sentence.len() as u64, Ordering::Relaxed);
+                self.add_pairs(sentence, &mut rng, &mut centres, &mut contexts);
+                if centres.len() >= config.batch_pairs {
+                    let done = (before + sentence.len() as u64) as f64 / self.total;
+                    let lr = config.lr - (config.lr - config.min_lr) * done.min(1.0);
+                    // Whole groups only; the few pairs left over open the next batch.
+                    let whole = centres.len() - centres.len() % config.share_negatives;
+                    let batch = Batch {
+                        centres: &centres[..whole],
+                        contexts: &contexts[..whole],
+                        share_negatives: config.share_negatives,
+                    };
+                    recent_loss =
+                        batch.train::<L>(&mut tables, &self.noise, config.negatives, lr, &mut rng);
+                    self.check_finite(recent_loss, done)?;
+                    centres.drain(..whole);
+                    contexts.drain(..whole);
+                    progress(done, recent_loss);
+                }
+            }
+        }
+        // The last pairs: whole groups, then what is left over as one smaller group.
+        let whole = centres.len() - centres.len() % config.share_negatives;
+        for (range, share_negatives) in [
+            (0..whole, config.share_negatives),
+            (whole..centres.len(), centres.len() - whole),
+        ] {
+            if !range.is_empty() {
+                let batch = Batch {
+                    centres: &centres[range.clone()],
+                    contexts: &contexts[range],
+                    share_negatives,
+                };
+                let lr = config.min_lr;
+                recent_loss =
+                    batch.train::<L>(&mut tables, &self.noise, config.negatives, lr, &mut rng);
+                self.check_finite(recent_loss, 1.0)?;
+            }
+        }
+        Ok(recent_loss)
+    }
+
+    /// Subsamples `sentence` and adds its (centre, context) pairs: each centre draws how far
+    /// it reaches, between 1 and `window` words, so near words count more.
+    fn add_pairs(
+        &self,
+        sentence: &[u32],
+        rng: &mut ChaCha8Rng,
+        centres: &mut Vec<i64>,
+        contexts: &mut Vec<i64>,
+    ) {
+        let kept: Vec<u32> = sentence
+            .iter()
+            .copied()
+            .filter(|&w| rng.random::<f32>() < self.keep[w as usize])
+            .collect();
+        for (i, &centre) in kept.iter().enumerate() {
+            let reach = rng.random_range(1..=self.config.window);
+            let (start, end) = (i.saturating_sub(reach), (i + reach + 1).min(kept.len()));
+            for (j, &context) in kept.iter().enumerate().take(end).skip(start) {
+                if j != i {
+                    centres.push(centre as i64);
+                    contexts.push(context as i64);
+                }
+            }
+        }
+    }
+
+    /// A failed check stops every worker.
+    fn check_finite(&self, loss: f64, done: f64) -> Result<()> {
+        let checked = ensure_finite(loss, done, self.config);
+        if checked.is_err() {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+        checked
+    }
 }
 
 /// Stops a run whose loss is no longer a number: with too large a learning rate or batch (a
@@ -256,44 +367,69 @@ fn ensure_finite(loss: f64, done: f64, config: &Word2VecConfig) -> Result<()> {
     Ok(())
 }
 
-/// One batch: gather the vectors, the learner's loss, gradients by autograd, and a plain SGD
-/// update of just the rows used (`index_add_`), each pair moved at rate `lr`.
-#[allow(clippy::too_many_arguments)]
-fn train_batch<L: Learner>(
-    centre_table: &mut Tensor,
-    context_table: &mut Tensor,
-    centres: &[i64],
-    contexts: &[i64],
-    noise: &NoiseTable,
-    negatives: usize,
-    lr: f64,
-    rng: &mut ChaCha8Rng,
-) -> f64 {
-    let pairs = centres.len() as i64;
-    let dim = centre_table.size()[1];
-    let negative_ids: Vec<i64> = (0..centres.len() * negatives)
-        .map(|_| noise.sample(rng))
-        .collect();
-    let centre_ids = Tensor::from_slice(centres);
-    let context_ids = Tensor::from_slice(contexts);
-    let negative_ids = Tensor::from_slice(&negative_ids);
-    let gather = |table: &Tensor, ids: &Tensor| table.index_select(0, ids).set_requires_grad(true);
-    let (c, o, n, loss) = tch::with_grad(|| {
-        let c = gather(centre_table, &centre_ids);
-        let o = gather(context_table, &context_ids);
-        let n = gather(context_table, &negative_ids); // [pairs * negatives, dim]
-                                                      // The learner's loss is a mean over pairs; times `pairs` it is a sum, so each pair's
-                                                      // gradient is its own, as in word2vec's one-pair-at-a-time updates.
-        let loss = L::skipgram_loss(&c, &o, &n.view([pairs, negatives as i64, dim]));
-        (&loss * pairs as f64).backward();
-        (c, o, n, loss.detach())
-    });
-    let step = -lr;
-    let _ = centre_table.index_add_(0, &centre_ids, &(c.grad() * step));
-    let _ = context_table.index_add_(0, &context_ids, &(o.grad() * step));
-    let _ = context_table.index_add_(0, &negative_ids, &(n.grad() * step));
-    // The batch's loss for the progress line (before this update).
-    loss.double_value(&[])
+/// The two tables skip-gram learns: a centre vector and a context vector per word.
+struct Tables {
+    centre: Tensor,
+    context: Tensor,
+}
+
+impl Tables {
+    /// Another handle to the same two tables (no copy).
+    fn shallow_clone(&self) -> Tables {
+        Tables {
+            centre: self.centre.shallow_clone(),
+            context: self.context.shallow_clone(),
+        }
+    }
+}
+
+/// Pairs to train together, in groups of `share_negatives` that meet the same random words.
+struct Batch<'a> {
+    centres: &'a [i64],
+    contexts: &'a [i64],
+    share_negatives: usize,
+}
+
+impl Batch<'_> {
+    /// Gathers the vectors, computes the learner's loss and its gradients by autograd, and
+    /// makes a plain SGD update of just the rows used (`index_add_`), each pair moved at rate
+    /// `lr`. Returns the batch's loss (before this update), for the progress line.
+    fn train<L: Learner>(
+        &self,
+        tables: &mut Tables,
+        noise: &NoiseTable,
+        negatives: usize,
+        lr: f64,
+        rng: &mut ChaCha8Rng,
+    ) -> f64 {
+        let pairs = self.centres.len();
+        debug_assert_eq!(pairs % self.share_negatives, 0, "whole groups only");
+        let groups = (pairs / self.share_negatives) as i64;
+        let dim = tables.centre.size()[1];
+        let negative_ids: Vec<i64> = (0..groups as usize * negatives)
+            .map(|_| noise.sample(rng))
+            .collect();
+        let centre_ids = Tensor::from_slice(self.centres);
+        let context_ids = Tensor::from_slice(self.contexts);
+        let negative_ids = Tensor::from_slice(&negative_ids);
+        let gather =
+            |table: &Tensor, ids: &Tensor| table.index_select(0, ids).set_requires_grad(true);
+        let (c, o, n, loss) = tch::with_grad(|| {
+            let c = gather(&tables.centre, &centre_ids);
+            let o = gather(&tables.context, &context_ids);
+            let n = gather(&tables.context, &negative_ids); // [groups * negatives, dim]
+            let loss = L::skipgram_loss(&c, &o, &n.view([groups, negatives as i64, dim]));
+            // The learner's loss is a mean over pairs; times `pairs` it is a sum, so each
+            // pair's gradient is its own, as in word2vec's one-pair-at-a-time updates. Times
+            // `-lr` as well, the gradients autograd leaves are the SGD steps themselves.
+            (&loss * (-lr * pairs as f64)).backward();
+            (c, o, n, loss.detach())
+        });
+        let _ = tables.centre.index_add_(0, &centre_ids, &c.grad());
+        let _ = tables.context.index_add_(0, &context_ids, &o.grad());
+        let _ = tables.context.index_add_(0, &negative_ids, &n.grad());
+        loss.double_value(&[])
+    }
 }
 
 /// Draws negative words with probability proportional to count^0.75 (rare words more often

@@ -130,12 +130,14 @@ fn a_diverging_word2vec_run_stops_with_advice() {
         dim: 8,
         window: 2,
         negatives: 2,
+        share_negatives: 4,
         min_count: 1,
         epochs: 3,
         sample: 0.0,
         lr: 1e6, // far too large: the vectors blow up
         min_lr: 1e6,
         batch_pairs: 64,
+        workers: 2,
         seed: 1,
     };
     let err = train::<unit5_embeddings::Solution>(&corpus, &config, |_, _| {})
