@@ -38,6 +38,10 @@ pub enum Command {
         /// in gensim and the original C code; more: faster)
         #[arg(long, default_value_t = Word2VecConfig::default().share_negatives)]
         share_negatives: usize,
+        /// Threads that train at once (default: one per core); with 1, every run gives the
+        /// same vectors
+        #[arg(long)]
+        workers: Option<usize>,
         /// Where the vectors, the plot and the corpus go
         #[arg(long)]
         out: Option<PathBuf>,
@@ -115,14 +119,17 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
             epochs,
             dim,
             share_negatives,
+            workers,
             out,
             corpus_text,
         } => {
+            let defaults = Word2VecConfig::default();
             let config = Word2VecConfig {
                 epochs,
                 dim,
                 share_negatives,
-                ..Word2VecConfig::default()
+                workers: workers.unwrap_or(defaults.workers),
+                ..defaults
             };
             let out = out.unwrap_or_else(|| runs_root().join("unit5/word2vec"));
             train_word2vec::<L>(
