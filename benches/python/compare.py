@@ -3,8 +3,8 @@
     .venv/bin/python benches/python/compare.py [--criterion target/criterion] [--pytorch target/architectures-pytorch.json]
 
 Reads criterion's results of `cargo bench -p course-benches --bench architectures` (the median
-of each benchmark's samples, as `architectures.py` takes the median of its runs) and the JSON of `architectures.py`, prints a Markdown table with the ratio
-Rust / PyTorch per row, this machine's matrix-product rate in both, and the rate MiniLM's forward
+of each benchmark's samples, as `architectures.py` takes the median of its runs) and the JSON of
+`architectures.py`, prints a Markdown table with the ratio Rust / PyTorch per row, this machine's matrix-product rate in both, and the rate MiniLM's forward
 pass reaches (its floating-point operations counted from its shape).
 """
 
@@ -60,19 +60,24 @@ def main():
         theirs = f"{theirs * 1e3:.2f}" if theirs else "-"
         print(f"| {architecture} | {length} | {step.replace('_', ' ')} | {rust[name] * 1e3:.2f} | {theirs} | {ratio} |")
 
-    flops = 2 * 2048**3
     print()
-    if "matmul_2048" in rust and "matmul_2048" in python:
+    print_rates(rust, python, pytorch["threads"])
+
+
+def print_rates(rust, pytorch, threads):
+    """The matrix product's rate on both sides (this machine's ceiling) and MiniLM's forward
+    pass's, from {benchmark name: seconds} of each side."""
+    flops = 2 * 2048**3
+    if "matmul_2048" in rust and "matmul_2048" in pytorch:
         print(f"Matrix product 2048 x 2048 x 2048: Rust {flops / rust['matmul_2048'] / 1e9:.0f} GFLOP/s, "
-              f"PyTorch {flops / python['matmul_2048'] / 1e9:.0f} GFLOP/s ({pytorch['threads']} threads).")
+              f"PyTorch {flops / pytorch['matmul_2048'] / 1e9:.0f} GFLOP/s ({threads} threads).")
     for length in (256, 512):
         name = f"minilm/forward/{length}"
         if name in rust:
             line = f"MiniLM forward, {length} tokens: {minilm_flops(length) / 1e9:.0f} GFLOP per batch; Rust {minilm_flops(length) / rust[name] / 1e9:.0f} GFLOP/s"
-            if name in python:
-                line += f", PyTorch {minilm_flops(length) / python[name] / 1e9:.0f} GFLOP/s"
+            if name in pytorch:
+                line += f", PyTorch {minilm_flops(length) / pytorch[name] / 1e9:.0f} GFLOP/s"
             print(line + ".")
-
 
 if __name__ == "__main__":
     main()

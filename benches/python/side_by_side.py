@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare import criterion_medians, minilm_flops  # noqa: E402
+from compare import criterion_medians, print_rates  # noqa: E402
 
 PYTHON = sys.executable
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -67,7 +67,7 @@ def main():
     if args.table:
         with open(args.out) as file:
             saved = json.load(file)
-        print_table(saved["rounds"], {}, saved["threads"], saved["torch"])
+        print_table(saved["rounds"], saved["threads"], saved["torch"])
         return
     import torch
 
@@ -95,19 +95,21 @@ def main():
         ratios = " ".join(f"{r['ratio']:.2f}" for r in rounds)
         print(f"[{number}/{len(names)}] {name}: Rust/PyTorch per round {ratios}", file=sys.stderr, flush=True)
 
+    # Rows measured again with --update keep their place; new ones go where the bench has them.
+    rows = dict(sorted(rows.items(), key=lambda row: order.get(row[0], len(order))))
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out + ".part", "w") as file:
         json.dump({"threads": threads, "torch": torch_version, "rounds": rows}, file, indent=1)
     os.replace(args.out + ".part", args.out)
-    print_table(rows, order, threads, torch_version)
+    print_table(rows, threads, torch_version)
 
 
-def print_table(rows, order, threads, torch_version):
-    """The Markdown table, rows in `order` (the bench's) where known, else as saved."""
+def print_table(rows, threads, torch_version):
+    """The Markdown table of `rows` (as saved: in the bench's order)."""
     median = lambda rounds, key: statistics.median(r[key] for r in rounds)
     print(f"| architecture | length | pass | Rust (ms) | PyTorch {torch_version} (ms) | Rust / PyTorch, each round | median |")
     print("|---|---|---|---|---|---|---|")
-    for name, rounds in sorted(rows.items(), key=lambda row: order.get(row[0], 0)):
+    for name, rounds in rows.items():
         if name == "matmul_2048":
             continue
         architecture, step, length = name.split("/")
@@ -115,19 +117,8 @@ def print_table(rows, order, threads, torch_version):
         print(f"| {architecture} | {length} | {step.replace('_', ' ')} | {median(rounds, 'rust') * 1e3:.2f} | "
               f"{median(rounds, 'pytorch') * 1e3:.2f} | {each} | **{median(rounds, 'ratio'):.2f}** |")
     print()
-    if "matmul_2048" in rows:
-        flops = 2 * 2048**3
-        r = rows["matmul_2048"]
-        print(f"Matrix product 2048 x 2048 x 2048: Rust {flops / median(r, 'rust') / 1e9:.0f} GFLOP/s, "
-              f"PyTorch {flops / median(r, 'pytorch') / 1e9:.0f} GFLOP/s ({threads} threads).")
-    for length in (256, 512):
-        name = f"minilm/forward/{length}"
-        if name in rows:
-            work = minilm_flops(length)
-            print(f"MiniLM forward, {length} tokens: {work / 1e9:.0f} GFLOP per batch; "
-                  f"Rust {work / median(rows[name], 'rust') / 1e9:.0f} GFLOP/s, "
-                  f"PyTorch {work / median(rows[name], 'pytorch') / 1e9:.0f} GFLOP/s.")
-
+    medians = lambda key: {name: median(rounds, key) for name, rounds in rows.items()}
+    print_rates(medians("rust"), medians("pytorch"), threads)
 
 if __name__ == "__main__":
     main()
