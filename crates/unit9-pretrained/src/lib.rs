@@ -6,8 +6,10 @@
 //! either the head alone (the encoder frozen: its outputs are computed once and cached), the last
 //! few layers with it, or everything ("fine-tuning").
 //!
-//! * [`model`]: the BERT, DistilBERT and RoBERTa families (rust-bert's encoders) with Hugging
-//!   Face's classification heads, and what the head reads (the `[CLS]` token or the mean).
+//! * [`model`]: the BERT, DistilBERT and RoBERTa families with Hugging Face's classification
+//!   heads, and what the head reads (the `[CLS]` token or the mean).
+//! * [`bert`]: BERT's and RoBERTa's encoder with libtorch's fused attention (rust-bert's
+//!   embeddings; DistilBERT is rust-bert's model whole).
 //! * [`folder`]: a model folder (`config.json`, vocabulary, weights): which family, its
 //!   tokenizer, and its weights loaded by name from `.safetensors` or `.ot`.
 //! * [`hub`]: a model by its Hugging Face id, downloaded once into a cache.
@@ -16,6 +18,7 @@
 //! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
+pub mod bert;
 pub mod exercise;
 pub mod folder;
 pub mod hub;

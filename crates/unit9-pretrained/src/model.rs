@@ -5,9 +5,10 @@
 //! Face's names (`bert.encoder.layer.0...`, `classifier.weight`), so a checkpoint that already
 //! has a head, such as a sentiment model's, loads into it whole.
 
+use crate::bert::BertEncoder;
 use anyhow::{bail, Context, Result};
 use course_core::training::Model;
-use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
+use rust_bert::bert::{BertConfig, BertEmbeddings};
 use rust_bert::distilbert::{DistilBertConfig, DistilBertModel};
 use rust_bert::roberta::RobertaEmbeddings;
 use serde_json::Value;
@@ -76,9 +77,9 @@ pub enum Pooling {
 }
 
 enum Encoder {
-    Bert(BertModel<BertEmbeddings>),
+    Bert(BertEncoder<BertEmbeddings>),
     DistilBert(DistilBertModel),
-    Roberta(BertModel<RobertaEmbeddings>),
+    Roberta(BertEncoder<RobertaEmbeddings>),
 }
 
 /// Hugging Face's classification heads, one per family.
@@ -122,12 +123,19 @@ impl PretrainedClassifier {
         let linear = |name: &str, i: i64, o: i64| nn::linear(path / name, i, o, Default::default());
         let (encoder, head, hidden, layers, dropout) = match family {
             Family::Bert | Family::Roberta => {
+                // rust-bert's config type has no field for it; Hugging Face's has.
+                let layer_norm_eps = config["layer_norm_eps"].as_f64().unwrap_or(1e-12);
                 let config: BertConfig = serde_json::from_value(config.clone())
                     .context("config.json does not describe a BERT model")?;
                 let hidden = config.hidden_size;
                 let (encoder, head) = if family == Family::Bert {
                     (
-                        Encoder::Bert(BertModel::new(path / "bert", &config)),
+                        Encoder::Bert(BertEncoder::new(
+                            &(path / "bert"),
+                            &config,
+                            layer_norm_eps,
+                            true,
+                        )),
                         Head::Bert {
                             classifier: linear("classifier", hidden, 2),
                         },
@@ -135,9 +143,10 @@ impl PretrainedClassifier {
                 } else {
                     let head = path / "classifier";
                     (
-                        Encoder::Roberta(BertModel::new_with_optional_pooler(
-                            path / "roberta",
+                        Encoder::Roberta(BertEncoder::new(
+                            &(path / "roberta"),
                             &config,
+                            layer_norm_eps,
                             false,
                         )),
                         Head::Roberta {
@@ -193,21 +202,17 @@ impl PretrainedClassifier {
 
     /// One vector per review: what the head reads (`[batch, hidden]`).
     pub fn review_vectors(&self, batch: &TokenBatch, train: bool) -> Tensor {
-        let (ids, mask) = (Some(&batch.ids), Some(&batch.mask));
         let (tokens, pooled) = match &self.encoder {
             Encoder::Bert(m) => {
-                let out = m
-                    .forward_t(ids, mask, None, None, None, None, None, train)
-                    .expect("ids are given");
-                (out.hidden_state, out.pooled_output)
+                let out = m.forward_t(&batch.ids, &batch.mask, train);
+                (out.tokens, out.pooled)
             }
             Encoder::Roberta(m) => {
-                let out = m
-                    .forward_t(ids, mask, None, None, None, None, None, train)
-                    .expect("ids are given");
-                (out.hidden_state, None)
+                let out = m.forward_t(&batch.ids, &batch.mask, train);
+                (out.tokens, out.pooled)
             }
             Encoder::DistilBert(m) => {
+                let (ids, mask) = (Some(&batch.ids), Some(&batch.mask));
                 let out = m.forward_t(ids, mask, None, train).expect("ids are given");
                 (out.hidden_state, None)
             }
