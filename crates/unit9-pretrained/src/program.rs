@@ -226,8 +226,11 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     let mut trainer = trainer.with_run(run);
     let report = match args.mode {
         Mode::Head => {
-            // Everything the encoder's output depends on names its cached vectors.
+            // Everything the encoder's output depends on names its cached vectors. The data
+            // folder by its full path: `--data datasets/imdb` and the same folder reached
+            // another way are one data set.
             let weights = std::fs::metadata(&folder.weights)?;
+            let data_folder = std::fs::canonicalize(&data.path).unwrap_or(data.path.clone());
             let key = format!(
                 "{}|{}|{:?}|{:?}|{}|{}|{}",
                 folder.weights.display(),
@@ -236,7 +239,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
                 pooling,
                 args.model.max_len,
                 serde_json::to_string(&args.model.keep)?,
-                data
+                data_folder.display()
             );
             train_head(&mut trainer, &model, &mut vars, &reviews, &data, key)?
         }
