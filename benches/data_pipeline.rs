@@ -53,8 +53,9 @@ fn read_and_vectorise(c: &mut Criterion) {
 /// Units 5-8: reviews to word ids, ids to padded batches (as the units' batching does: each
 /// batch padded to its longest review, cut at 500 words).
 fn word_ids_and_batches(c: &mut Criterion) {
-    let reviews =
-        course_core::data::read_reviews(&labelled_file(), KaggleFile::LabeledTrain).unwrap();
+    let reviews = DataDir::resolve(None)
+        .and_then(|data| data.labelled_train())
+        .expect("no IMDb data found");
     let texts: Vec<&str> = reviews.iter().map(|r| r.review.as_str()).collect();
 
     let mut group = c.benchmark_group("data_pipeline");

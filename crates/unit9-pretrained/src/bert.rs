@@ -9,7 +9,6 @@
 //! same weights load, and the embeddings are rust-bert's own.
 
 use rust_bert::bert::{BertConfig, BertEmbedding};
-use rust_bert::Activation;
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
@@ -39,7 +38,8 @@ struct EncoderLayer {
     attention_out: nn::Linear,
     attention_norm: nn::LayerNorm,
     intermediate: nn::Linear,
-    activation: Activation,
+    /// The config's activation (`hidden_act`, GELU for BERT), looked up once.
+    activation: fn(&Tensor) -> Tensor,
     output: nn::Linear,
     output_norm: nn::LayerNorm,
     attention_dropout: f64,
@@ -123,7 +123,7 @@ impl EncoderLayer {
             attention_out: linear(&attention / "output" / "dense", hidden, hidden),
             attention_norm: norm(&attention / "output" / "LayerNorm"),
             intermediate: linear(path / "intermediate" / "dense", hidden, inner),
-            activation: config.hidden_act,
+            activation: *config.hidden_act.get_function().get_fn(),
             output: linear(path / "output" / "dense", inner, hidden),
             output_norm: norm(path / "output" / "LayerNorm"),
             attention_dropout: config.attention_probs_dropout_prob,
@@ -137,8 +137,7 @@ impl EncoderLayer {
             .apply(&self.attention_out)
             .dropout(self.hidden_dropout, train);
         let x = (x + attended).apply(&self.attention_norm);
-        let activation = self.activation.get_function();
-        let inner = (activation.get_fn())(&x.apply(&self.intermediate));
+        let inner = (self.activation)(&x.apply(&self.intermediate));
         let out = inner
             .apply(&self.output)
             .dropout(self.hidden_dropout, train);
