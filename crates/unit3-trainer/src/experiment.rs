@@ -4,6 +4,7 @@ use crate::Learner;
 use anyhow::Result;
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
+use course_core::text::Terms;
 use course_core::tracking::Run;
 use course_core::training::{
     fit_and_submit, EarlyStopping, FitReport, Monitor, OptimizerConfig, Splits, Submitted, Trainer,
@@ -16,7 +17,9 @@ use tch::nn::VarStore;
 /// What to run.
 pub struct Experiment {
     pub data: DataDir,
+    /// What the bag counts: how many terms, and which.
     pub max_features: usize,
+    pub terms: Terms,
     pub trainer: TrainerConfig,
     /// The run folder (`None`: nothing is written but the submission at `runs/unit3/submission.csv`).
     pub run: Option<Run>,
@@ -33,7 +36,8 @@ pub struct Outcome {
 /// Loads the data, trains the bag-of-words classifier through the Trainer, and submits.
 pub fn run<L: Learner>(experiment: Experiment) -> Result<Outcome> {
     println!("Data: {}", experiment.data);
-    let data = BagOfWordsData::load(&experiment.data, experiment.max_features)?;
+    let data =
+        BagOfWordsData::load_terms(&experiment.data, experiment.max_features, experiment.terms)?;
     let mut trainer = Trainer::new(experiment.trainer);
     println!(
         "Device: {}",
@@ -42,7 +46,11 @@ pub fn run<L: Learner>(experiment: Experiment) -> Result<Outcome> {
     if let Some(mut run) = experiment.run {
         run.describe(
             "model",
-            json!({ "name": "bag of words + Linear", "n_features": data.vectorizer.len() }),
+            json!({
+                "name": "bag of words + Linear",
+                "n_features": data.vectorizer.len(),
+                "terms": experiment.terms,
+            }),
         )?;
         run.describe(
             "data",
@@ -93,8 +101,19 @@ pub struct Args {
     /// Learning rate of plain SGD
     #[arg(long)]
     pub learning_rate: Option<f64>,
-    #[arg(long, default_value_t = 10_000)]
-    pub max_features: usize,
+    /// What the bag counts: `large` (100,000 words and word pairs, stop words kept; the
+    /// leaderboard's run) or `course` (the course's 10,000 single words, stop words removed)
+    #[arg(long, value_enum, default_value_t = Vocabulary::Large)]
+    pub vocabulary: Vocabulary,
+    /// Vocabulary size: the most frequent terms of the training split (overrides --vocabulary)
+    #[arg(long)]
+    pub max_features: Option<usize>,
+    /// 1: single words; 2: pairs of neighbouring words too (overrides --vocabulary)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub ngrams: Option<u8>,
+    /// Keep the English stop words ("not", "no", ...): true or false (overrides --vocabulary)
+    #[arg(long)]
+    pub keep_stop_words: Option<bool>,
     #[arg(long, default_value_t = 123)]
     pub seed: u64,
     /// Stop after this many epochs without a better validation accuracy
@@ -145,12 +164,93 @@ impl Args {
             None if self.fast_dev_run => None,
             None => Some(Run::create("unit3", self.run_name.as_deref())?),
         };
+        let (mut max_features, mut terms) = self.vocabulary.settings();
+        if let Some(n) = self.max_features {
+            max_features = n;
+        }
+        if let Some(n) = self.ngrams {
+            terms.ngrams = n.into();
+        }
+        if let Some(keep) = self.keep_stop_words {
+            terms.remove_stop_words = !keep;
+        }
         Ok(Experiment {
             data: DataDir::resolve(self.data.as_deref())?,
-            max_features: self.max_features,
+            max_features,
+            terms,
             trainer,
             run,
             resume: self.resume.clone(),
         })
+    }
+}
+
+/// The two vocabularies of unit 3. The model and the Trainer's settings are the same for both;
+/// only what the bag of words counts changes (README: how `large` was chosen on validation).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vocabulary {
+    /// The course's `CountVectorizer(max_features=10000, stop_words="english")`
+    Course,
+    /// The 100,000 most frequent words and word pairs of the training split, stop words kept
+    Large,
+}
+
+impl Vocabulary {
+    /// `(max_features, terms)`.
+    pub fn settings(self) -> (usize, Terms) {
+        match self {
+            Vocabulary::Course => (10_000, Terms::COURSE),
+            Vocabulary::Large => (100_000, Terms::WORDS_AND_PAIRS),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn experiment(arguments: &[&str]) -> Experiment {
+        let mut all = vec!["solution", "--fast-dev-run"];
+        all.extend(arguments);
+        Args::try_parse_from(all)
+            .unwrap()
+            .experiment::<crate::Solution>()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_default_vocabulary_is_the_large_one_and_the_course_one_is_a_flag_away() {
+        let large = experiment(&[]);
+        assert_eq!(
+            (large.max_features, large.terms),
+            (100_000, Terms::WORDS_AND_PAIRS)
+        );
+        let course = experiment(&["--vocabulary", "course"]);
+        assert_eq!((course.max_features, course.terms), (10_000, Terms::COURSE));
+        // The course's trainer settings either way: only the vocabulary differs.
+        assert_eq!(large.trainer, course.trainer);
+    }
+
+    #[test]
+    fn single_settings_override_the_chosen_vocabulary() {
+        let mixed = experiment(&[
+            "--vocabulary",
+            "course",
+            "--max-features",
+            "500",
+            "--ngrams",
+            "2",
+            "--keep-stop-words",
+            "true",
+        ]);
+        assert_eq!(mixed.max_features, 500);
+        assert_eq!(mixed.terms, Terms::WORDS_AND_PAIRS);
+    }
+
+    #[test]
+    fn ngrams_other_than_one_or_two_are_refused() {
+        let error = Args::try_parse_from(["solution", "--ngrams", "3"]).unwrap_err();
+        assert!(error.to_string().contains("1..=2"), "{error}");
     }
 }

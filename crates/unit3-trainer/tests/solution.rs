@@ -70,6 +70,7 @@ fn a_run_on_the_sample_leaves_a_complete_run_folder() {
     let outcome = run::<unit3_trainer::Solution>(Experiment {
         data: DataDir::bundled_sample(),
         max_features: 10_000,
+        terms: course_core::text::Terms::COURSE,
         trainer: sgd_config(4),
         run: Some(Run::at(&folder).unwrap()),
         resume: None,

@@ -45,10 +45,7 @@ pub fn tuned(seed: u64) -> RunConfig {
     let steps_per_epoch = 20_000 / batch_size;
     RunConfig {
         max_features: 100_000,
-        terms: Terms {
-            ngrams: 2,
-            remove_stop_words: false,
-        },
+        terms: Terms::WORDS_AND_PAIRS,
         mlp: MlpConfig {
             hidden: vec![32],
             batch_norm: false,

@@ -48,6 +48,13 @@ impl Terms {
         ngrams: 1,
         remove_stop_words: true,
     };
+
+    /// Single words and pairs of neighbouring words, stop words kept (so "not good" survives):
+    /// the larger vocabulary of units 3 and 4's improved runs.
+    pub const WORDS_AND_PAIRS: Terms = Terms {
+        ngrams: 2,
+        remove_stop_words: false,
+    };
 }
 
 impl Default for Terms {

@@ -144,7 +144,7 @@ pub static UNITS: [Unit; 9] = [
     Unit {
         name: "unit3",
         package: "unit3-trainer",
-        model: "bag of words + Linear through the Trainer (the course's unit 3)",
+        model: "bag of words of 100,000 words and pairs + Linear through the Trainer (course: 10,000 words)",
         course: Some(0.87228),
         arguments: |plan| {
             let mut arguments = strings(&["--data", &plan.data, "--run-name", &plan.run_name]);
