@@ -104,7 +104,8 @@ $(MINILM_DIR)/model.safetensors: | $(TORCH_STAMP)
 # --- the two commands -----------------------------------------------------------------------
 # The quick leaderboard shares `make test`'s build: the dev profile is optimised (opt-level 2), so
 # a clean clone compiles the workspace once. The full leaderboard, hours of training, is built in
-# release. `UNITS=unit6 unit7` runs some of them; finished rows are kept in runs/leaderboard/.
+# release. `UNITS=unit6 unit7` runs some of them; finished rows are kept in docs/results/
+# (quick ones in runs/leaderboard/quick/).
 demo: setup models
 	$(CARGO) run -p course -- leaderboard --quick
 

@@ -6,8 +6,10 @@
 //! runs (the same `program::run` with the reference `Solution`), here in one process. `--quick`
 //! uses the bundled sample and few epochs: the whole course in a few minutes, a check that every
 //! unit still trains, not a result. Without it, the full data and each unit's defaults: hours on
-//! a CPU, so every finished row is saved at once (`runs/leaderboard/<mode>/<unit>.json`) and the
-//! results file is rebuilt from all saved rows: a leaderboard can be run a few units at a time.
+//! a CPU, so every finished row is saved at once, as `<unit>.json` in a folder beside the results
+//! file and named after it (`docs/results/` for `docs/results.md`, which git keeps, so a fresh
+//! clone still has every row; `runs/leaderboard/quick/` for `--quick`), and the results file is
+//! rebuilt from all saved rows: a leaderboard can be run a few units at a time.
 
 mod rows;
 mod units;
@@ -69,11 +71,11 @@ pub fn leaderboard(request: Request) -> Result<()> {
         ),
     };
     let machine = Machine::here();
-    let saved_rows = runs_root().join("leaderboard").join(request.mode.name());
     let out = request.out.unwrap_or_else(|| match request.mode {
         Mode::Full => course_core::workspace_root().join("docs/results.md"),
         Mode::Quick => runs_root().join("leaderboard/quick.md"),
     });
+    let saved_rows = rows_folder(&out);
     println!(
         "Leaderboard ({}), {} unit(s) on {data}\n{}",
         request.mode.name(),
@@ -115,6 +117,11 @@ pub fn leaderboard(request: Request) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Where the rows behind the results file `out` are kept: `docs/results.md` -> `docs/results/`.
+fn rows_folder(out: &Path) -> PathBuf {
+    out.with_extension("")
 }
 
 /// The units named (in course order, each once), or all of them.

@@ -38,7 +38,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run each unit's reference solution and show validation and test accuracy and wall time
-    /// beside the original course's figures (writes docs/results.md; --quick: runs/leaderboard/)
+    /// beside the original course's figures (writes docs/results.md from the rows in docs/results/; --quick: runs/leaderboard/)
     Leaderboard {
         /// Units to run, e.g. unit6 unit7 (default: all)
         units: Vec<String>,

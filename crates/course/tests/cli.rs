@@ -237,7 +237,8 @@ fn the_quick_leaderboard_runs_units_and_keeps_their_rows() {
         results.contains("`cargo run --release -p unit2-neural-networks --example solution"),
         "{results}"
     );
-    assert!(runs.path().join("leaderboard/quick/unit3.json").exists());
+    // The rows are kept beside the results file, in a folder named after it.
+    assert!(runs.path().join("results/unit3.json").exists());
 }
 
 #[test]
