@@ -4,7 +4,8 @@ use course_core::training::Model;
 use tch::nn;
 use tch::Tensor;
 
-/// The course's unit 3 model: one linear layer from the counts of 10,000 words to 2 logits.
+/// The course's unit 3 model: one linear layer from the counts of the vocabulary's terms (the
+/// course's 10,000 words, or `--vocabulary large`'s 100,000 words and pairs) to 2 logits.
 #[derive(Debug)]
 pub struct BagOfWordsClassifier {
     linear: nn::Linear,
