@@ -2,7 +2,7 @@
 //! `--data` and `--run-name` mean the same thing in every unit.
 
 use crate::data::DataDir;
-use crate::text::WordVectors;
+use crate::text::{Terms, WordVectors};
 use crate::tracking::{runs_root, timestamp_name};
 use crate::training::TrainerConfig;
 use anyhow::Result;
@@ -29,6 +29,38 @@ pub struct TrainOptions {
     /// Name of the run folder (default: configuration, seed and time)
     #[arg(long)]
     pub run_name: Option<String>,
+}
+
+/// `--max-features`, `--ngrams`, `--keep-stop-words`: change one setting of a bag of words
+/// (units 3 and 4). Flatten with `#[command(flatten)]`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct VocabularyOptions {
+    /// Vocabulary size: the most frequent terms of the training split (the configuration's when
+    /// not given)
+    #[arg(long)]
+    pub max_features: Option<usize>,
+    /// 1: single words; 2: pairs of neighbouring words too (the configuration's when not given)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub ngrams: Option<u8>,
+    /// Keep the English stop words ("not", "no", ...): true or false (the configuration's when
+    /// not given)
+    #[arg(long)]
+    pub keep_stop_words: Option<bool>,
+}
+
+impl VocabularyOptions {
+    /// Replaces the settings that were given.
+    pub fn apply(&self, max_features: &mut usize, terms: &mut Terms) {
+        if let Some(n) = self.max_features {
+            *max_features = n;
+        }
+        if let Some(n) = self.ngrams {
+            terms.ngrams = n.into();
+        }
+        if let Some(keep) = self.keep_stop_words {
+            terms.remove_stop_words = !keep;
+        }
+    }
 }
 
 /// `--vectors` / `--random-init`: where a sequence model's embedding table starts.

@@ -2,6 +2,7 @@
 
 use crate::Learner;
 use anyhow::Result;
+use course_core::cli::VocabularyOptions;
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
 use course_core::text::Terms;
@@ -102,18 +103,12 @@ pub struct Args {
     #[arg(long)]
     pub learning_rate: Option<f64>,
     /// What the bag counts: `large` (100,000 words and word pairs, stop words kept; the
-    /// leaderboard's run) or `course` (the course's 10,000 single words, stop words removed)
+    /// leaderboard's run) or `course` (the course's 10,000 single words, stop words removed);
+    /// the three flags below change one of its settings
     #[arg(long, value_enum, default_value_t = Vocabulary::Large)]
     pub vocabulary: Vocabulary,
-    /// Vocabulary size: the most frequent terms of the training split (overrides --vocabulary)
-    #[arg(long)]
-    pub max_features: Option<usize>,
-    /// 1: single words; 2: pairs of neighbouring words too (overrides --vocabulary)
-    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
-    pub ngrams: Option<u8>,
-    /// Keep the English stop words ("not", "no", ...): true or false (overrides --vocabulary)
-    #[arg(long)]
-    pub keep_stop_words: Option<bool>,
+    #[command(flatten)]
+    pub vocabulary_options: VocabularyOptions,
     #[arg(long, default_value_t = 123)]
     pub seed: u64,
     /// Stop after this many epochs without a better validation accuracy
@@ -165,15 +160,7 @@ impl Args {
             None => Some(Run::create("unit3", self.run_name.as_deref())?),
         };
         let (mut max_features, mut terms) = self.vocabulary.settings();
-        if let Some(n) = self.max_features {
-            max_features = n;
-        }
-        if let Some(n) = self.ngrams {
-            terms.ngrams = n.into();
-        }
-        if let Some(keep) = self.keep_stop_words {
-            terms.remove_stop_words = !keep;
-        }
+        self.vocabulary_options.apply(&mut max_features, &mut terms);
         Ok(Experiment {
             data: DataDir::resolve(self.data.as_deref())?,
             max_features,

@@ -7,6 +7,7 @@ use crate::search::{random_trials, results_table, SearchSpace, TrialResult};
 use crate::Learner;
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
+use course_core::cli::VocabularyOptions;
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
 use course_core::tracking::{runs_root, Run};
@@ -66,15 +67,8 @@ pub enum Command {
 pub struct Overrides {
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Vocabulary size (the most frequent words of the training split)
-    #[arg(long)]
-    pub max_features: Option<usize>,
-    /// 2: count pairs of neighbouring words too
-    #[arg(long)]
-    pub ngrams: Option<usize>,
-    /// Keep the English stop words ("not", "no", ...) in the vocabulary
-    #[arg(long)]
-    pub keep_stop_words: Option<bool>,
+    #[command(flatten)]
+    pub vocabulary: VocabularyOptions,
     /// Hidden layer widths, e.g. --hidden 64,32
     #[arg(long, value_delimiter = ',')]
     pub hidden: Option<Vec<i64>>,
@@ -100,15 +94,8 @@ impl Overrides {
         if let Some(v) = self.epochs {
             config.trainer.epochs = v;
         }
-        if let Some(v) = self.max_features {
-            config.max_features = v;
-        }
-        if let Some(v) = self.ngrams {
-            config.terms.ngrams = v;
-        }
-        if let Some(v) = self.keep_stop_words {
-            config.terms.remove_stop_words = !v;
-        }
+        self.vocabulary
+            .apply(&mut config.max_features, &mut config.terms);
         if let Some(v) = &self.hidden {
             config.mlp.hidden = v.clone();
         }
