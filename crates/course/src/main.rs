@@ -10,17 +10,22 @@
 //! course runs                                # every run, best validation and test accuracy
 //! course runs compare unit3/a unit3/b        # configuration differences and metrics
 //! course verify [unit1 ...]                  # check your exercises: tasks done, what is next
+//! course watch [unit1]                        # check again at each save of your exercise
+//! course hint unit1 [task]                    # one more hint
+//! course reset unit1 [task]                   # the stub back
+//! course list                                 # every unit's progress, as last checked
 //! ```
 
 mod data_commands;
+mod exercises;
 mod leaderboard;
 mod runs_commands;
-mod verify_command;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use course_core::data::DataDir;
 use std::path::PathBuf;
+use std::time::Duration;
 use unit2_neural_networks::run::{run, RunOptions};
 use unit2_neural_networks::training::LoopConfig;
 
@@ -73,14 +78,40 @@ enum Command {
         #[arg(long, global = true)]
         dir: Option<PathBuf>,
     },
-    /// Check the exercises (all units, or those named): tasks done and the next one to do
+    /// Check your exercises (all units, or those named): tasks done and the next one to do
     Verify {
         /// Units to check, e.g. unit1 unit3 (default: all)
         units: Vec<String>,
         /// Check the reference solutions instead of the exercises
-        #[arg(long)]
+        #[arg(long, conflicts_with = "expect_stubs")]
         solutions: bool,
+        /// For CI: check that the committed stubs compile and leave every task to do
+        #[arg(long, conflicts_with = "units")]
+        expect_stubs: bool,
+        /// Seconds a task's check may take before it is stopped as hung
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
     },
+    /// Check a unit's exercise each time you save it, and move on as tasks pass
+    Watch {
+        /// The unit to start with (default: the first one not done)
+        unit: Option<String>,
+        /// Seconds a task's check may take before it is stopped as hung
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
+    /// One more hint for a task (the next one to do by default); ask again for more
+    Hint { unit: String, task: Option<usize> },
+    /// Put the committed stub back into your exercise file: all of it, or one task
+    Reset {
+        unit: String,
+        task: Option<usize>,
+        /// The git revision whose stub to restore (if you committed your answers: origin/main)
+        #[arg(long, default_value = "HEAD")]
+        from: String,
+    },
+    /// Every unit's progress as last checked (checks nothing)
+    List,
     /// Score a submission offline against the test reviews (labels from the ids' ratings)
     Score {
         submission: PathBuf,
@@ -114,7 +145,27 @@ fn dispatch(cli: Cli) -> Result<()> {
             data,
             out,
         }),
-        Command::Verify { units, solutions } => verify_command::verify(&units, solutions),
+        Command::Verify {
+            units,
+            solutions,
+            expect_stubs,
+            timeout,
+        } => {
+            let timeout = Duration::from_secs(timeout);
+            if expect_stubs {
+                exercises::expect_stubs(timeout)
+            } else if solutions {
+                exercises::verify(&units, exercises::Code::Solution, timeout)
+            } else {
+                exercises::verify(&units, exercises::Code::Exercise, timeout)
+            }
+        }
+        Command::Watch { unit, timeout } => {
+            exercises::watch(unit.as_deref(), Duration::from_secs(timeout))
+        }
+        Command::Hint { unit, task } => exercises::hint(&unit, task),
+        Command::Reset { unit, task, from } => exercises::reset(&unit, task, &from),
+        Command::List => exercises::list(),
         Command::Demo {
             data,
             epochs,

@@ -1,7 +1,13 @@
-//! Unit 1's exercise: write the five functions below, then run
-//! `cargo run -p course -- verify unit1` to see which pass (or
-//! `cargo test -p unit1-fundamentals --features exercise`), and
-//! `cargo run -p unit1-fundamentals --example exercise` to watch your code learn.
+//! Unit 1's exercise: your code, where each `todo!()` stands.
+//!
+//! * `cargo run -p course -- watch unit1` checks your tasks each time you save this file;
+//!   `verify unit1` checks them once, `hint unit1` gives a hint.
+//! * `cargo run -p unit1-fundamentals --features exercise --example exercise`
+//!   runs the unit with your code.
+//!
+//! This file is compiled only with `--features exercise`: a mistake here never stops the
+//! solutions, `make test` or another unit. `cargo run -p course -- reset unit1` brings the
+//! stub back.
 
 use crate::perceptron::Perceptron;
 use crate::toy_data::ToyData;
@@ -30,8 +36,10 @@ impl Learner for Exercise {
     }
 
     fn sigmoid(z: &Tensor) -> Tensor {
-        // TODO (task 3): 1 / (1 + exp(-z)), element-wise, with tensor operations
-        // (`neg`/`-`, `exp`, `f_add_scalar`, `reciprocal`). Not `z.sigmoid()`: write it out.
+        // TODO (task 3): the logistic sigmoid, element-wise: sigmoid(z) = 1 / (1 + exp(-z)).
+        // Shapes: z [any] -> the same shape. Write it with tensor operations, not `z.sigmoid()`.
+        // Worth looking up: `Tensor::exp`, `Tensor::reciprocal`, the `-` and `+` operators on
+        // tensors.
         let _ = z;
         todo!("task 3: the sigmoid")
     }
@@ -50,9 +58,10 @@ impl Learner for Exercise {
         weights: &Tensor,
         bias: &Tensor,
     ) -> (Tensor, Tensor) {
-        // TODO (task 5): the gradients of the mean BCE of p = sigmoid(x @ w + b).
-        // Hint: the chain rule through sigmoid and BCE simplifies to dL/dz = (p - y) / n for
-        // each row; then dL/dw = x^T (dL/dz) (shape [2]) and dL/db = the sum of dL/dz (shape []).
+        // TODO (task 5): the gradients of the loss L = mean over i of BCE(p_i, y_i), where p_i =
+        // sigmoid(x_i . w + b), by hand (the check compares them with autograd's).
+        // Shapes: features x [n, 2], labels y [n], weights w [2], bias b [] -> (dL/dw [2], dL/db
+        // []). Work the chain rule through the sigmoid and the log: it simplifies a lot.
         let _ = (features, labels, weights, bias);
         todo!("task 5: gradients by hand")
     }

@@ -8,9 +8,12 @@
 //! * [`perceptron`]: the perceptron and its training loop.
 //! * [`logistic`]: logistic regression with tensors, by hand and with autograd.
 //! * [`plot`]: the PNG of the points and the decision boundary.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
+// Your code: compiled only with `--features exercise`, so a mistake in it never stops the
+// solution, `make test` or another unit.
+#[cfg(feature = "exercise")]
 pub mod exercise;
 pub mod logistic;
 pub mod perceptron;
@@ -20,6 +23,7 @@ pub mod solution;
 pub mod tasks;
 pub mod toy_data;
 
+#[cfg(feature = "exercise")]
 pub use exercise::Exercise;
 pub use solution::Solution;
 

@@ -1,5 +1,5 @@
 //! The checks of unit 1's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
-//! against [`Exercise`](crate::Exercise) by `course verify unit1`.
+//! against `Exercise` (`src/exercise.rs`) by `course verify unit1`.
 
 use crate::perceptron::Perceptron;
 use crate::toy_data::ToyData;
@@ -16,31 +16,46 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
         Task {
             name: "perceptron update rule",
             file: FILE,
-            hint: "error = label - predict(features); on an error, w += lr * error * x, b += lr * error",
+            hints: &[
+                "error = label - prediction, where prediction is 1 when w . x + b > 0, else 0.",
+                "On an error: w += learning_rate * error * x and b += learning_rate * error.",
+            ],
             check: perceptron_update::<L>,
         },
         Task {
             name: "stop training when an epoch makes no mistake",
             file: FILE,
-            hint: "count the mistakes of each epoch; return the epoch number when the count is 0",
+            hints: &[
+                "One epoch = one pass over the points in order, counting the updates that found an error.",
+                "Return the epoch's number (from 1) as soon as its count is 0; after max_epochs, return max_epochs.",
+            ],
             check: train_perceptron::<L>,
         },
         Task {
             name: "sigmoid",
             file: FILE,
-            hint: "1 / (1 + exp(-z)): (-z).exp().f_add_scalar(1.0)?.reciprocal()",
+            hints: &[
+                "exp(-z) is (-z).exp(); adding 1 to every element is `+ 1.0`.",
+                "1 / t is t.reciprocal().",
+            ],
             check: sigmoid::<L>,
         },
         Task {
             name: "binary cross-entropy",
             file: FILE,
-            hint: "-(y * p.log() + (1 - y) * (1 - p).log()), averaged with .mean(Kind::Float)",
+            hints: &[
+                "p.clamp(1e-7, 1.0 - 1e-7) keeps log away from 0.",
+                "-(y * p.log() + (1 - y) * (1 - p).log()), then .mean(Kind::Float).",
+            ],
             check: binary_cross_entropy::<L>,
         },
         Task {
             name: "logistic-regression gradients by hand (numerical gradient check)",
             file: FILE,
-            hint: "dL/dz = (p - y) / n; grad_w = x^T matmul dL/dz; grad_b = sum of dL/dz",
+            hints: &[
+                "With z = x . w + b: dL/dz_i = (p_i - y_i) / n (the sigmoid's derivative cancels the log's).",
+                "dL/dw = x^T (dL/dz), a matrix-vector product; dL/db = the sum of dL/dz.",
+            ],
             check: logistic_gradients::<L>,
         },
     ]

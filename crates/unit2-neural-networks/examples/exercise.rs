@@ -1,10 +1,15 @@
 //! Unit 2 with your training loop from `src/exercise.rs`:
-//! `cargo run -p unit2-neural-networks --example exercise`.
+//! `cargo run -p unit2-neural-networks --features exercise --example exercise`.
 
 use clap::Parser;
 use unit2_neural_networks::run::{run, Args};
 
 fn main() -> anyhow::Result<()> {
+    course_core::exercises::explain_unfinished_tasks(
+        "unit2",
+        "crates/unit2-neural-networks/src/exercise.rs",
+        "tasks 3 and 4 (the training step, with your task 2 inside it, and the accuracy)",
+    );
     let options = Args::parse().options("exercise")?;
     run::<unit2_neural_networks::Exercise>(&options)?;
     Ok(())

@@ -1,6 +1,13 @@
-//! Unit 2's exercise: write the four functions below, then run
-//! `cargo run -p course -- verify unit2` (or `cargo test -p unit2-neural-networks --features
-//! exercise`), and `cargo run -p unit2-neural-networks --example exercise` to train with them.
+//! Unit 2's exercise: your code, where each `todo!()` stands.
+//!
+//! * `cargo run -p course -- watch unit2` checks your tasks each time you save this file;
+//!   `verify unit2` checks them once, `hint unit2` gives a hint.
+//! * `cargo run -p unit2-neural-networks --features exercise --example exercise`
+//!   trains with it.
+//!
+//! This file is compiled only with `--features exercise`: a mistake here never stops the
+//! solutions, `make test` or another unit. `cargo run -p course -- reset unit2` brings the
+//! stub back.
 
 use crate::Learner;
 use tch::nn::{self, Module};
@@ -11,17 +18,22 @@ pub struct Exercise;
 
 impl Learner for Exercise {
     fn softmax(logits: &Tensor) -> Tensor {
-        // TODO (task 1): exp(x_i) / sum_j exp(x_j) along the last dimension (-1), per row.
-        // Subtract each row's maximum first (`amax(-1, true)`) so exp cannot overflow.
-        // Write it out; not `logits.softmax(..)`.
+        // TODO (task 1): softmax along the last dimension, row by row:
+        //     softmax(x)_i = exp(x_i) / sum_j exp(x_j)
+        // Shapes: logits [batch, classes] -> probabilities [batch, classes], each row summing to 1.
+        // exp overflows for large logits: subtracting the row's maximum first changes nothing in
+        // the result and keeps every exp at most 1. Write it out; not `logits.softmax(..)`.
+        // Worth looking up: `amax`, `exp`, `sum_dim_intlist`.
         let _ = logits;
         todo!("task 1: softmax")
     }
 
     fn cross_entropy(logits: &Tensor, targets: &Tensor) -> Tensor {
-        // TODO (task 2): the mean over rows of -log(probability of the right class).
-        // `log_softmax(-1, Kind::Float)` gives log-probabilities; `gather(1, &targets.unsqueeze(1),
-        // false)` picks each row's target column. The result is a scalar tensor.
+        // TODO (task 2): the cross-entropy loss: the mean over rows i of
+        // -log(softmax(logits_i)[target_i]), i.e. minus the log-probability the model gives the
+        // right class.
+        // Shapes: logits [batch, classes], targets [batch] (i64) -> a scalar tensor [].
+        // Worth looking up: `log_softmax`, `gather`, `mean`.
         let _ = (logits, targets);
         todo!("task 2: cross-entropy")
     }
@@ -32,16 +44,21 @@ impl Learner for Exercise {
         inputs: &Tensor,
         targets: &Tensor,
     ) -> (f64, i64) {
-        // TODO (task 3): forward (`model.forward`), loss (`Self::cross_entropy`),
-        // `optimizer.zero_grad()`, `loss.backward()`, `optimizer.step()`.
-        // Return the loss as f64 and the number of rows whose argmax equals the target.
+        // TODO (task 3): one step of gradient descent on one batch: the logits, the loss (your task
+        // 2), the gradients, and the optimiser's update. Gradients add up in tch until cleared:
+        // clear them before computing new ones. Return the loss as f64 and how many rows the model
+        // got right (the largest logit is the target's).
+        // Worth looking up: `Module::forward`, `Optimizer::zero_grad`, `Tensor::backward`,
+        // `Optimizer::step`, `argmax`.
         let _ = (model, optimizer, inputs, targets);
         todo!("task 3: one training step")
     }
 
     fn accuracy<M: Module>(model: &M, batches: &mut dyn Iterator<Item = (Tensor, Tensor)>) -> f64 {
-        // TODO (task 4): under `tch::no_grad_guard()`, predict every batch (argmax of the
-        // logits), count the rows equal to their target, and divide by the number of rows.
+        // TODO (task 4): the accuracy over every batch: the share of rows whose predicted class
+        // (the largest logit) equals the target. Nothing is learned here, so no gradients are
+        // needed: turn them off (faster, less memory). Batches may differ in size.
+        // Worth looking up: `tch::no_grad_guard`, `argmax`, `eq_tensor`.
         let _ = (model, batches);
         todo!("task 4: validation accuracy")
     }

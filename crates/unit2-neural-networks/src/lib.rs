@@ -4,9 +4,12 @@
 //!   multilayer perceptron for the XOR warm-up.
 //! * [`training`]: the training loop written out step by step (forward, loss, backward, step).
 //! * [`run`]: the whole job: read, vectorise, train, predict, write a submission.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
+// Your code: compiled only with `--features exercise`, so a mistake in it never stops the
+// solution, `make test` or another unit.
+#[cfg(feature = "exercise")]
 pub mod exercise;
 pub mod model;
 pub mod run;
@@ -14,6 +17,7 @@ pub mod solution;
 pub mod tasks;
 pub mod training;
 
+#[cfg(feature = "exercise")]
 pub use exercise::Exercise;
 pub use solution::Solution;
 

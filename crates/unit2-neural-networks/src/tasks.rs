@@ -1,5 +1,5 @@
 //! The checks of unit 2's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
-//! against [`Exercise`](crate::Exercise) by `course verify unit2`.
+//! against `Exercise` (`src/exercise.rs`) by `course verify unit2`.
 
 use crate::Learner;
 use anyhow::{ensure, Result};
@@ -15,25 +15,38 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
         Task {
             name: "softmax",
             file: FILE,
-            hint: "let e = (logits - logits.amax(-1, true)).exp(); e / e.sum_dim_intlist(-1, true, Kind::Float)",
+            hints: &[
+                "let shifted = logits - logits.amax(-1, true); keepdim true keeps [batch, 1], which broadcasts over the row.",
+                "let e = shifted.exp(); e / e.sum_dim_intlist(-1, true, Kind::Float)",
+            ],
             check: softmax::<L>,
         },
         Task {
             name: "cross-entropy",
             file: FILE,
-            hint: "-(logits.log_softmax(-1, Kind::Float).gather(1, &targets.unsqueeze(1), false)).mean(Kind::Float)",
+            hints: &[
+                "logits.log_softmax(-1, Kind::Float) gives every class's log-probability.",
+                "gather(1, &targets.unsqueeze(1), false) picks each row's target column: [batch, 1].",
+                "Minus the mean of those: -(...).mean(Kind::Float).",
+            ],
             check: cross_entropy::<L>,
         },
         Task {
             name: "one training step (forward, loss, zero grad, backward, step)",
             file: FILE,
-            hint: "zero_grad before backward: gradients add up across steps otherwise",
+            hints: &[
+                "The order: forward, loss, zero_grad, backward, step.",
+                "correct = logits.argmax(-1, false).eq_tensor(targets).sum(Kind::Int64), as i64 with i64::try_from.",
+            ],
             check: training_step::<L>,
         },
         Task {
             name: "validation accuracy over batches",
             file: FILE,
-            hint: "count correct rows and rows over all batches, then divide once (batches differ in size)",
+            hints: &[
+                "let _guard = tch::no_grad_guard(); keeps gradients off until the end of the function.",
+                "Count correct rows and all rows over every batch, then divide once: batches differ in size.",
+            ],
             check: accuracy::<L>,
         },
     ]

@@ -1,11 +1,16 @@
 //! Unit 3 with your model and settings from `src/exercise.rs`:
-//! `cargo run -p unit3-trainer --example exercise` (same options as `--example solution`).
+//! `cargo run -p unit3-trainer --features exercise --example exercise` (same options as `--example solution`).
 
 use clap::Parser;
 use unit3_trainer::experiment::{run, Args};
 use unit3_trainer::Exercise;
 
 fn main() -> anyhow::Result<()> {
+    course_core::exercises::explain_unfinished_tasks(
+        "unit3",
+        "crates/unit3-trainer/src/exercise.rs",
+        "tasks 1-3",
+    );
     let experiment = Args::parse().experiment::<Exercise>()?;
     run::<Exercise>(experiment)?;
     Ok(())

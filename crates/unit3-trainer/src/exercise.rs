@@ -1,6 +1,13 @@
-//! Unit 3's exercise: the bag-of-words model as a trainer `Model`, and the run's settings.
-//! Check with `cargo run -p course -- verify unit3` (or `cargo test -p unit3-trainer --features
-//! exercise`); train with `cargo run -p unit3-trainer --example exercise`.
+//! Unit 3's exercise: your code, where each `todo!()` stands.
+//!
+//! * `cargo run -p course -- watch unit3` checks your tasks each time you save this file;
+//!   `verify unit3` checks them once, `hint unit3` gives a hint.
+//! * `cargo run -p unit3-trainer --features exercise --example exercise`
+//!   trains with it.
+//!
+//! This file is compiled only with `--features exercise`: a mistake here never stops the
+//! solutions, `make test` or another unit. `cargo run -p course -- reset unit3` brings the
+//! stub back.
 
 use crate::Learner;
 use course_core::training::{Model, TrainerConfig};
@@ -12,13 +19,16 @@ pub struct Exercise;
 /// Your bag-of-words model.
 #[derive(Debug)]
 pub struct BagOfWordsModel {
-    // TODO (task 1): the model's layer, e.g. `linear: nn::Linear`.
+    // TODO (task 1): the model's weights live here, as a field (see `new` below).
 }
 
 impl BagOfWordsModel {
     pub fn new(path: &nn::Path, n_features: usize) -> BagOfWordsModel {
-        // TODO (task 1): one linear layer from `n_features` word counts to 2 logits, created
-        // with `nn::linear(path / "linear", n_features as i64, 2, Default::default())`.
+        // TODO (task 1): the model is one linear map from a review's word counts to two scores
+        // (logits), one per class:   logits = counts W^T + b,   W [2, n_features], b [2].
+        // Make the layer under `path / "linear"`, so the Trainer finds and trains its weights
+        // (and the checks find them by that name), and keep it in the struct.
+        // Worth looking up in tch: `nn::linear`, `nn::LinearConfig`.
         let _ = (path, n_features);
         todo!("task 1: build the linear layer")
     }
@@ -28,8 +38,10 @@ impl Model for BagOfWordsModel {
     type Input = Tensor;
 
     fn forward(&self, counts: &Tensor, train: bool) -> Tensor {
-        // TODO (task 2): the logits, `counts.apply(&self.linear)`. `train` tells training from
-        // evaluation; it matters for dropout and batch norm (unit 4), not here.
+        // TODO (task 2): the forward pass. counts [batch, n_features] (floats) -> logits
+        // [batch, 2], through your layer. `train` tells training from evaluation; it changes
+        // what dropout and batch norm do (unit 4), not what this model does.
+        // Worth looking up: `Tensor::apply`, `nn::Module`.
         let _ = (counts, train);
         todo!("task 2: the forward pass")
     }
@@ -44,9 +56,10 @@ impl Learner for Exercise {
     }
 
     fn trainer_config(seed: u64) -> TrainerConfig {
-        // TODO (task 3): a `TrainerConfig` with the course's settings: 30 epochs, batch size 32,
-        // `OptimizerConfig::sgd(0.05)`, `Schedule::Constant`, `seed`; the rest from
-        // `..TrainerConfig::default()`.
+        // TODO (task 3): the course's settings for this run, as a `TrainerConfig`: 30 epochs,
+        // batches of 32 reviews, plain SGD at learning rate 0.05 held constant, and the `seed`
+        // given; every other setting as the Trainer's default.
+        // Worth looking up: `TrainerConfig`'s fields, `OptimizerConfig`, `Schedule`.
         let _ = seed;
         todo!("task 3: configure the run")
     }

@@ -1,5 +1,5 @@
 //! The checks of unit 3's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
-//! against [`Exercise`](crate::Exercise) by `course verify unit3`.
+//! against `Exercise` (`src/exercise.rs`) by `course verify unit3`.
 
 use crate::Learner;
 use anyhow::{ensure, Context, Result};
@@ -18,25 +18,38 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
         Task {
             name: "the model's layer: Linear(n_features, 2)",
             file: FILE,
-            hint: "a field `linear: nn::Linear`, made by nn::linear(path / \"linear\", n_features as i64, 2, Default::default())",
+            hints: &[
+                "A layer with weights is a field of the model: declare it in the struct, build it in `new`.",
+                "tch's fully connected layer is `nn::Linear`, made by `nn::linear(path, inputs, outputs, config)`; its path is `path / \"linear\"`.",
+                "nn::linear(path / \"linear\", n_features as i64, 2, Default::default())",
+            ],
             check: model_layer::<L>,
         },
         Task {
             name: "the model's forward pass",
             file: FILE,
-            hint: "counts.apply(&self.linear)",
+            hints: &[
+                "A tch layer is an `nn::Module`: a tensor goes through it with `Tensor::apply`.",
+                "counts.apply(&self.linear)",
+            ],
             check: model_forward::<L>,
         },
         Task {
             name: "the course's run settings",
             file: FILE,
-            hint: "TrainerConfig { epochs: 30, batch_size: 32, optimizer: OptimizerConfig::sgd(0.05), schedule: Schedule::Constant, seed, ..TrainerConfig::default() }",
+            hints: &[
+                "Struct update syntax fills the rest: TrainerConfig { epochs: ..., ..TrainerConfig::default() }.",
+                "The optimiser is OptimizerConfig::sgd(learning_rate); a constant rate is Schedule::Constant.",
+            ],
             check: run_settings::<L>,
         },
         Task {
             name: "the Trainer learns with your model",
             file: FILE,
-            hint: "tasks 1-3 done right are enough; read the error above",
+            hints: &[
+                "This trains your model with your settings on a toy problem: tasks 1-3 done right are enough.",
+                "Read the error above: a layer that is not under `path` is never trained.",
+            ],
             check: trains::<L>,
         },
     ]

@@ -1,6 +1,13 @@
-//! Unit 4's exercise. Check with `cargo run -p course -- verify unit4` (or `cargo test -p
-//! unit4-optimization --features exercise`); run with `cargo run -p unit4-optimization
-//! --example exercise -- <train|lr-find|search>`.
+//! Unit 4's exercise: your code, where each `todo!()` stands.
+//!
+//! * `cargo run -p course -- watch unit4` checks your tasks each time you save this file;
+//!   `verify unit4` checks them once, `hint unit4` gives a hint.
+//! * `cargo run -p unit4-optimization --features exercise --example exercise -- train`
+//!   trains with it (also `lr-find`, `search`).
+//!
+//! This file is compiled only with `--features exercise`: a mistake here never stops the
+//! solutions, `make test` or another unit. `cargo run -p course -- reset unit4` brings the
+//! stub back.
 
 use crate::model::HiddenLayer;
 use crate::search::{SearchSpace, Trial};
@@ -27,8 +34,12 @@ impl Learner for Exercise {
     }
 
     fn hidden_block(layer: &HiddenLayer, xs: &Tensor, train: bool) -> Tensor {
-        // TODO (task 2): xs -> layer.linear -> batch norm (when `layer.batch_norm` is Some; use
-        // `ModuleT::forward_t(bn, &xs, train)`) -> relu -> dropout(layer.dropout, train).
+        // TODO (task 2): one hidden block of the MLP, in this order: the layer's linear map, batch
+        // norm (when the layer has one), ReLU, dropout (with probability `layer.dropout`). Batch
+        // norm and dropout behave differently while training (`train`): batch statistics and random
+        // drops only then.
+        // Shapes: xs [batch, in] -> [batch, out].
+        // Worth looking up: `nn::ModuleT::forward_t`, `Tensor::relu`, `Tensor::dropout`.
         let _ = (layer, xs, train);
         todo!("task 2: linear, batch norm, ReLU, dropout")
     }

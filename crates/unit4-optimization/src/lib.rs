@@ -9,13 +9,16 @@
 //! * [`configs`]: the faithful (course) and the tuned runs.
 //! * [`search`]: grid and random search over learning rate, weight decay and dropout.
 //! * [`program`]: `train`, `lr-find` and `search`, shared by both examples.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 //!
 //! The learning-rate finder itself lives in the shared library
 //! ([`course_core::training::lr_finder`]) so later units can use it too.
 
 pub mod configs;
+// Your code: compiled only with `--features exercise`, so a mistake in it never stops the
+// solution, `make test` or another unit.
+#[cfg(feature = "exercise")]
 pub mod exercise;
 pub mod model;
 pub mod program;
@@ -23,6 +26,7 @@ pub mod search;
 pub mod solution;
 pub mod tasks;
 
+#[cfg(feature = "exercise")]
 pub use exercise::Exercise;
 pub use solution::Solution;
 

@@ -17,29 +17,28 @@ use std::path::PathBuf;
 use std::time::Instant;
 use tch::nn::VarStore;
 
+/// With no command, the program trains (`train`'s options work without the word `train`).
 #[derive(Parser, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub train: TrainArgs,
+}
+
+impl Args {
+    /// The command given, else `train` with the options given.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Train(self.train))
+    }
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Train, validate, predict the test set and write a submission (runs/unit4/<name>/)
-    Train {
-        #[arg(long, value_enum, default_value_t = Which::Tuned)]
-        config: Which,
-        #[arg(long, default_value_t = 123)]
-        seed: u64,
-        #[command(flatten)]
-        overrides: Overrides,
-        /// Folder with the Kaggle files (default: IMDB_DIR, then datasets/imdb, then the sample)
-        #[arg(long)]
-        data: Option<PathBuf>,
-        /// Name of the run folder (default: the config, seed and time)
-        #[arg(long)]
-        run_name: Option<String>,
-    },
+    /// Train, validate, predict the test set and write a submission (runs/unit4/<name>/); the
+    /// default
+    Train(TrainArgs),
     /// Sweep the learning rate of the tuned model and suggest one (runs/unit4/lr_finder.png)
     LrFind {
         #[arg(long)]
@@ -60,6 +59,22 @@ pub enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    #[arg(long, value_enum, default_value_t = Which::Tuned)]
+    pub config: Which,
+    #[arg(long, default_value_t = 123)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub overrides: Overrides,
+    /// Folder with the Kaggle files (default: IMDB_DIR, then datasets/imdb, then the sample)
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Name of the run folder (default: the config, seed and time)
+    #[arg(long)]
+    pub run_name: Option<String>,
 }
 
 /// Changes to the chosen configuration, to try your own ideas from the command line.
@@ -142,14 +157,14 @@ pub enum Which {
 }
 
 pub fn run<L: Learner>(args: Args) -> Result<()> {
-    match args.command {
-        Command::Train {
+    match args.into_command() {
+        Command::Train(TrainArgs {
             config,
             seed,
             overrides,
             data,
             run_name,
-        } => {
+        }) => {
             let mut run_config = match config {
                 Which::Faithful => configs::faithful(seed),
                 Which::Tuned => configs::tuned(seed),

@@ -1,5 +1,5 @@
 //! The checks of unit 4's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
-//! against [`Exercise`](crate::Exercise) by `course verify unit4`.
+//! against `Exercise` (`src/exercise.rs`) by `course verify unit4`.
 
 use crate::model::HiddenLayer;
 use crate::search::{SearchSpace, Trial};
@@ -18,19 +18,27 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
         Task {
             name: "warm-up + cosine learning-rate schedule",
             file: FILE,
-            hint: "warm-up: peak * (step + 1) / warmup; then min + (peak - min) * (1 + cos(pi * progress)) / 2",
+            hints: &[
+                "During warm-up the rate climbs in a straight line to the peak: peak_lr * (step + 1) / warmup_steps.",
+                "After it: progress = (step - warmup_steps) / (total_steps - warmup_steps), at most 1; min_lr + (peak_lr - min_lr) * (1 + cos(pi * progress)) / 2.",
+            ],
             check: warmup_cosine::<L>,
         },
         Task {
             name: "hidden block: linear, batch norm, ReLU, dropout",
             file: FILE,
-            hint: "batch norm and dropout both take `train`: batch statistics and random drops only while training",
+            hints: &[
+                "xs.apply(&layer.linear), then, if let Some(bn) = &layer.batch_norm, bn.forward_t(&h, train).",
+                "Then .relu() and .dropout(layer.dropout, train).",
+            ],
             check: hidden_block::<L>,
         },
         Task {
             name: "the search grid",
             file: FILE,
-            hint: "three nested loops: for lr { for weight_decay { for dropout { push } } }",
+            hints: &[
+                "Three nested loops: for lr { for weight_decay { for dropout { push a Trial } } }.",
+            ],
             check: grid::<L>,
         },
     ]

@@ -1,6 +1,13 @@
-//! Unit 5's exercise. Check with `cargo run -p course -- verify unit5` (or `cargo test -p
-//! unit5-embeddings --features exercise`); train with `cargo run -p unit5-embeddings --example
-//! exercise -- train`.
+//! Unit 5's exercise: your code, where each `todo!()` stands.
+//!
+//! * `cargo run -p course -- watch unit5` checks your tasks each time you save this file;
+//!   `verify unit5` checks them once, `hint unit5` gives a hint.
+//! * `cargo run -p unit5-embeddings --features exercise --example exercise -- train`
+//!   trains with it.
+//!
+//! This file is compiled only with `--features exercise`: a mistake here never stops the
+//! solutions, `make test` or another unit. `cargo run -p course -- reset unit5` brings the
+//! stub back.
 
 use crate::{Learner, Pooling};
 use tch::{nn, Tensor};
@@ -10,10 +17,10 @@ pub struct Exercise;
 
 impl Learner for Exercise {
     fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor {
-        // TODO (task 1): turn the mask into 0/1 floats of shape [batch, length, 1]
-        // (`to_kind`, `unsqueeze(-1)`), multiply, sum over dimension 1, and divide by the number
-        // of real words of each review, clamped to at least 1 (`clamp_min(1.0)`) so an empty
-        // review gives zeros rather than 0 / 0 = NaN.
+        // TODO (task 1): the mean of each review's word vectors over its real words only.
+        // Shapes: vectors [batch, length, dim], mask [batch, length] (true on real words, false on
+        // padding) -> [batch, dim]. A review without any word gives zeros, not 0 / 0 = NaN.
+        // Worth looking up: `to_kind`, `unsqueeze`, `sum_dim_intlist`, `clamp_min`.
         let _ = (vectors, mask);
         todo!("task 1: the masked mean")
     }
@@ -24,22 +31,27 @@ impl Learner for Exercise {
         mask: &Tensor,
         pooling: Pooling,
     ) -> Tensor {
-        // TODO (task 2): `embedding.forward(ids)` gives [batch, length, dim] (import
-        // `tch::nn::Module`). Then, by `pooling`:
-        // - Mean: your `Self::masked_mean`;
-        // - Max: fill the padding with -inf (`masked_fill`), take `amax(1, false)`, and give
-        //   reviews without any word zeros;
-        // - MeanMax: both, concatenated along dimension 1;
-        // - UnmaskedMean: the plain mean over all positions (the original course's bug).
+        // TODO (task 2): look the ids up in the embedding table, then pool each review's vectors
+        // into one by `pooling`: - Mean: your `Self::masked_mean`; - Max: the largest value of each
+        // dimension over the real words (padding must never win;   a review without words gives
+        // zeros); - MeanMax: both, side by side; - UnmaskedMean: the plain mean over every
+        // position, padding included (the course's bug).
+        // Shapes: ids [batch, length] (i64), mask [batch, length] -> [batch, dim] ([batch, 2 * dim]
+        // for MeanMax).
+        // Worth looking up: `nn::Module::forward`, `masked_fill`, `amax`, `Tensor::cat`,
+        // `mean_dim`.
         let _ = (embedding, ids, mask, pooling);
         todo!("task 2: embedding lookup and pooling")
     }
 
     fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
-        // TODO (task 3): positive scores c . o per pair ([n]); negative scores n_k . c of every
-        // centre with the k negatives of its group: view the centres as [g, n / g, dim] and
-        // `bmm` them with the negatives transposed ([g, dim, k]) to get [g, n / g, k], then
-        // view that as [n, k]; loss = -mean( log_sigmoid(positive) + sum_k log_sigmoid(-negative) ).
+        // TODO (task 3): the skip-gram loss with negative sampling, averaged over the n pairs:
+        //     loss = -mean over pairs of ( log sigmoid(c . o) + sum_k log sigmoid(-(n_k . c)) )
+        // where c is the pair's centre vector, o its context vector, and n_k the k negative vectors
+        // of the pair's group: the n pairs come in g groups of n / g, and a group shares its
+        // negatives.
+        // Shapes: centres, contexts [n, dim], negatives [g, k, dim] -> a scalar tensor [].
+        // Worth looking up: `Tensor::bmm`, `view`, `log_sigmoid`, `sum_dim_intlist`.
         let _ = (centres, contexts, negatives);
         todo!("task 3: skip-gram loss with negative sampling")
     }

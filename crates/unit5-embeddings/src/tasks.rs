@@ -1,5 +1,5 @@
 //! The checks of unit 5's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
-//! against [`Exercise`](crate::Exercise) by `course verify unit5`.
+//! against `Exercise` (`src/exercise.rs`) by `course verify unit5`.
 
 use crate::word2vec::{self, Corpus, Word2VecConfig};
 use crate::{Learner, Pooling};
@@ -16,26 +16,39 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
         Task {
             name: "masked mean over padded batches",
             file: FILE,
-            hint: "sum of vectors * mask over dimension 1, divided by the mask's sum clamped to at least 1",
+            hints: &[
+                "Make the mask [batch, length, 1] floats, so that it multiplies every dimension of a word's vector.",
+                "(vectors * &mask) summed over dimension 1, divided by the mask summed over dimension 1 and clamped to at least 1.",
+            ],
             check: masked_mean::<L>,
         },
         Task {
             name: "embedding lookup and pooling (mean, max, mean+max)",
             file: FILE,
-            hint: "padding must never win the max: masked_fill it with -inf first; empty reviews get zeros",
+            hints: &[
+                "embedding.forward(ids) (with tch::nn::Module in scope) gives [batch, length, dim].",
+                "Max: fill the padding with -inf (masked_fill with the mask's negation, unsqueezed to [batch, length, 1]), then amax(1, false); replace what stays -inf (no word) by 0.",
+                "MeanMax: Tensor::cat(&[mean, max], 1).",
+            ],
             check: embed_and_pool::<L>,
         },
         Task {
             name: "skip-gram loss with negative sampling",
             file: FILE,
-            hint: "-(log_sigmoid(c . o) + sum_k log_sigmoid(-(n_k . c))), averaged over pairs; \
-                   n_k: the negatives of the pair's group",
+            hints: &[
+                "Positive scores: (centres * contexts).sum over dimension 1, one per pair, [n].",
+                "Negative scores: centres.view([g, n / g, dim]).bmm(&negatives.transpose(1, 2)) is [g, n / g, k]; view it as [n, k].",
+                "loss = -(positive.log_sigmoid() + (-negative).log_sigmoid().sum over dimension 1).mean().",
+            ],
             check: skipgram_loss::<L>,
         },
         Task {
             name: "word2vec with your loss finds the neighbours of a tiny corpus",
             file: FILE,
-            hint: "task 3 done right is enough; read the error above",
+            hints: &[
+                "This trains word2vec with your loss (task 3) on a tiny corpus: task 3 done right is enough.",
+                "Read the error above: a sign or a sum over the wrong dimension still runs but learns nothing.",
+            ],
             check: tiny_corpus_neighbours::<L>,
         },
     ]

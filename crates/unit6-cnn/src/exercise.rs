@@ -1,6 +1,13 @@
-//! Unit 6's exercise. Check with `cargo run -p course -- verify unit6` (or `cargo test -p
-//! unit6-cnn --features exercise`); train with `cargo run -p unit6-cnn --example exercise --
-//! train`.
+//! Unit 6's exercise: your code, where each `todo!()` stands.
+//!
+//! * `cargo run -p course -- watch unit6` checks your tasks each time you save this file;
+//!   `verify unit6` checks them once, `hint unit6` gives a hint.
+//! * `cargo run -p unit6-cnn --features exercise --example exercise -- train`
+//!   trains with it.
+//!
+//! This file is compiled only with `--features exercise`: a mistake here never stops the
+//! solutions, `make test` or another unit. `cargo run -p course -- reset unit6` brings the
+//! stub back.
 
 use crate::{Learner, TimePooling};
 use tch::{nn, Tensor};
@@ -23,15 +30,14 @@ impl Learner for Exercise {
         lengths: &Tensor,
         pooling: TimePooling,
     ) -> Tensor {
-        // TODO (task 2):
-        // 1. `conv.forward(embedded).relu()` gives [batch, filters, positions] (import
-        //    `tch::nn::Module`); the window width is `conv.ws.size()[2]`.
-        // 2. Output t is valid when t < max(length - width + 1, 1): build a [batch, 1, positions]
-        //    0/1 tensor from `Tensor::arange(positions, ...)` compared (`lt_tensor`) with the
-        //    valid counts (`clamp_min(1)`), and multiply. Responses are >= 0 after ReLU, so
-        //    zeroing the invalid ones cannot change the max.
-        // 3. Max over positions (`amax(2, false)`); for MaxMean also the mean over the valid
-        //    positions, concatenated after the max along dimension 1.
+        // TODO (task 2): one branch of the text CNN: the convolution, ReLU, then pooling over time.
+        // Only the outputs whose window lies inside the review are valid: output t is valid when t
+        // < max(length - width + 1, 1), where width is the window's size. Pool over the valid
+        // outputs only: the max (MaxMean: the max and the mean, side by side).
+        // Shapes: embedded [batch, dim, positions], lengths [batch] -> [batch, filters] ([batch, 2
+        // * filters] for MaxMean).
+        // Worth looking up: `nn::Module::forward`, `relu`, the conv's `ws` (its weights),
+        // `Tensor::arange`, `lt_tensor`, `amax`.
         let _ = (conv, embedded, lengths, pooling);
         todo!("task 2: one convolution branch with pooling over time")
     }
@@ -42,8 +48,10 @@ impl Learner for Exercise {
         lengths: &Tensor,
         pooling: TimePooling,
     ) -> Tensor {
-        // TODO (task 3): run your `Self::conv_branch` for every conv, and concatenate the
-        // results along dimension 1 (`Tensor::cat`), in the order of `convs`.
+        // TODO (task 3): every branch (your `Self::conv_branch`), side by side in the order of
+        // `convs`.
+        // Shapes: -> [batch, sum of the branches' widths].
+        // Worth looking up: `Tensor::cat`.
         let _ = (convs, embedded, lengths, pooling);
         todo!("task 3: all branches, concatenated")
     }

@@ -11,10 +11,13 @@
 //!   max) and ours (padding masked, dynamic padding, max and mean pooling, early stopping).
 //! * [`images`]: a small 2-D CNN on images of shapes the unit draws itself.
 //! * [`program`]: `train` and `images`, shared by both examples.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 pub mod configs;
+// Your code: compiled only with `--features exercise`, so a mistake in it never stops the
+// solution, `make test` or another unit.
+#[cfg(feature = "exercise")]
 pub mod exercise;
 pub mod images;
 pub mod model;
@@ -22,6 +25,7 @@ pub mod program;
 pub mod solution;
 pub mod tasks;
 
+#[cfg(feature = "exercise")]
 pub use exercise::Exercise;
 pub use solution::Solution;
 

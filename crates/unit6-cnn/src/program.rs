@@ -14,10 +14,21 @@ use course_core::training::{OptimizerConfig, SequenceRun, Trainer, TrainerConfig
 use serde_json::json;
 use tch::nn::VarStore;
 
+/// With no command, the program trains (`train`'s options work without the word `train`).
 #[derive(Parser, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub train: TrainArgs,
+}
+
+impl Args {
+    /// The command given, else `train` with the options given.
+    pub fn into_command(self) -> Command {
+        self.command.unwrap_or(Command::Train(self.train))
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -72,7 +83,7 @@ pub enum Which {
 }
 
 pub fn run<L: Learner>(args: Args) -> Result<()> {
-    match args.command {
+    match args.into_command() {
         Command::Train(train_args) => train::<L>(train_args),
         Command::Images {
             epochs,

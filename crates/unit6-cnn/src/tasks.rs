@@ -1,5 +1,5 @@
 //! The checks of unit 6's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
-//! against [`Exercise`](crate::Exercise) by `course verify unit6`.
+//! against `Exercise` (`src/exercise.rs`) by `course verify unit6`.
 
 use crate::images::{self, ShapeCnn};
 use crate::model::{CnnConfig, TextCnn};
@@ -19,31 +19,46 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
         Task {
             name: "the output length of a convolution",
             file: FILE,
-            hint: "(input + 2 * padding - kernel) / stride + 1",
+            hints: &[
+                "The padded input has input + 2 * padding positions; the first window starts at 0.",
+                "A window of `kernel` positions fits while its start is at most input + 2 * padding - kernel; starts go by `stride`.",
+                "(input + 2 * padding - kernel) / stride + 1",
+            ],
             check: output_length::<L>,
         },
         Task {
             name: "one branch: convolution, ReLU, pooling over the valid positions",
             file: FILE,
-            hint: "zero the responses at t >= max(length - width + 1, 1), then amax (and the mean over the valid ones)",
+            hints: &[
+                "conv.forward(embedded).relu() is [batch, filters, positions]; the width is conv.ws.size()[2].",
+                "A [batch, 1, positions] 0/1 mask of valid outputs: arange(positions) compared with (lengths - width + 1).clamp_min(1). ReLU outputs are >= 0, so zeroing the invalid ones cannot change the max.",
+                "(responses * mask).amax(2, false); for MaxMean, the mean is the sum over positions divided by the valid count, concatenated after the max along dimension 1.",
+            ],
             check: conv_branch::<L>,
         },
         Task {
             name: "all branches concatenated",
             file: FILE,
-            hint: "Tensor::cat of your conv_branch for each conv, along dimension 1",
+            hints: &[
+                "convs.iter().map(|conv| Self::conv_branch(conv, embedded, lengths, pooling)), collected, then Tensor::cat(&branches, 1).",
+            ],
             check: all_branches::<L>,
         },
         Task {
             name: "your text CNN tells \"5 6\" from \"6 5\" (a bag of words cannot)",
             file: FILE,
-            hint: "tasks 2 and 3 done right are enough; read the error above",
+            hints: &[
+                "This trains your CNN (tasks 2 and 3) on a toy task: those done right are enough.",
+                "Read the error above: pooling over invalid positions lets padding decide.",
+            ],
             check: word_order_toy::<L>,
         },
         Task {
             name: "the shapes CNN, sized by your formula, learns squares, discs and crosses",
             file: FILE,
-            hint: "task 1 done right is enough; read the error above",
+            hints: &[
+                "This sizes a 2-D CNN with your task 1 and trains it: task 1 done right is enough.",
+            ],
             check: shapes::<L>,
         },
     ]

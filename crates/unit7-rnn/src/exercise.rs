@@ -1,6 +1,13 @@
-//! Unit 7's exercise. Check with `cargo run -p course -- verify unit7` (or `cargo test -p
-//! unit7-rnn --features exercise`); train with `cargo run -p unit7-rnn --example exercise --
-//! train`.
+//! Unit 7's exercise: your code, where each `todo!()` stands.
+//!
+//! * `cargo run -p course -- watch unit7` checks your tasks each time you save this file;
+//!   `verify unit7` checks them once, `hint unit7` gives a hint.
+//! * `cargo run -p unit7-rnn --features exercise --example exercise -- train`
+//!   trains with it.
+//!
+//! This file is compiled only with `--features exercise`: a mistake here never stops the
+//! solutions, `make test` or another unit. `cargo run -p course -- reset unit7` brings the
+//! stub back.
 
 use crate::{Learner, LstmWeights};
 use tch::Tensor;
@@ -10,28 +17,32 @@ pub struct Exercise;
 
 impl Learner for Exercise {
     fn lstm_cell(x: &Tensor, h: &Tensor, c: &Tensor, weights: &LstmWeights) -> (Tensor, Tensor) {
-        // TODO (task 1): all four gates at once: `x.linear(weights.w_ih, Some(weights.b_ih))`
-        // plus the same for `h` with `w_hh` and `b_hh` gives [batch, 4 * hidden]; `chunk(4, 1)`
-        // splits it into input, forget, candidate and output, in that order. Then
-        // c' = sigmoid(forget) * c + sigmoid(input) * tanh(candidate)
-        // h' = sigmoid(output) * tanh(c')
+        // TODO (task 1): one LSTM step. Shapes: x [batch, input], h and c [batch, hidden] ->
+        // (h', c'), each [batch, hidden]. The weights stack the rows of four gates, in the
+        // order input i, forget f, candidate g, output o (see `LstmWeights`):
+        //     [i f g o] = x W_ih^T + b_ih + h W_hh^T + b_hh          [batch, 4 * hidden]
+        //     c' = sigmoid(f) * c + sigmoid(i) * tanh(g)
+        //     h' = sigmoid(o) * tanh(c')
+        // Worth looking up in tch: `Tensor::linear`, `Tensor::chunk`, `sigmoid`, `tanh`.
         let _ = (x, h, c, weights);
         todo!("task 1: one LSTM step")
     }
 
     fn lstm_over_time(inputs: &Tensor, weights: &LstmWeights) -> Tensor {
-        // TODO (task 2): start from zeros h and c of [batch, hidden] (hidden is
-        // `weights.w_hh.size()[1]`); for each step t, `inputs.select(1, t)` is [batch, input]:
-        // update (h, c) with your `Self::lstm_cell` and keep h. `Tensor::stack(&kept, 1)` gives
-        // [batch, time, hidden].
+        // TODO (task 2): your cell over time. inputs [batch, time, input] -> the h of every
+        // step, [batch, time, hidden], starting from h = c = 0. (`hidden` is a dimension of
+        // one of the weights.)
+        // Worth looking up: `Tensor::zeros`, `Tensor::select`, `Tensor::stack`.
         let _ = (inputs, weights);
         todo!("task 2: the LSTM over a sequence")
     }
 
     fn mean_over_time(outputs: &Tensor, lengths: &Tensor) -> Tensor {
-        // TODO (task 3): a [batch, time, 1] mask of 0/1 floats, 1 where step t < the length
-        // (`Tensor::arange(time, ...)`, `lt_tensor`, `unsqueeze`); sum outputs * mask over
-        // dimension 1 and divide by the mask's sum clamped to at least 1.
+        // TODO (task 3): the mean over the real steps. outputs [batch, time, features] and
+        // lengths [batch] (i64) -> [batch, features]: for sequence b, the mean of outputs[b, t]
+        // over the steps t < lengths[b] only; a sequence of length 0 gives zeros, not NaN.
+        // Worth looking up: `Tensor::arange`, `lt_tensor`, `unsqueeze`, `sum_dim_intlist`,
+        // `clamp_min`.
         let _ = (outputs, lengths);
         todo!("task 3: the mean over the real steps")
     }

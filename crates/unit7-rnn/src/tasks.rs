@@ -1,5 +1,5 @@
 //! The checks of unit 7's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
-//! against [`Exercise`](crate::Exercise) by `course verify unit7`.
+//! against `Exercise` (`src/exercise.rs`) by `course verify unit7`.
 
 use crate::model::{RnnClassifier, RnnConfig, TimePooling};
 use crate::{CellKind, Learner, LstmWeights};
@@ -17,25 +17,40 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
         Task {
             name: "one LSTM step, from its equations",
             file: FILE,
-            hint: "gates = x W_ih^T + b_ih + h W_hh^T + b_hh, chunk(4, 1) = input, forget, candidate, output",
+            hints: &[
+                "Compute all four gates in one go: one product for x, one for h, added; then split.",
+                "x.linear(weights.w_ih, Some(weights.b_ih)) is x W_ih^T + b_ih; .chunk(4, 1) splits [batch, 4 * hidden] into i, f, g, o.",
+                "c' = f.sigmoid() * c + i.sigmoid() * g.tanh(); h' = o.sigmoid() * c'.tanh()",
+            ],
             check: lstm_cell::<L>,
         },
         Task {
             name: "your cell over a sequence matches libtorch's LSTM",
             file: FILE,
-            hint: "zeros for h and c, then one lstm_cell per step; stack the h's along dimension 1",
+            hints: &[
+                "Start h and c as zeros of [batch, hidden], hidden = weights.w_hh.size()[1], with the inputs' kind and device.",
+                "For t in 0..time, inputs.select(1, t) is step t, [batch, input]: update (h, c) with Self::lstm_cell and keep h.",
+                "Tensor::stack(&kept, 1) lays the kept h's along dimension 1: [batch, time, hidden].",
+            ],
             check: lstm_over_time::<L>,
         },
         Task {
             name: "the mean over the real steps of each sequence",
             file: FILE,
-            hint: "mask = step < length, as [batch, time, 1] floats; sum(outputs * mask) / max(sum(mask), 1)",
+            hints: &[
+                "Make a mask of the real steps, [batch, time]: step t of sequence b counts when t < lengths[b].",
+                "Tensor::arange(time, (Kind::Int64, device)).unsqueeze(0).lt_tensor(&lengths.unsqueeze(1)) is that mask; .to_kind(Kind::Float).unsqueeze(-1) makes it [batch, time, 1].",
+                "(outputs * &mask) summed over dimension 1, divided by the mask summed over dimension 1 and clamped to at least 1.",
+            ],
             check: mean_over_time::<L>,
         },
         Task {
             name: "a bidirectional LSTM with your pooling finds where the word 3 is",
             file: FILE,
-            hint: "task 3 done right is enough; read the error above",
+            hints: &[
+                "This trains a bidirectional LSTM with your mean over time (task 3): with task 3 right it learns.",
+                "If it does not, your mean may count padded steps, or give NaN for empty sequences: read the error above.",
+            ],
             check: position_toy::<L>,
         },
     ]

@@ -1,6 +1,13 @@
-//! Unit 8's exercise. Check with `cargo run -p course -- verify unit8` (or `cargo test -p
-//! unit8-transformers --features exercise`); train with `cargo run -p unit8-transformers
-//! --example exercise -- train`.
+//! Unit 8's exercise: your code, where each `todo!()` stands.
+//!
+//! * `cargo run -p course -- watch unit8` checks your tasks each time you save this file;
+//!   `verify unit8` checks them once, `hint unit8` gives a hint.
+//! * `cargo run -p unit8-transformers --features exercise --example exercise -- train`
+//!   trains with it.
+//!
+//! This file is compiled only with `--features exercise`: a mistake here never stops the
+//! solutions, `make test` or another unit. `cargo run -p course -- reset unit8` brings the
+//! stub back.
 
 use crate::{AttentionWeights, Learner};
 use tch::Tensor;
@@ -10,12 +17,13 @@ pub struct Exercise;
 
 impl Learner for Exercise {
     fn sinusoidal_positions(length: i64, d_model: i64) -> Tensor {
-        // TODO (task 1): positions p = 0..length as a [length, 1] float column
-        // (`Tensor::arange`); frequencies 1 / 10000^(2i / d_model) for 2i = 0, 2, 4, ...
-        // (`Tensor::arange_start_step(0, d_model, 2, ...)`, then `exp` of a multiple of it);
-        // angles = p * frequency, [length, d_model / 2]. Column 2i is sin(angle_i), column
-        // 2i + 1 is cos(angle_i): `Tensor::stack(&[sin, cos], 2)` then `view([length, d_model])`
-        // interleaves them.
+        // TODO (task 1): the sinusoidal positional encodings of "Attention Is All You Need": row p
+        // (the position) and columns 2i, 2i + 1 hold
+        //     PE[p, 2i]     = sin(p / 10000^(2i / d_model))
+        //     PE[p, 2i + 1] = cos(p / 10000^(2i / d_model))
+        // Shapes: -> [length, d_model] floats (d_model is even).
+        // Worth looking up: `Tensor::arange`, `Tensor::arange_start_step`, `exp`, `sin`, `cos`,
+        // `Tensor::stack`, `view`.
         let _ = (length, d_model);
         todo!("task 1: sinusoidal positional encodings")
     }
@@ -26,11 +34,14 @@ impl Learner for Exercise {
         value: &Tensor,
         key_mask: &Tensor,
     ) -> (Tensor, Tensor) {
-        // TODO (task 2): scores = query @ key^T / sqrt(d_head) (`matmul`, `transpose(-2, -1)`),
-        // [batch, heads, length, length]. Padding keys must get weight 0: fill their scores with
-        // -inf (`masked_fill` with the mask's negation, shaped [batch, 1, 1, length]) before
-        // `softmax(-1, ...)`. A review of padding only then has NaN weights (0 / 0): replace
-        // them by 0 (`nan_to_num`). Return (weights @ value, weights).
+        // TODO (task 2): scaled dot-product attention with a key-padding mask:
+        //     weights = softmax(Q K^T / sqrt(d_head)) over the keys,   output = weights V
+        // Padding keys must get weight 0. A review of padding only has no key to attend to: its
+        // weights are 0 too (not NaN).
+        // Shapes: query, key, value [batch, heads, length, d_head], key_mask [batch, length] (true
+        // on real tokens) -> (output [batch, heads, length, d_head], weights [batch, heads, length,
+        // length]).
+        // Worth looking up: `matmul`, `transpose`, `masked_fill`, `softmax`, `nan_to_num`.
         let _ = (query, key, value, key_mask);
         todo!("task 2: scaled dot-product attention with a key-padding mask")
     }
@@ -41,11 +52,13 @@ impl Learner for Exercise {
         weights: &AttentionWeights,
         heads: i64,
     ) -> (Tensor, Tensor) {
-        // TODO (task 3): queries, keys and values are `weights.query.forward(x)` etc. (import
-        // `tch::nn::Module`), each [batch, length, d_model]. Split each into heads:
-        // `view([batch, length, heads, d_head])` then `transpose(1, 2)`. Run your
-        // `Self::attention`, undo the split (`transpose(1, 2)`, `contiguous()`,
-        // `view([batch, length, d_model])`), and apply `weights.output`.
+        // TODO (task 3): multi-head attention: project x to queries, keys and values
+        // (`weights.query`, `weights.key`, `weights.value`), split each into `heads` heads of
+        // d_head = d_model / heads, attend in every head at once (your `Self::attention`), join the
+        // heads back and apply `weights.output`.
+        // Shapes: x [batch, length, d_model] -> (output [batch, length, d_model], the attention
+        // weights [batch, heads, length, length]).
+        // Worth looking up: `nn::Module::forward`, `view`, `transpose`, `contiguous`.
         let _ = (x, key_mask, weights, heads);
         todo!("task 3: multi-head attention")
     }

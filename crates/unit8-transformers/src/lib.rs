@@ -12,10 +12,13 @@
 //!   2,200 padded positions, padding averaged in), ours with the course's layer, and a small one.
 //! * [`plot`]: one review's attention weights as a PNG.
 //! * [`program`]: `train`, shared by both examples.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, [`Exercise`] has the TODOs
+//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 pub mod configs;
+// Your code: compiled only with `--features exercise`, so a mistake in it never stops the
+// solution, `make test` or another unit.
+#[cfg(feature = "exercise")]
 pub mod exercise;
 pub mod model;
 pub mod plot;
@@ -23,6 +26,7 @@ pub mod program;
 pub mod solution;
 pub mod tasks;
 
+#[cfg(feature = "exercise")]
 pub use exercise::Exercise;
 pub use solution::Solution;
 

@@ -1,5 +1,5 @@
 //! The checks of unit 8's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
-//! against [`Exercise`](crate::Exercise) by `course verify unit8`.
+//! against `Exercise` (`src/exercise.rs`) by `course verify unit8`.
 
 use crate::model::{Positions, TransformerClassifier, TransformerConfig};
 use crate::{AttentionWeights, Learner, Solution};
@@ -18,25 +18,40 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
         Task {
             name: "sinusoidal positional encodings",
             file: FILE,
-            hint: "angle = p / 10000^(2i / d_model); column 2i = sin(angle), column 2i + 1 = cos(angle)",
+            hints: &[
+                "Positions as a [length, 1] column and frequencies 1 / 10000^(2i / d_model) as a [d_model / 2] row: their product is every angle, [length, d_model / 2].",
+                "The frequencies: exp(arange_start_step(0, d_model, 2) * (-ln(10000) / d_model)).",
+                "Tensor::stack(&[angles.sin(), angles.cos()], 2).view([length, d_model]) interleaves sin and cos.",
+            ],
             check: positions::<L>,
         },
         Task {
             name: "scaled dot-product attention with a key-padding mask",
             file: FILE,
-            hint: "softmax(q k^T / sqrt(d_head)) with padding keys at -inf; NaN rows (no real key) become 0",
+            hints: &[
+                "scores = query.matmul(&key.transpose(-2, -1)) / sqrt(d_head): [batch, heads, length, length].",
+                "The mask as [batch, 1, 1, length]: masked_fill(&mask.logical_not(), f64::NEG_INFINITY) before softmax(-1, Kind::Float).",
+                "nan_to_num(0.0, None, None) turns the NaN rows (no real key) into 0; return (weights.matmul(value), weights).",
+            ],
             check: attention::<L>,
         },
         Task {
             name: "multi-head attention",
             file: FILE,
-            hint: "project, view([b, t, heads, d_head]).transpose(1, 2), attention, transpose back, output projection",
+            hints: &[
+                "Each projection is weights.query.forward(x) etc., [batch, length, d_model].",
+                "Split: .view([batch, length, heads, d_head]).transpose(1, 2) gives [batch, heads, length, d_head].",
+                "Join: .transpose(1, 2).contiguous().view([batch, length, d_model]), then weights.output.forward(..).",
+            ],
             check: multi_head::<L>,
         },
         Task {
             name: "your encoder finds where the word 3 stands (it needs the positions)",
             file: FILE,
-            hint: "tasks 1-3 done right are enough; read the error above",
+            hints: &[
+                "This trains an encoder with your tasks 1-3 on a toy task where only positions tell: those done right are enough.",
+                "Read the error above: without positions (task 1) the encoder cannot tell where a word stands.",
+            ],
             check: position_toy::<L>,
         },
     ]

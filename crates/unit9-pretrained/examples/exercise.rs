@@ -4,5 +4,10 @@ use clap::Parser;
 use unit9_pretrained::program::{run, Args};
 
 fn main() -> anyhow::Result<()> {
+    course_core::exercises::explain_unfinished_tasks(
+        "unit9",
+        "crates/unit9-pretrained/src/exercise.rs",
+        "tasks 1-3",
+    );
     run::<unit9_pretrained::Exercise>(Args::parse())
 }

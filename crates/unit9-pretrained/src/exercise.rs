@@ -1,5 +1,13 @@
-//! Unit 9: your part. Replace each `todo!()`; `cargo run -p course -- verify unit9` says which
-//! task is next and what is still wrong.
+//! Unit 9's exercise: your code, where each `todo!()` stands.
+//!
+//! * `cargo run -p course -- watch unit9` checks your tasks each time you save this file;
+//!   `verify unit9` checks them once, `hint unit9` gives a hint.
+//! * `cargo run -p unit9-pretrained --features exercise --example exercise -- train`
+//!   trains with it.
+//!
+//! This file is compiled only with `--features exercise`: a mistake here never stops the
+//! solutions, `make test` or another unit. `cargo run -p course -- reset unit9` brings the
+//! stub back.
 
 use crate::{Keep, Learner, SpecialTokens};
 use tch::nn::VarStore;
@@ -14,26 +22,29 @@ impl Learner for Exercise {
         keep: Keep,
         special: SpecialTokens,
     ) -> Vec<u32> {
-        // TODO (task 1): `special.start`, then the tokens that fit, then `special.end`: at most
-        // `max_len` ids in all, so `budget = max_len - 2` tokens. When the review is longer,
-        // Keep::Head keeps its first `budget` tokens; Keep::HeadAndTail keeps the first
-        // `budget / 4` and the last `budget - budget / 4`.
+        // TODO (task 1): frame one review for the encoder: `special.start`, then as many of its
+        // tokens as fit, then `special.end`, at most `max_len` ids in all. A review that is too
+        // long loses tokens: with Keep::Head, from its end; with Keep::HeadAndTail, from its middle
+        // (keep a quarter of the room for the start and the rest for the end).
         let _ = (tokens, max_len, keep, special);
         todo!("task 1: frame a review for the model")
     }
 
     fn pad_batch(reviews: &[&[u32]], pad: u32) -> (Tensor, Tensor) {
-        // TODO (task 2): pad every review on the right with `pad` to the longest one; return
-        // (ids, mask), both `[batch, longest]` int64 (`Tensor::from_slice(..).view([b, t])`),
-        // the mask 1 on real tokens and 0 on padding.
+        // TODO (task 2): a batch of reviews of different lengths as one rectangle: pad each review
+        // on the right with `pad` up to the longest, and a mask that tells real tokens (1) from
+        // padding (0).
+        // Shapes: -> (ids [batch, longest], mask [batch, longest]), both int64.
+        // Worth looking up: `Tensor::from_slice`, `view`.
         let _ = (reviews, pad);
         todo!("task 2: pad a batch and build its attention mask")
     }
 
     fn freeze_except(vars: &mut VarStore, trainable: &dyn Fn(&str) -> bool) -> i64 {
-        // TODO (task 3): for each `(name, tensor)` of `vars.variables()`, turn gradients off
-        // (`tensor.set_requires_grad(false)`) unless `trainable(&name)`; return the number of
-        // numbers (`numel`) left trainable.
+        // TODO (task 3): freeze the model except the variables `trainable` names: a frozen variable
+        // gets no gradient, so the optimiser never changes it. Return how many numbers stay
+        // trainable.
+        // Worth looking up: `VarStore::variables`, `Tensor::set_requires_grad`, `numel`.
         let _ = (vars, trainable);
         todo!("task 3: freeze all but the trainable variables")
     }

@@ -1,5 +1,5 @@
 //! The checks of unit 9's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
-//! against [`Exercise`](crate::Exercise) by `course verify unit9`.
+//! against `Exercise` (`src/exercise.rs`) by `course verify unit9`.
 
 use crate::{Keep, Learner, SpecialTokens};
 use anyhow::{ensure, Result};
@@ -21,19 +21,28 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
         Task {
             name: "frame a review: [CLS] + the tokens that fit + [SEP]",
             file: FILE,
-            hint: "budget = max_len - 2; HeadAndTail keeps budget / 4 from the start and the rest from the end",
+            hints: &[
+                "The room for tokens is budget = max_len - 2 (start and end take one each).",
+                "Keep::Head: the first `budget` tokens. Keep::HeadAndTail: the first budget / 4 and the last budget - budget / 4.",
+            ],
             check: frame::<L>,
         },
         Task {
             name: "pad a batch and build its attention mask",
             file: FILE,
-            hint: "pad on the right to the longest review; mask 1 on real tokens, 0 on padding; both int64 [batch, longest]",
+            hints: &[
+                "longest = the largest review length; build the ids and the mask as flat Vec<i64> of batch * longest, row by row.",
+                "Tensor::from_slice(&ids).view([batch, longest]), the same for the mask.",
+            ],
             check: pad::<L>,
         },
         Task {
             name: "freeze all but the trainable variables",
             file: FILE,
-            hint: "set_requires_grad(trainable(&name)) on every variable; count numel of those kept",
+            hints: &[
+                "for (name, tensor) in vars.variables(): tensor.set_requires_grad(trainable(&name)) (it returns a tensor you can ignore).",
+                "Sum numel() over the variables kept trainable, as i64.",
+            ],
             check: freeze::<L>,
         },
     ]

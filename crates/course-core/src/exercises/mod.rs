@@ -1,16 +1,22 @@
 //! The exercise mechanism every unit uses, in the spirit of rustlings.
 //!
 //! Each unit crate writes the learner's part twice, behind one trait of its own (called
-//! `Learner` in every unit): `Solution` implements it, and `Exercise` implements it with stubs
-//! (`todo!()` under a `// TODO:` comment that states the task). The unit's checks are a list of
-//! [`Task`]s, generic over the trait, so the same checks run against either:
+//! `Learner` in every unit): `Solution` implements it, and `Exercise` (in `src/exercise.rs`,
+//! compiled only with the unit's `exercise` feature) implements it with stubs: `todo!()` under a
+//! `// TODO (task N)` comment that states the task. The unit's checks are a list of [`Task`]s,
+//! generic over the trait, so the same checks run against either:
 //!
-//! * `cargo test -p <unit>` checks the solution (CI does this on every push);
+//! * `cargo test -p <unit>` checks the solution (`make test` and CI do this);
 //! * `cargo test -p <unit> --features exercise` checks the learner's exercise;
-//! * `course verify` runs every unit's tasks against the exercises and shows the progress.
+//! * `course verify`, `course watch` and `course list` build that same test in a process of its
+//!   own, one unit at a time, so a learner's compile error or endless loop in one unit never
+//!   stops another unit, the solutions or `make test` ([`runner`] is that test's `main`).
 //!
 //! A check says what is still wrong ("expected shape [4, 2], got [4]") rather than only failing.
 
+pub mod runner;
+
+use serde::{Deserialize, Serialize};
 use std::panic::{self, AssertUnwindSafe};
 
 /// One thing a learner has to make work.
@@ -19,25 +25,58 @@ pub struct Task {
     pub name: &'static str,
     /// The file where the learner writes it, from the workspace root.
     pub file: &'static str,
-    /// A nudge shown with the first unmet task.
-    pub hint: &'static str,
+    /// Hints, from a nudge to nearly the answer: `course hint` shows one more at each call.
+    pub hints: &'static [&'static str],
     /// Runs the check: `Err` says what is still wrong.
     pub check: fn() -> anyhow::Result<()>,
 }
 
+/// What a report needs of a task: the [`Task`] without its check, as the checking process
+/// sends it to `course verify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskInfo {
+    pub name: String,
+    pub file: String,
+    pub hints: Vec<String>,
+}
+
+impl Task {
+    pub fn info(&self) -> TaskInfo {
+        TaskInfo {
+            name: self.name.to_string(),
+            file: self.file.to_string(),
+            hints: self.hints.iter().map(|h| h.to_string()).collect(),
+        }
+    }
+}
+
 /// What happened when a task's check ran.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Outcome {
     Passed,
     /// The stub is still there (the code hit `todo!()`).
     NotStarted,
     /// The code runs but is wrong; the text says how.
     Failed(String),
+    /// The check did not finish within this many seconds (an endless loop?) and was stopped.
+    TimedOut(u64),
 }
 
 impl Outcome {
     pub fn passed(&self) -> bool {
         matches!(self, Outcome::Passed)
+    }
+
+    /// What went wrong, for the report (nothing for a pass or a stub).
+    pub fn problem(&self) -> Option<String> {
+        match self {
+            Outcome::Passed | Outcome::NotStarted => None,
+            Outcome::Failed(wrong) => Some(wrong.clone()),
+            Outcome::TimedOut(seconds) => Some(format!(
+                "the check was stopped after {seconds} s: does a loop of yours never end? \
+                 (`--timeout` gives it longer)"
+            )),
+        }
     }
 }
 
@@ -85,16 +124,65 @@ pub fn run_task(task: &Task, quiet: bool) -> Outcome {
     }
 }
 
-/// For a unit's tests: runs every task and fails with a report of the ones not passing.
-pub fn assert_all_pass(unit: &str, tasks: &[Task]) {
-    let outcomes: Vec<Outcome> = tasks.iter().map(|task| run_task(task, false)).collect();
-    let report = progress_report(unit, tasks, &outcomes);
-    assert!(outcomes.iter().all(Outcome::passed), "\n{report}");
+/// Where task `number` (from 1) waits in the learner's file: `file:line` of its first
+/// `TODO (task N)` comment, else of its `todo!("task N` stub, else the file alone.
+pub fn task_location(info: &TaskInfo, number: usize) -> String {
+    let path = crate::workspace_root().join(&info.file);
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let markers = [
+        format!("TODO (task {number})"),
+        format!("todo!(\"task {number}"),
+    ];
+    markers
+        .iter()
+        .find_map(|marker| text.lines().position(|line| line.contains(marker.as_str())))
+        .map(|index| format!("{}:{}", info.file, index + 1))
+        .unwrap_or_else(|| info.file.clone())
+}
+
+/// For `--example exercise`: says which tasks of `file` the run uses, and turns a `todo!()` the
+/// run reaches into a message (the tasks still to do, in order, and the command that checks
+/// them) instead of a panic with a backtrace.
+pub fn explain_unfinished_tasks(unit: &'static str, file: &'static str, uses: &str) {
+    println!("This run uses your {uses} from {file}.");
+    let default_hook = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let message = panic_message(info.payload());
+        match message.strip_prefix("not yet implemented: task ") {
+            Some(reached) => {
+                eprintln!("{}", unfinished_message(unit, file, reached));
+                std::process::exit(2);
+            }
+            None => default_hook(info),
+        }
+    }));
+}
+
+/// The message for a run that reached `todo!("task <reached>")`.
+fn unfinished_message(unit: &str, file: &str, reached: &str) -> String {
+    let text = std::fs::read_to_string(crate::workspace_root().join(file)).unwrap_or_default();
+    let mut message = format!("\nThe run stopped at task {reached}: it is still a todo!().\n");
+    let stubs: Vec<String> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let start = line.find("todo!(\"task ")? + "todo!(\"".len();
+            let stub = line[start..]
+                .trim_end()
+                .trim_end_matches(')')
+                .trim_end_matches('"');
+            Some(format!("  {stub} ({file}:{})", index + 1))
+        })
+        .collect();
+    if !stubs.is_empty() {
+        message += &format!("Still to do in {file}, in order:\n{}\n", stubs.join("\n"));
+    }
+    message + &format!("Check your tasks with: cargo run -p course -- verify {unit}")
 }
 
 /// A learner-facing summary: tasks passed out of all, each task's state, and the first unmet
-/// task with its file and hint.
-pub fn progress_report(unit: &str, tasks: &[Task], outcomes: &[Outcome]) -> String {
+/// task with its `file:line`, what is wrong and its first hint.
+pub fn progress_report(unit: &str, tasks: &[TaskInfo], outcomes: &[Outcome]) -> String {
     let passed = outcomes.iter().filter(|o| o.passed()).count();
     let mut report = format!("{unit}: {passed}/{} tasks done\n", tasks.len());
     for (number, (task, outcome)) in tasks.iter().zip(outcomes).enumerate() {
@@ -102,20 +190,33 @@ pub fn progress_report(unit: &str, tasks: &[Task], outcomes: &[Outcome]) -> Stri
             Outcome::Passed => "done",
             Outcome::NotStarted => "todo",
             Outcome::Failed(_) => "WRONG",
+            Outcome::TimedOut(_) => "HUNG",
         };
         report += &format!("  [{mark:>5}] {}. {}\n", number + 1, task.name);
     }
-    if let Some((number, (task, outcome))) = tasks
+    if let Some((index, (task, outcome))) = tasks
         .iter()
         .zip(outcomes)
         .enumerate()
         .find(|(_, (_, o))| !o.passed())
     {
-        report += &format!("Next: task {}, {} ({})\n", number + 1, task.name, task.file);
-        if let Outcome::Failed(wrong) = outcome {
+        let number = index + 1;
+        report += &format!(
+            "Next: task {number}, {} ({})\n",
+            task.name,
+            task_location(task, number)
+        );
+        if let Some(wrong) = outcome.problem() {
             report += &format!("  What is wrong: {wrong}\n");
         }
-        report += &format!("  Hint: {}\n", task.hint);
+        if let Some(hint) = task.hints.first() {
+            report += &format!("  Hint: {hint}\n");
+        }
+        if task.hints.len() > 1 {
+            report += &format!(
+                "  More hints: cargo run -p course -- hint {unit} {number} (one more at each call)\n"
+            );
+        }
     }
     report
 }
@@ -224,7 +325,7 @@ mod tests {
         Task {
             name: "a task",
             file: "src/exercise.rs",
-            hint: "read the docs",
+            hints: &["read the docs", "read them again"],
             check,
         }
     }
@@ -243,11 +344,23 @@ mod tests {
     fn the_report_names_the_first_unmet_task_with_its_hint() {
         let tasks = [task(passes), task(wrong), task(stub)];
         let outcomes: Vec<Outcome> = tasks.iter().map(|t| run_task(t, true)).collect();
-        let report = progress_report("unit0", &tasks, &outcomes);
+        let infos: Vec<TaskInfo> = tasks.iter().map(Task::info).collect();
+        let report = progress_report("unit0", &infos, &outcomes);
         assert!(report.starts_with("unit0: 1/3 tasks done"), "{report}");
         assert!(report.contains("Next: task 2"), "{report}");
         assert!(report.contains("expected 3, got 4"), "{report}");
         assert!(report.contains("Hint: read the docs"), "{report}");
+    }
+
+    #[test]
+    fn an_unfinished_run_lists_the_tasks_still_to_do_in_order() {
+        let file = "crates/unit3-trainer/src/solution.rs";
+        let message = unfinished_message("unit3", file, "3: configure the run");
+        assert!(
+            message.contains("stopped at task 3: configure the run"),
+            "{message}"
+        );
+        assert!(message.contains("verify unit3"), "{message}");
     }
 
     #[test]
