@@ -2,17 +2,23 @@
 //!
 //! ```sh
 //! cargo run -p course -- verify unit7                                   # what is still missing
-//! cargo run -p unit7-rnn --features exercise --example exercise -- train
+//! cargo run -p unit7-rnn --features exercise --example exercise -- --data datasets/imdb-sample
 //! ```
+//!
+//! The LSTM runs through your `lstm_over_time`, step by step: several times slower than
+//! libtorch's fused LSTM, so start on the bundled sample.
 
 use clap::Parser;
-use unit7_rnn::program::{run, Args};
+use unit7_rnn::program::{train, Args, Command};
 
 fn main() -> anyhow::Result<()> {
     course_core::exercises::explain_unfinished_tasks(
         "unit7",
         "crates/unit7-rnn/src/exercise.rs",
-        "task 3 (tasks 1 and 2 are checked, not used: the model runs libtorch's LSTM)",
+        "tasks 1-3: your LSTM cell (tasks 1 and 2) runs the recurrence, your mean (task 3) pools it",
     );
-    run::<unit7_rnn::Exercise>(Args::parse())
+    let Command::Train(mut args) = Args::parse().into_command();
+    // Your LSTM, unless `--lstm-by-hand false` asks for libtorch's (faster) one.
+    args.lstm_by_hand.get_or_insert(true);
+    train::<unit7_rnn::Exercise>(args)
 }

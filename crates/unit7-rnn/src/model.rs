@@ -5,7 +5,7 @@
 //! `pack_padded_sequence`), so at step t the layer only runs the reviews that still have a
 //! word t, and the backward direction starts at each review's own last word.
 
-use crate::{CellKind, Learner};
+use crate::{CellKind, Learner, LstmWeights};
 use course_core::text::PaddedBatch;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,10 @@ pub struct RnnConfig {
     /// While training, each word's vector is zeroed with this probability (0: none).
     #[serde(default)]
     pub word_dropout: f64,
+    /// Run the LSTM step by step through the learner's `lstm_over_time` (tasks 1-2) instead of
+    /// libtorch's fused kernel: the same numbers, more slowly.
+    #[serde(default)]
+    pub lstm_by_hand: bool,
 }
 
 impl RnnConfig {
@@ -56,6 +60,7 @@ impl RnnConfig {
             pooling: TimePooling::UnmaskedMean,
             dropout: 0.0,
             word_dropout: 0.0,
+            lstm_by_hand: false,
         }
     }
 
@@ -246,6 +251,49 @@ impl Recurrent {
     fn weight_refs(&self) -> Vec<&Tensor> {
         self.weights.iter().collect()
     }
+
+    /// What [`Recurrent::packed`] gives for an LSTM, computed step by step by the learner's
+    /// `lstm_over_time` (tasks 1-2). The forward direction reads each review from its first
+    /// word; the backward one reads it reversed within its own length, so it starts at the
+    /// review's last word, not in the padding. Outputs after each review's end are zeros.
+    pub fn by_hand<L: Learner>(&self, inputs: &Tensor, lengths: &Tensor) -> Tensor {
+        assert_eq!(self.cell, CellKind::Lstm, "only an LSTM runs by hand");
+        let mut outputs = vec![L::lstm_over_time(inputs, &self.lstm_weights(0))];
+        if self.bidirectional {
+            let backward =
+                L::lstm_over_time(&reverse_within(inputs, lengths), &self.lstm_weights(1));
+            outputs.push(reverse_within(&backward, lengths));
+        }
+        let outputs = Tensor::cat(&outputs, 2);
+        let steps = outputs.size()[1];
+        let real = Tensor::arange(steps, (Kind::Int64, outputs.device()))
+            .unsqueeze(0)
+            .lt_tensor(&lengths.unsqueeze(1))
+            .unsqueeze(-1);
+        outputs * real.to_kind(inputs.kind())
+    }
+
+    /// The weights of one direction (0 forward, 1 backward) of an LSTM.
+    fn lstm_weights(&self, direction: usize) -> LstmWeights<'_> {
+        let w = &self.weights[4 * direction..4 * direction + 4];
+        LstmWeights {
+            w_ih: &w[0],
+            w_hh: &w[1],
+            b_ih: &w[2],
+            b_hh: &w[3],
+        }
+    }
+}
+
+/// Each sequence of `x` `[batch, time, features]` reversed within its first `lengths[b]`
+/// steps; the steps after its end stay where they are.
+fn reverse_within(x: &Tensor, lengths: &Tensor) -> Tensor {
+    let steps = x.size()[1];
+    let t = Tensor::arange(steps, (Kind::Int64, x.device())).unsqueeze(0);
+    let lengths = lengths.to_device(x.device()).unsqueeze(1);
+    let mirrored = &lengths - 1 - &t;
+    let source = mirrored.where_self(&t.lt_tensor(&lengths), &t);
+    x.gather(1, &source.unsqueeze(-1).expand(x.size(), false), false)
 }
 
 /// Embedding table, recurrent layer, pooling (the learner's) and a linear layer.
@@ -294,14 +342,24 @@ impl<L: Learner> RnnClassifier<L> {
             vectors
         };
         if self.config.pooling == TimePooling::UnmaskedMean {
-            return self
-                .recurrent
-                .unpacked(&vectors)
-                .mean_dim(1, false, Kind::Float);
+            let outputs = if self.config.lstm_by_hand {
+                let [batch, steps, _] = vectors.size()[..] else {
+                    unreachable!("word vectors are [batch, steps, dim]")
+                };
+                let every_step = Tensor::full([batch], steps, (Kind::Int64, vectors.device()));
+                self.recurrent.by_hand::<L>(&vectors, &every_step)
+            } else {
+                self.recurrent.unpacked(&vectors)
+            };
+            return outputs.mean_dim(1, false, Kind::Float);
         }
         // A review with no known word still gets one (padding) step, so packing has work.
         let lengths = batch.lengths.clamp_min(1);
-        let outputs = self.recurrent.packed(&vectors, &lengths);
+        let outputs = if self.config.lstm_by_hand {
+            self.recurrent.by_hand::<L>(&vectors, &lengths)
+        } else {
+            self.recurrent.packed(&vectors, &lengths)
+        };
         let mean = L::mean_over_time(&outputs, &lengths);
         match self.config.pooling {
             TimePooling::MeanMax => {

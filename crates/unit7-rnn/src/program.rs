@@ -55,6 +55,10 @@ pub struct TrainArgs {
     /// Cut reviews at this many words
     #[arg(long)]
     pub max_len: Option<usize>,
+    /// true: run the LSTM step by step through your `lstm_over_time` (tasks 1-2) instead of
+    /// libtorch's fused LSTM: the same model, several times slower (the exercise's default)
+    #[arg(long)]
+    pub lstm_by_hand: Option<bool>,
     #[command(flatten)]
     pub vectors: VectorsOption,
     #[command(flatten)]
@@ -75,7 +79,8 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
     }
 }
 
-fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+/// Trains one model as `args` say (the `train` command).
+pub fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     let mut config = match args.config {
         Which::Faithful => configs::faithful(args.options.seed),
         Which::Reference => configs::reference(args.options.seed),
@@ -99,6 +104,14 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     if let Some(max_len) = args.max_len {
         config.layout.max_len = Some(max_len);
     }
+    if let Some(by_hand) = args.lstm_by_hand {
+        config.model.lstm_by_hand = by_hand;
+    }
+    anyhow::ensure!(
+        !config.model.lstm_by_hand || config.model.cell == CellKind::Lstm,
+        "--lstm-by-hand runs your LSTM cell: it needs --cell lstm, not {:?}",
+        config.model.cell
+    );
     // The course's own run starts from random vectors; the others from unit 5's word2vec.
     let pretrained = args.vectors.load(args.config != Which::Faithful)?;
     if let Some(vectors) = &pretrained {

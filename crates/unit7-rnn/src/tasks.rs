@@ -45,11 +45,11 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
             check: mean_over_time::<L>,
         },
         Task {
-            name: "a bidirectional LSTM with your pooling finds where the word 3 is",
+            name: "a bidirectional LSTM of your cell and pooling finds where the word 3 is",
             file: FILE,
             hints: &[
-                "This trains a bidirectional LSTM with your mean over time (task 3): with task 3 right it learns.",
-                "If it does not, your mean may count padded steps, or give NaN for empty sequences: read the error above.",
+                "This trains a bidirectional LSTM made of your cell (tasks 1-2) and your mean (task 3): with those right it learns.",
+                "If it does not, read the error above: a mean that counts padded steps, or gives NaN for empty sequences, is the usual cause.",
             ],
             check: position_toy::<L>,
         },
@@ -190,6 +190,7 @@ fn position_toy<L: Learner>() -> Result<()> {
         pooling: TimePooling::Mean,
         dropout: 0.0,
         word_dropout: 0.0,
+        lstm_by_hand: true,
     };
     let must = MustLearn {
         epochs: 8,

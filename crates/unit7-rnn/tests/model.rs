@@ -48,6 +48,20 @@ fn packed_sequences_ignore_the_padding_in_both_directions() {
 }
 
 #[test]
+fn the_lstm_by_hand_gives_the_packed_lstm_outputs() {
+    tch::manual_seed(0);
+    let vars = VarStore::new(Device::Cpu);
+    let layer = Recurrent::new(&vars.root(), 3, 4, CellKind::Lstm, true);
+    let inputs = Tensor::randn([3, 5, 3], (Kind::Float, Device::Cpu));
+    let lengths = Tensor::from_slice(&[2i64, 5, 1]);
+    let packed = layer.packed(&inputs, &lengths);
+    let by_hand = layer.by_hand::<Solution>(&inputs, &lengths);
+    assert_eq!(by_hand.size(), [3, 5, 8]);
+    let diff = (packed - by_hand).abs().max().double_value(&[]);
+    assert!(diff < 1e-5, "by hand and packed differ by {diff}");
+}
+
+#[test]
 fn train_runs_on_the_sample() {
     let runs = tempfile::tempdir().unwrap();
     // The only test in this binary that uses the variable; both tests may run at once, but the

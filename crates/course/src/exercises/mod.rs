@@ -121,9 +121,13 @@ pub fn verify(names: &[String], code: Code, timeout: Duration) -> Result<()> {
         Code::Solution => "solutions",
     };
     if !broken.is_empty() {
+        let so_far = match total {
+            0 => String::new(),
+            _ => format!("{done}/{total} tasks done in the {whose}; "),
+        };
         bail!(
-            "{done}/{total} tasks done in the {whose}; {} does not compile yet",
-            broken.join(", ")
+            "{so_far}{} does not compile yet: the compiler's first error is above",
+            broken.join(" and ")
         );
     }
     if done < total {
