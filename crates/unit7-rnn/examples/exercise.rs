@@ -5,8 +5,9 @@
 //! cargo run -p unit7-rnn --features exercise --example exercise -- --data datasets/imdb-sample
 //! ```
 //!
-//! The LSTM runs through your `lstm_over_time`, step by step: several times slower than
-//! libtorch's fused LSTM, so start on the bundled sample.
+//! The LSTM runs through your `lstm_over_time`, step by step. On a CPU that is about as fast as
+//! libtorch's LSTM (2 epochs on the bundled sample: 32-36 s against 43-45 s, 2 cores): try it
+//! on the sample first, then on the full data.
 
 use clap::Parser;
 use unit7_rnn::program::{train, Args, Command};

@@ -42,7 +42,7 @@ pub struct RnnConfig {
     #[serde(default)]
     pub word_dropout: f64,
     /// Run the LSTM step by step through the learner's `lstm_over_time` (tasks 1-2) instead of
-    /// libtorch's fused kernel: the same numbers, more slowly.
+    /// libtorch's LSTM: the same numbers.
     #[serde(default)]
     pub lstm_by_hand: bool,
 }

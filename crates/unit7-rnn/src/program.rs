@@ -55,8 +55,8 @@ pub struct TrainArgs {
     /// Cut reviews at this many words
     #[arg(long)]
     pub max_len: Option<usize>,
-    /// true: run the LSTM step by step through your `lstm_over_time` (tasks 1-2) instead of
-    /// libtorch's fused LSTM: the same model, several times slower (the exercise's default)
+    /// true: run the LSTM step by step through the `lstm_over_time` of tasks 1-2 instead of
+    /// libtorch's LSTM: the same numbers (the exercise's default)
     #[arg(long)]
     pub lstm_by_hand: Option<bool>,
     #[command(flatten)]
