@@ -123,7 +123,8 @@ test: setup models
 # For CI (a clean clone): the committed exercise stubs compile, and every task of every unit is
 # still to do in them (`verify --expect-stubs` refuses a tree whose exercise files differ from the
 # commit, so in a learner's clone it says so instead of judging the learner's answers); then a
-# learner's session played on a copy of the committed workspace (tests/learner_session.rs).
+# learner's session played on this clone (tests/learner_session.rs: it edits two exercise files,
+# refuses to unless they are the committed stubs, and puts them back).
 check-exercises: setup models
 	$(CARGO) run -p course -- verify --expect-stubs
 	$(CARGO) test -p course --test learner_session -- --ignored

@@ -37,3 +37,38 @@ pub fn workspace_root() -> std::path::PathBuf {
         .expect("course-core lives in <workspace>/crates/course-core")
         .to_path_buf()
 }
+
+/// A `cargo` command in the workspace, for programs and tests that build something themselves
+/// (`course verify`, the learner's-session test).
+///
+/// It is the cargo that ran this program (`CARGO`), so it shares its target folder and its build
+/// of every dependency. `cargo run` and `cargo test` describe the running package to the program
+/// in its environment (`CARGO_PKG_NAME`, `OUT_DIR`, ...); build scripts that watch one of those
+/// variables (ring's watches several) would take them for a change and rebuild, and again at the
+/// next plain cargo call. So they are removed.
+pub fn cargo_command() -> std::process::Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = std::process::Command::new(cargo);
+    command.current_dir(workspace_root());
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_for_the_running_package = name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_BIN_EXE_")
+            || matches!(
+                name.as_ref(),
+                "CARGO_MANIFEST_DIR"
+                    | "CARGO_MANIFEST_PATH"
+                    | "CARGO_MANIFEST_LINKS"
+                    | "CARGO_CRATE_NAME"
+                    | "CARGO_BIN_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+                    | "CARGO_TARGET_TMPDIR"
+                    | "CARGO_RUSTC_CURRENT_DIR"
+                    | "OUT_DIR"
+            );
+        if set_for_the_running_package {
+            command.env_remove(name.as_ref());
+        }
+    }
+    command
+}

@@ -199,9 +199,18 @@ fn the_quick_leaderboard_runs_units_and_keeps_their_rows() {
         test > 0.6,
         "unit 3 learns something on the sample: {unit3_row}"
     );
+    let ours: f64 = cells[5].parse().unwrap_or_else(|_| panic!("{unit3_row}"));
+    assert!(
+        ours > 0.85,
+        "beside this course's full-data figure: {unit3_row}"
+    );
     assert_eq!(
-        cells[5], "0.87228",
-        "beside the course's figure: {unit3_row}"
+        cells[6], "0.87228",
+        "and the original course's: {unit3_row}"
+    );
+    assert!(
+        !out.contains("test - course"),
+        "no difference of unlike figures: {out}"
     );
     assert!(
         out.contains("| unit1 |") && out.contains("perceptron 1.00"),

@@ -15,9 +15,7 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 fn cargo() -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.current_dir(course_core::workspace_root());
-    command
+    course_core::cargo_command()
 }
 
 /// `cargo tree` of `selection` as a set of `name version features` lines.

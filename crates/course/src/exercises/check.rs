@@ -74,36 +74,9 @@ enum Build {
     Failed { first_error: String, errors: usize },
 }
 
-fn cargo() -> Command {
-    // `cargo run` tells the program which cargo ran it; the same one builds the checks, so they
-    // share its target folder and its build of every dependency.
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(course_core::workspace_root());
-    // `cargo run -p course` described the `course` package to this process in its environment;
-    // build scripts that watch one of these variables (ring's watches CARGO_MANIFEST_DIR) would
-    // take the change for a reason to rebuild, and rebuild again at the next plain cargo call.
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        let set_by_cargo_run = name.starts_with("CARGO_PKG_")
-            || matches!(
-                name.as_ref(),
-                "CARGO_MANIFEST_DIR"
-                    | "CARGO_MANIFEST_PATH"
-                    | "CARGO_CRATE_NAME"
-                    | "CARGO_BIN_NAME"
-                    | "CARGO_PRIMARY_PACKAGE"
-                    | "OUT_DIR"
-            );
-        if set_by_cargo_run {
-            command.env_remove(name.as_ref());
-        }
-    }
-    command
-}
-
 /// `cargo test --no-run` of the unit's `tasks` test, read as JSON messages.
 fn build(unit: &Unit, code: Code) -> Result<Build> {
-    let mut command = cargo();
+    let mut command = course_core::cargo_command();
     command
         .args(["test", "--no-run", "--message-format=json"])
         .args(["-p", unit.package, "--test", "tasks"]);
