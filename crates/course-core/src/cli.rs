@@ -111,7 +111,8 @@ impl VectorsOption {
                 println!(
                     "Word vectors start random: unit 5's word2vec vectors are not at {} yet. The \
                      README's results start from them; make them with \
-                     `cargo run -p unit5-embeddings --example solution -- word2vec` (about 15 minutes).",
+                     `cargo run -p unit5-embeddings --example solution -- word2vec` (about 2.5 \
+                     minutes on 2 cores).",
                     path.display()
                 );
                 Ok(None)
