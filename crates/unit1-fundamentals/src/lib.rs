@@ -34,22 +34,20 @@ use toy_data::ToyData;
 /// The learner's part of unit 1. `Solution` implements it in `src/solution.rs`; you implement it
 /// for `Exercise` in `src/exercise.rs`.
 pub trait Learner {
-    /// Task 1. Classify `features`; if the perceptron got it wrong, move the weights and the bias
-    /// towards the right answer. Returns whether it was a mistake.
+    /// Task 1: perceptron update rule. Stated in `src/exercise.rs`.
     fn perceptron_update(perceptron: &mut Perceptron, features: [f64; 2], label: u8) -> bool;
 
-    /// Task 2. Up to `max_epochs` passes over the data, updating after every point; stop after
-    /// the first epoch without a mistake. Returns the number of epochs run.
+    /// Task 2: stop training when an epoch makes no mistake. Stated in `src/exercise.rs`.
     fn train_perceptron(perceptron: &mut Perceptron, data: &ToyData, max_epochs: usize) -> usize;
 
-    /// Task 3. The logistic sigmoid `1 / (1 + e^-z)`, element-wise.
+    /// Task 3: sigmoid. Stated in `src/exercise.rs`.
     fn sigmoid(z: &Tensor) -> Tensor;
 
-    /// Task 4. Mean binary cross-entropy of predicted probabilities against 0/1 labels.
+    /// Task 4: binary cross-entropy. Stated in `src/exercise.rs`.
     fn binary_cross_entropy(probabilities: &Tensor, labels: &Tensor) -> Tensor;
 
-    /// Task 5. The gradients of the mean binary cross-entropy of logistic regression
-    /// (`p = sigmoid(features @ weights + bias)`) with respect to `weights` and `bias`, by hand.
+    /// Task 5: logistic-regression gradients by hand (numerical gradient check).
+    /// Stated in `src/exercise.rs`.
     fn logistic_gradients(
         features: &Tensor,
         labels: &Tensor,

@@ -28,14 +28,14 @@ use tch::Tensor;
 /// loop. `Solution` implements it in `src/solution.rs`; you implement it for `Exercise` in
 /// `src/exercise.rs`.
 pub trait Learner {
-    /// Task 1. Softmax over the last dimension: turns each row of logits into probabilities.
+    /// Task 1: softmax. Stated in `src/exercise.rs`.
     fn softmax(logits: &Tensor) -> Tensor;
 
-    /// Task 2. Mean cross-entropy of `logits` `[batch, classes]` against class ids `[batch]`.
+    /// Task 2: cross-entropy. Stated in `src/exercise.rs`.
     fn cross_entropy(logits: &Tensor, targets: &Tensor) -> Tensor;
 
-    /// Task 3. One training step on one batch: forward, loss, zero the old gradients, backward,
-    /// optimiser step. Returns the batch's loss and how many of its rows were predicted right.
+    /// Task 3: one training step (forward, loss, zero grad, backward, step).
+    /// Stated in `src/exercise.rs`.
     fn training_step<M: Module>(
         model: &M,
         optimizer: &mut nn::Optimizer,
@@ -43,6 +43,6 @@ pub trait Learner {
         targets: &Tensor,
     ) -> (f64, i64);
 
-    /// Task 4. Accuracy of `model` over batches of (inputs, targets), without gradients.
+    /// Task 4: validation accuracy over batches. Stated in `src/exercise.rs`.
     fn accuracy<M: Module>(model: &M, batches: &mut dyn Iterator<Item = (Tensor, Tensor)>) -> f64;
 }

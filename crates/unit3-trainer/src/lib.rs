@@ -34,11 +34,10 @@ pub trait Learner {
     /// The bag-of-words classifier: word counts `[batch, n_features]` -> logits `[batch, 2]`.
     type Model: Model<Input = Tensor>;
 
-    /// Tasks 1 and 2. Builds the model's layer under `path` (task 1); the model's
-    /// `Model::forward` computes the logits (task 2).
+    /// Tasks 1 and 2: the model's layer: Linear(n_features, 2); the model's forward pass.
+    /// Stated in `src/exercise.rs`.
     fn new_model(path: &nn::Path, n_features: usize) -> Self::Model;
 
-    /// Task 3. The course's run: 30 epochs, batches of 32, plain SGD with learning rate 0.05,
-    /// constant rate; the seed given.
+    /// Task 3: the course's run settings. Stated in `src/exercise.rs`.
     fn trainer_config(seed: u64) -> TrainerConfig;
 }

@@ -36,10 +36,7 @@ use tch::Tensor;
 
 /// The learner's part of unit 4.
 pub trait Learner {
-    /// Task 1. Linear warm-up then cosine decay: the rate at `step` (0-based) of `total_steps`.
-    /// During the first `warmup_steps` steps it rises linearly to `peak_lr`, reaching
-    /// `peak_lr * (step + 1) / warmup_steps`; afterwards it follows half a cosine from `peak_lr`
-    /// down to `min_lr` at the last step.
+    /// Task 1: warm-up + cosine learning-rate schedule. Stated in `src/exercise.rs`.
     fn warmup_cosine_lr(
         step: usize,
         total_steps: usize,
@@ -48,11 +45,9 @@ pub trait Learner {
         min_lr: f64,
     ) -> f64;
 
-    /// Task 2. One hidden block of the MLP: linear layer, then batch norm (if the layer has
-    /// one), then ReLU, then dropout (only while training).
+    /// Task 2: hidden block: linear, batch norm, ReLU, dropout. Stated in `src/exercise.rs`.
     fn hidden_block(layer: &HiddenLayer, xs: &Tensor, train: bool) -> Tensor;
 
-    /// Task 3. Every combination of the space's learning rates, weight decays and dropouts
-    /// (a grid), learning rate varying slowest and dropout fastest.
+    /// Task 3: the search grid. Stated in `src/exercise.rs`.
     fn grid(space: &SearchSpace) -> Vec<Trial>;
 }

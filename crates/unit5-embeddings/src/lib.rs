@@ -57,12 +57,10 @@ impl Pooling {
 
 /// The learner's part of unit 5.
 pub trait Learner {
-    /// Task 1. The mean of the vectors `[batch, length, dim]` over the positions where `mask`
-    /// `[batch, length]` (bool) is true. A review with no real word gets zeros, not NaN.
+    /// Task 1: masked mean over padded batches. Stated in `src/exercise.rs`.
     fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor;
 
-    /// Task 2. Look the ids `[batch, length]` up in `embedding`, then pool the vectors of each
-    /// review as `pooling` says (masked max: padding never wins; an empty review gets zeros).
+    /// Task 2: embedding lookup and pooling (mean, max, mean+max). Stated in `src/exercise.rs`.
     fn embed_and_pool(
         embedding: &nn::Embedding,
         ids: &Tensor,
@@ -70,13 +68,6 @@ pub trait Learner {
         pooling: Pooling,
     ) -> Tensor;
 
-    /// Task 3. The skip-gram loss with negative sampling, averaged over the `n` pairs:
-    /// `-[log sigmoid(c . o) + sum_k log sigmoid(-c . n_k)]` for centre vectors `c` `[n, dim]`,
-    /// their true context vectors `o` `[n, dim]` and sampled negatives `[g, k, dim]`.
-    ///
-    /// The pairs come in `g` equal groups, in order (`g` divides `n`), and the pairs of a group
-    /// share the group's `k` negatives. With `g = n` every pair has its own, as in the original
-    /// word2vec; sharing them (word2vec.rs does, 16 pairs to a group) turns many tiny
-    /// products into one batched matrix product, which is what makes the training fast.
+    /// Task 3: skip-gram loss with negative sampling. Stated in `src/exercise.rs`.
     fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor;
 }

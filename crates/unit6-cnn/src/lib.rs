@@ -53,14 +53,11 @@ impl TimePooling {
 
 /// The learner's part of unit 6.
 pub trait Learner {
-    /// Task 1. The length of a convolution's output for an input of `input` positions, a
-    /// window of `kernel`, a step of `stride` and `padding` zeros added at each end.
+    /// Task 1: the output length of a convolution. Stated in `src/exercise.rs`.
     fn conv_output_length(input: i64, kernel: i64, stride: i64, padding: i64) -> i64;
 
-    /// Task 2. One branch of the text CNN: `conv` over `embedded` `[batch, dim, length]`, then
-    /// ReLU, then pooling over time, over the outputs whose window starts on a real word:
-    /// output `t` is valid when `t < max(length - kernel + 1, 1)` for the review's `lengths`
-    /// `[batch]`. Returns `[batch, filters * pooling.features_per_filter()]` (max first).
+    /// Task 2: one branch: convolution, ReLU, pooling over the valid positions.
+    /// Stated in `src/exercise.rs`.
     fn conv_branch(
         conv: &nn::Conv1D,
         embedded: &Tensor,
@@ -68,8 +65,7 @@ pub trait Learner {
         pooling: TimePooling,
     ) -> Tensor;
 
-    /// Task 3. Every branch of `convs` (one per filter width) on the same input, their features
-    /// concatenated side by side: `[batch, convs.len() * filters * features_per_filter]`.
+    /// Task 3: all branches concatenated. Stated in `src/exercise.rs`.
     fn all_branches(
         convs: &[nn::Conv1D],
         embedded: &Tensor,

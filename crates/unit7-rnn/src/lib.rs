@@ -68,17 +68,12 @@ pub struct LstmWeights<'a> {
 
 /// The learner's part of unit 7.
 pub trait Learner {
-    /// Task 1. One step of an LSTM: from the input `x` `[batch, input]` and the state `h`, `c`
-    /// `[batch, hidden]`, the new `(h, c)`:
-    /// `i, f, g, o = split(x W_ih^T + b_ih + h W_hh^T + b_hh)`,
-    /// `c' = sigmoid(f) * c + sigmoid(i) * tanh(g)`, `h' = sigmoid(o) * tanh(c')`.
+    /// Task 1: one LSTM step, from its equations. Stated in `src/exercise.rs`.
     fn lstm_cell(x: &Tensor, h: &Tensor, c: &Tensor, weights: &LstmWeights) -> (Tensor, Tensor);
 
-    /// Task 2. Your cell over a whole batch of sequences `[batch, time, input]`, from a zero
-    /// state: the outputs `h_t` of every step, `[batch, time, hidden]`.
+    /// Task 2: your cell over a sequence matches libtorch's LSTM. Stated in `src/exercise.rs`.
     fn lstm_over_time(inputs: &Tensor, weights: &LstmWeights) -> Tensor;
 
-    /// Task 3. The mean over time of `outputs` `[batch, time, features]`, counting only the
-    /// first `lengths[b]` steps of each sequence; a sequence of length 0 gets zeros.
+    /// Task 3: the mean over the real steps of each sequence. Stated in `src/exercise.rs`.
     fn mean_over_time(outputs: &Tensor, lengths: &Tensor) -> Tensor;
 }

@@ -55,16 +55,10 @@ impl AttentionWeights {
 
 /// The learner's part of unit 8.
 pub trait Learner {
-    /// Task 1. The sinusoidal positional encodings `[length, d_model]` of "Attention Is All You
-    /// Need": for position `p` and `i < d_model / 2`, column `2i` holds
-    /// `sin(p / 10000^(2i / d_model))` and column `2i + 1` holds `cos` of the same angle.
+    /// Task 1: sinusoidal positional encodings. Stated in `src/exercise.rs`.
     fn sinusoidal_positions(length: i64, d_model: i64) -> Tensor;
 
-    /// Task 2. Scaled dot-product attention. `query`, `key`, `value` are `[batch, heads, length,
-    /// d_head]`; `key_mask` `[batch, length]` is true for real words. Returns the output
-    /// `[batch, heads, length, d_head]` and the weights `[batch, heads, length, length]`
-    /// (softmax over the keys of `query . key / sqrt(d_head)`, padding keys weighted 0). A
-    /// review with no real word gets weights and outputs of zeros, not NaN.
+    /// Task 2: scaled dot-product attention with a key-padding mask. Stated in `src/exercise.rs`.
     fn attention(
         query: &Tensor,
         key: &Tensor,
@@ -72,10 +66,7 @@ pub trait Learner {
         key_mask: &Tensor,
     ) -> (Tensor, Tensor);
 
-    /// Task 3. Multi-head self-attention over `x` `[batch, length, d_model]`: project to queries,
-    /// keys and values, split `d_model` into `heads` heads of `d_model / heads`, your
-    /// [`Learner::attention`], put the heads back side by side and apply the output projection.
-    /// Returns `[batch, length, d_model]` and the weights `[batch, heads, length, length]`.
+    /// Task 3: multi-head attention. Stated in `src/exercise.rs`.
     fn multi_head_attention(
         x: &Tensor,
         key_mask: &Tensor,

@@ -61,20 +61,14 @@ pub struct SpecialTokens {
 
 /// The learner's part of unit 9.
 pub trait Learner {
-    /// Task 1. A review's token ids as the model reads them: at most `max_len` ids in all,
-    /// `special.start` first and `special.end` last, and in between as many of `tokens` as
-    /// fit, chosen by `keep` ([`Keep::HeadAndTail`]: `budget / 4` from the start, the rest from
-    /// the end, where `budget = max_len - 2`).
+    /// Task 1: frame a review: `[CLS]` + the tokens that fit + `[SEP]`. Stated in
+    /// `src/exercise.rs`.
     fn frame_review(tokens: &[u32], max_len: usize, keep: Keep, special: SpecialTokens)
         -> Vec<u32>;
 
-    /// Task 2. Reviews of different lengths as one batch: `ids` `[batch, longest]` int64,
-    /// padded with `pad` on the right, and the attention mask `[batch, longest]` int64, 1 on a
-    /// real token and 0 on padding.
+    /// Task 2: pad a batch and build its attention mask. Stated in `src/exercise.rs`.
     fn pad_batch(reviews: &[&[u32]], pad: u32) -> (Tensor, Tensor);
 
-    /// Task 3. Freeze every variable of `vars` except those whose name `trainable` accepts:
-    /// the optimiser then leaves them alone and backward passes do not compute their
-    /// gradients. Returns how many numbers stay trainable.
+    /// Task 3: freeze all but the trainable variables. Stated in `src/exercise.rs`.
     fn freeze_except(vars: &mut VarStore, trainable: &dyn Fn(&str) -> bool) -> i64;
 }
