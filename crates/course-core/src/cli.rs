@@ -8,6 +8,28 @@ use crate::training::TrainerConfig;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
+// A unit's command line: one of its commands, or with none, `train` with the options given, so
+// `cargo run -p unit7-rnn --example solution` trains, and so does `... -- --epochs 2`; other
+// commands (`word2vec`, `images`, ...) are named. A unit writes
+// `pub type Args = UnitArgs<Command, TrainArgs>;` and runs `args.into_command(Command::Train)`.
+// (The doc comment below is what `--help` shows first.)
+/// With no command, trains the unit's model: `train`'s options work without the word `train`.
+#[derive(clap::Parser, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct UnitArgs<C: clap::Subcommand, T: clap::Args> {
+    #[command(subcommand)]
+    pub command: Option<C>,
+    #[command(flatten)]
+    pub train: T,
+}
+
+impl<C: clap::Subcommand, T: clap::Args> UnitArgs<C, T> {
+    /// The command given, else `train` (the unit's `Command::Train`) of the options given.
+    pub fn into_command(self, train: impl FnOnce(T) -> C) -> C {
+        self.command.unwrap_or_else(|| train(self.train))
+    }
+}
+
 /// Flatten into a unit's own arguments with `#[command(flatten)]`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct TrainOptions {

@@ -6,7 +6,7 @@ use crate::model::Mlp;
 use crate::search::{random_trials, results_table, SearchSpace, TrialResult};
 use crate::Learner;
 use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Subcommand, ValueEnum};
 use course_core::cli::VocabularyOptions;
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
@@ -17,22 +17,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 use tch::nn::VarStore;
 
-/// With no command, the program trains (`train`'s options work without the word `train`).
-#[derive(Parser, Debug)]
-#[command(args_conflicts_with_subcommands = true)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    #[command(flatten)]
-    pub train: TrainArgs,
-}
-
-impl Args {
-    /// The command given, else `train` with the options given.
-    pub fn into_command(self) -> Command {
-        self.command.unwrap_or(Command::Train(self.train))
-    }
-}
+/// The command line: a command, or with none, `train` (its options work without the word).
+pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -157,7 +143,7 @@ pub enum Which {
 }
 
 pub fn run<L: Learner>(args: Args) -> Result<()> {
-    match args.into_command() {
+    match args.into_command(Command::Train) {
         Command::Train(TrainArgs {
             config,
             seed,

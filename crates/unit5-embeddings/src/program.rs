@@ -7,7 +7,7 @@ use crate::model::EmbeddingClassifier;
 use crate::word2vec::{self, Corpus, Word2VecConfig, WordVectors};
 use crate::{Learner, Pooling};
 use anyhow::{ensure, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Subcommand, ValueEnum};
 use course_core::cli::unit5_word2vec_vectors;
 use course_core::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use course_core::data::DataDir;
@@ -16,22 +16,8 @@ use course_core::training::{OptimizerConfig, SequenceRun};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
-/// With no command, the program trains (`train`'s options work without the word `train`).
-#[derive(Parser, Debug)]
-#[command(args_conflicts_with_subcommands = true)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    #[command(flatten)]
-    pub train: TrainArgs,
-}
-
-impl Args {
-    /// The command given, else `train` with the options given.
-    pub fn into_command(self) -> Command {
-        self.command.unwrap_or(Command::Train(self.train))
-    }
-}
+/// The command line: a command, or with none, `train` (its options work without the word).
+pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -123,7 +109,7 @@ pub enum Init {
 }
 
 pub fn run<L: Learner>(args: Args) -> Result<()> {
-    match args.into_command() {
+    match args.into_command(Command::Train) {
         Command::Train(train_args) => train::<L>(train_args),
         Command::Word2vec {
             data,

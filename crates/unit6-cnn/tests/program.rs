@@ -85,7 +85,7 @@ fn train_and_images_run_on_the_sample() {
 fn with_no_arguments_the_program_trains() {
     let command = unit6_cnn::program::Args::try_parse_from(["solution"])
         .unwrap()
-        .into_command();
+        .into_command(unit6_cnn::program::Command::Train);
     assert!(
         matches!(command, unit6_cnn::program::Command::Train(_)),
         "{command:?}"

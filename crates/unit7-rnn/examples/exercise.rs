@@ -18,7 +18,7 @@ fn main() -> anyhow::Result<()> {
         "crates/unit7-rnn/src/exercise.rs",
         "tasks 1-3: your LSTM cell (tasks 1 and 2) runs the recurrence, your mean (task 3) pools it",
     );
-    let Command::Train(mut args) = Args::parse().into_command();
+    let Command::Train(mut args) = Args::parse().into_command(Command::Train);
     // Your LSTM, unless `--lstm-by-hand false` asks for libtorch's (faster) one.
     args.lstm_by_hand.get_or_insert(true);
     train::<unit7_rnn::Exercise>(args)

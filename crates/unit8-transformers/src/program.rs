@@ -5,7 +5,7 @@ use crate::configs;
 use crate::model::{Positions, TransformerClassifier};
 use crate::Learner;
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Subcommand, ValueEnum};
 use course_core::cli::{TrainOptions, VectorsOption};
 use course_core::prepared::SequenceData;
 use course_core::text::start_embedding;
@@ -14,22 +14,8 @@ use course_core::training::SequenceRun;
 use serde_json::json;
 use std::path::Path;
 
-/// With no command, the program trains (`train`'s options work without the word `train`).
-#[derive(Parser, Debug)]
-#[command(args_conflicts_with_subcommands = true)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    #[command(flatten)]
-    pub train: TrainArgs,
-}
-
-impl Args {
-    /// The command given, else `train` with the options given.
-    pub fn into_command(self) -> Command {
-        self.command.unwrap_or(Command::Train(self.train))
-    }
-}
+/// The command line: a command, or with none, `train` (its options work without the word).
+pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -77,7 +63,7 @@ pub enum Which {
 }
 
 pub fn run<L: Learner>(args: Args) -> Result<()> {
-    match args.into_command() {
+    match args.into_command(Command::Train) {
         Command::Train(train_args) => train::<L>(train_args),
     }
 }

@@ -51,7 +51,7 @@ fn heads_that_do_not_divide_d_model_are_refused() {
 fn with_no_arguments_the_program_trains() {
     let command = unit8_transformers::program::Args::try_parse_from(["solution"])
         .unwrap()
-        .into_command();
+        .into_command(unit8_transformers::program::Command::Train);
     assert!(
         matches!(command, unit8_transformers::program::Command::Train(_)),
         "{command:?}"

@@ -8,7 +8,7 @@ use crate::model::{HeadOnly, Pooling, PretrainedClassifier};
 use crate::reviews::{review_vectors, ReviewSplits, TokenizedReviews, VectorCache};
 use crate::{Keep, Learner};
 use anyhow::{bail, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Subcommand, ValueEnum};
 use course_core::cli::TrainOptions;
 use course_core::data::DataDir;
 use course_core::tracking::Run;
@@ -20,22 +20,8 @@ use serde_json::json;
 use std::time::Instant;
 use tch::nn::VarStore;
 
-/// With no command, the program trains (`train`'s options work without the word `train`).
-#[derive(Parser, Debug)]
-#[command(args_conflicts_with_subcommands = true)]
-pub struct Args {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-    #[command(flatten)]
-    pub train: TrainArgs,
-}
-
-impl Args {
-    /// The command given, else `train` with the options given.
-    pub fn into_command(self) -> Command {
-        self.command.unwrap_or(Command::Train(self.train))
-    }
-}
+/// The command line: a command, or with none, `train` (its options work without the word).
+pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -102,7 +88,7 @@ pub enum Mode {
 }
 
 pub fn run<L: Learner>(args: Args) -> Result<()> {
-    match args.into_command() {
+    match args.into_command(Command::Train) {
         Command::Train(train_args) => train::<L>(train_args),
         Command::Predict(predict_args) => predict::<L>(predict_args),
     }
