@@ -56,14 +56,3 @@ fn train_lr_find_and_search_run_on_the_sample() {
         "header, rule and two trials:\n{table}"
     );
 }
-
-#[test]
-fn with_no_arguments_the_program_trains() {
-    let command = unit4_optimization::program::Args::try_parse_from(["solution"])
-        .unwrap()
-        .into_command(unit4_optimization::program::Command::Train);
-    assert!(
-        matches!(command, unit4_optimization::program::Command::Train(_)),
-        "{command:?}"
-    );
-}

@@ -78,14 +78,3 @@ fn train_word2vec_and_neighbours_run_on_the_sample() {
 
     run::<Solution>(command(&["neighbours", "movie", "notaword"])).unwrap();
 }
-
-#[test]
-fn with_no_arguments_the_program_trains() {
-    let command = unit5_embeddings::program::Args::try_parse_from(["solution"])
-        .unwrap()
-        .into_command(unit5_embeddings::program::Command::Train);
-    assert!(
-        matches!(command, unit5_embeddings::program::Command::Train(_)),
-        "{command:?}"
-    );
-}

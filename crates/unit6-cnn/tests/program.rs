@@ -80,14 +80,3 @@ fn train_and_images_run_on_the_sample() {
         );
     }
 }
-
-#[test]
-fn with_no_arguments_the_program_trains() {
-    let command = unit6_cnn::program::Args::try_parse_from(["solution"])
-        .unwrap()
-        .into_command(unit6_cnn::program::Command::Train);
-    assert!(
-        matches!(command, unit6_cnn::program::Command::Train(_)),
-        "{command:?}"
-    );
-}

@@ -114,14 +114,3 @@ fn train_runs_on_the_sample() {
         );
     }
 }
-
-#[test]
-fn with_no_arguments_the_program_trains() {
-    let command = unit7_rnn::program::Args::try_parse_from(["solution"])
-        .unwrap()
-        .into_command(unit7_rnn::program::Command::Train);
-    assert!(
-        matches!(command, unit7_rnn::program::Command::Train(_)),
-        "{command:?}"
-    );
-}

@@ -46,14 +46,3 @@ fn heads_that_do_not_divide_d_model_are_refused() {
     let error = run::<Solution>(args).unwrap_err().to_string();
     assert!(error.contains("--heads 3"), "{error}");
 }
-
-#[test]
-fn with_no_arguments_the_program_trains() {
-    let command = unit8_transformers::program::Args::try_parse_from(["solution"])
-        .unwrap()
-        .into_command(unit8_transformers::program::Command::Train);
-    assert!(
-        matches!(command, unit8_transformers::program::Command::Train(_)),
-        "{command:?}"
-    );
-}

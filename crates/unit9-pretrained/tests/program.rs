@@ -64,14 +64,3 @@ fn every_mode_trains_on_the_sample_and_head_only_reuses_its_vectors() {
     let config = train("top", "top");
     assert!(config.contains("\"trainable_numbers\""), "{config}");
 }
-
-#[test]
-fn with_no_arguments_the_program_trains() {
-    let command = unit9_pretrained::program::Args::try_parse_from(["solution"])
-        .unwrap()
-        .into_command(unit9_pretrained::program::Command::Train);
-    assert!(
-        matches!(command, unit9_pretrained::program::Command::Train(_)),
-        "{command:?}"
-    );
-}
