@@ -72,8 +72,9 @@ fn report_as_json(unit: &str, tasks: &[Task], from: usize) {
     let mut out = std::io::stdout().lock();
     let mut send = |report: Report| {
         // A closed pipe means `course verify` stopped listening: nothing left to do.
+        // Each report on a line of its own, even after a learner's `print!` without a newline.
         let line = serde_json::to_string(&report).expect("reports serialise");
-        if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
+        if write!(out, "\n{line}\n").and_then(|_| out.flush()).is_err() {
             std::process::exit(1);
         }
     };

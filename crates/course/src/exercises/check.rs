@@ -214,6 +214,9 @@ fn read_lines(child: &mut Child) -> Receiver<Line> {
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
+            if line.is_empty() {
+                continue;
+            }
             let parsed = match serde_json::from_str::<Report>(&line) {
                 Ok(report) => Line::Report(report),
                 Err(_) => Line::Printed(line),
