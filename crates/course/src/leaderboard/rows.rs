@@ -296,20 +296,32 @@ fn quick_reading(rows: &[Row], full: &[Row]) -> String {
         }
     }
     if !beaten_on_full_data.is_empty() {
-        text += &format!(
-            "{} trail unit 2's bag of words on the sample, where 1,600 reviews are too few to \
-             learn word vectors from, and beat it on the full data.\n",
-            beaten_on_full_data.join(", ")
+        text +=
+            &format!(
+            "{} on the sample, where 1,600 reviews are too few to learn word vectors from, and \
+             {} on the full data.\n",
+            trail(&beaten_on_full_data),
+            if beaten_on_full_data.len() == 1 { "beats it" } else { "beat it" }
         );
     }
     if !behind_on_both.is_empty() {
         text += &format!(
-            "{} trail unit 2's bag of words on the sample and have no full-data figure above \
-             it: their READMEs say why.\n",
-            behind_on_both.join(", ")
+            "{} on the sample, and on the full data too: {} README says why.\n",
+            trail(&behind_on_both),
+            if behind_on_both.len() == 1 {
+                "its"
+            } else {
+                "their"
+            }
         );
     }
     text
+}
+
+/// "unit6 trails unit 2's bag of words", "unit6, unit7 trail ...".
+fn trail(units: &[&str]) -> String {
+    let verb = if units.len() == 1 { "trails" } else { "trail" };
+    format!("{} {verb} unit 2's bag of words", units.join(", "))
 }
 
 /// Writes the results page (atomically) from every saved row of one mode.
@@ -424,11 +436,26 @@ mod tests {
             "{text}"
         );
         // The unit that trails the bag of words on the sample is named, with the reason.
-        assert!(text.contains("unit6 trail unit 2's bag of words"), "{text}");
+        assert!(
+            text.contains("unit6 trails unit 2's bag of words on the sample, where")
+                && text.contains("beats it on the full data"),
+            "{text}"
+        );
         assert!(
             !text.contains("unit7 trail") && !text.contains("unit6, unit7"),
             "{text}"
         );
+        // One that trails on the full data too is not said to beat it there.
+        let quick = [
+            row("unit2", Some(0.81), None),
+            row("unit9", Some(0.7), None),
+        ];
+        let text = table(&quick, Mode::Quick, &full);
+        assert!(
+            text.contains("unit9 trails unit 2's bag of words on the sample, and on the full data"),
+            "{text}"
+        );
+        assert!(!text.contains("beat"), "{text}");
     }
 
     #[test]
