@@ -68,7 +68,10 @@ pub fn watch(start: Option<&str>, timeout: Duration) -> Result<()> {
             match keys.recv_timeout(POLL) {
                 Ok(key) => match key.trim() {
                     "q" => return Ok(()),
-                    "h" => print!("{}", hint_text(unit, None, &mut progress)?),
+                    "h" => {
+                        print!("{}", hint_text(unit, None, &mut progress)?);
+                        progress.save()?;
+                    }
                     "l" => list()?,
                     "n" if index + 1 < units.len() => {
                         index += 1;
@@ -85,7 +88,6 @@ pub fn watch(start: Option<&str>, timeout: Duration) -> Result<()> {
                 // No keyboard (stdin closed): keep watching the file.
                 Err(RecvTimeoutError::Disconnected) => std::thread::sleep(POLL),
             }
-            progress.save()?;
             if fingerprint(&unit.exercise_file()) != seen {
                 break;
             }
