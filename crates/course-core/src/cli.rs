@@ -3,8 +3,8 @@
 
 use crate::data::DataDir;
 use crate::text::{Terms, WordVectors};
-use crate::tracking::{runs_root, timestamp_name};
-use crate::training::TrainerConfig;
+use crate::tracking::runs_root;
+use crate::training::{DeviceChoice, TrainerConfig};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -30,27 +30,43 @@ impl<C: clap::Subcommand, T: clap::Args> UnitArgs<C, T> {
     }
 }
 
-/// Flatten into a unit's own arguments with `#[command(flatten)]`.
-#[derive(clap::Args, Debug, Clone)]
+/// The flags every training unit shares: flatten into a unit's `TrainArgs` with
+/// `#[command(flatten)]`; [`start_run`](crate::training::start_run) reads them.
+#[derive(clap::Args, Debug, Clone, Default)]
 pub struct TrainOptions {
-    /// Seeds the initial weights, the batch order and dropout
-    #[arg(long, default_value_t = 123)]
-    pub seed: u64,
-    /// Most epochs to train (the configuration's when not given)
+    /// Folder with the Kaggle files [default: datasets/imdb when complete, else the sample]
+    #[arg(long, value_name = "FOLDER")]
+    pub data: Option<PathBuf>,
+    /// Most epochs to train [default: the configuration's]
     #[arg(long)]
     pub epochs: Option<usize>,
-    /// Base learning rate (the configuration's when not given)
+    /// Base learning rate [default: the configuration's]
     #[arg(long)]
     pub lr: Option<f64>,
-    /// Reviews per batch (the configuration's when not given)
+    /// Reviews per batch [default: the configuration's]
     #[arg(long)]
     pub batch_size: Option<usize>,
-    /// Folder with the Kaggle files (default: datasets/imdb when complete, else the sample)
+    /// Seeds the initial weights, the batch order and dropout [default: 123]
     #[arg(long)]
-    pub data: Option<PathBuf>,
-    /// Name of the run folder (default: configuration, seed and time)
-    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Name of the run folder, runs/<unit>/<NAME> [default: configuration, seed and time]
+    #[arg(long, value_name = "NAME")]
     pub run_name: Option<String>,
+    /// Continue a run that stopped: a run folder, its name, or its checkpoint; with no value,
+    /// the unit's latest unfinished run. The run's own settings are used
+    #[arg(long, value_name = "RUN", num_args = 0..=1)]
+    pub resume: Option<Option<PathBuf>>,
+    /// Where to train [default: cuda when available, else cpu]
+    #[arg(long, value_enum)]
+    pub device: Option<DeviceChoice>,
+}
+
+/// `*setting = value` when a flag gave a value: how a unit applies its own flags to its
+/// settings, one line per flag.
+pub fn set<T>(setting: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *setting = value;
+    }
 }
 
 /// `--max-features`, `--ngrams`, `--keep-stop-words`: change one setting of a bag of words
@@ -93,10 +109,10 @@ impl VocabularyOptions {
 pub struct VectorsOption {
     /// Word vectors in word2vec's text format to start the embedding table from; the table takes
     /// their width [default: unit 5's runs/unit5/word2vec/vectors.txt, when it exists]
-    #[arg(long, conflicts_with = "random_init")]
+    #[arg(long, conflicts_with_all = ["random_init", "resume"])]
     pub vectors: Option<PathBuf>,
     /// Start the embedding table from random numbers, as the course did
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     pub random_init: bool,
 }
 
@@ -144,9 +160,12 @@ impl VectorsOption {
 }
 
 impl TrainOptions {
-    /// Writes the given options over `trainer` (the seed always).
+    /// Writes the given flags over `trainer` (only those given; `--device` is set apart, as a
+    /// resumed run may change it).
     pub fn apply(&self, trainer: &mut TrainerConfig) {
-        trainer.seed = self.seed;
+        if let Some(seed) = self.seed {
+            trainer.seed = seed;
+        }
         if let Some(epochs) = self.epochs {
             trainer.epochs = epochs;
         }
@@ -158,16 +177,22 @@ impl TrainOptions {
         }
     }
 
+    /// The seed of the run: `--seed`, else 123.
+    pub fn seed(&self) -> u64 {
+        self.seed.unwrap_or(crate::training::start::DEFAULT_SEED)
+    }
+
     /// The data folder the run reads.
     pub fn data_dir(&self) -> Result<DataDir> {
         DataDir::resolve(self.data.as_deref())
     }
 
-    /// `--run-name`, or `<what>-seed<seed>-<time>`.
-    pub fn run_name(&self, what: &str) -> String {
-        self.run_name.clone().unwrap_or_else(|| {
-            format!("{what}-seed{}-{}", self.seed, timestamp_name()).to_lowercase()
-        })
+    /// Refuses `--resume`, for a command that keeps no checkpoints (`what` says why).
+    pub fn refuse_resume(&self, what: &str) -> Result<()> {
+        if self.resume.is_some() {
+            anyhow::bail!("--resume: {what}");
+        }
+        Ok(())
     }
 }
 

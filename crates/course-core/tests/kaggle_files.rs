@@ -45,6 +45,22 @@ fn the_last_line_may_lack_its_newline() {
 }
 
 #[test]
+fn a_byte_order_mark_and_crlf_line_ends_are_read_as_windows_tools_write_them() {
+    let body = "\u{feff}id\tsentiment\treview\r\n\"1_1\"\t0\t\"a\"\r\n\"2_8\"\t1\t\"b\"\r\n";
+    let reviews = parse_reviews(body.as_bytes().to_vec(), KaggleFile::LabeledTrain).unwrap();
+    assert_eq!(reviews.len(), 2);
+    assert_eq!(
+        (reviews[0].id.as_str(), reviews[1].sentiment),
+        ("1_1", Some(1))
+    );
+    // A mark anywhere but the start is still content, and a wrong header is still refused.
+    let late = "id\tsentiment\treview\n\u{feff}\"1_1\"\t0\t\"a\"\n";
+    assert!(parse_reviews(late.as_bytes().to_vec(), KaggleFile::LabeledTrain).is_err());
+    let wrong = "\u{feff}id,sentiment,review\n";
+    assert!(parse_reviews(wrong.as_bytes().to_vec(), KaggleFile::LabeledTrain).is_err());
+}
+
+#[test]
 fn unlabelled_files_have_no_sentiment() {
     let body = "id\treview\n\"9_0\"\t\"text\"\n";
     let reviews = parse_reviews(body.as_bytes().to_vec(), KaggleFile::UnlabeledTrain).unwrap();

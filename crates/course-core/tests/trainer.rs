@@ -286,6 +286,7 @@ fn resuming_from_a_checkpoint_gives_the_weights_of_an_uninterrupted_run() {
         .fit(&model, &mut vars, &train, &validation)
         .unwrap_err();
     assert!(err.to_string().contains("epoch 4, step 1"), "{err}");
+    drop(trainer); // the run ends, and its folder is free for the next process
 
     let mut resumed_vars = VarStore::new(Device::Cpu);
     let resumed_model = make(&resumed_vars);

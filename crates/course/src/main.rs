@@ -26,7 +26,7 @@ use clap::{Parser, Subcommand};
 use course_core::data::DataDir;
 use std::path::PathBuf;
 use std::time::Duration;
-use unit2_neural_networks::run::{run, RunOptions};
+use unit2_neural_networks::program::{train, RunOptions};
 use unit2_neural_networks::training::LoopConfig;
 
 #[derive(Parser)]
@@ -179,11 +179,12 @@ fn dispatch(cli: Cli) -> Result<()> {
                 epochs,
                 ..LoopConfig::default()
             };
-            run::<unit2_neural_networks::Solution>(&RunOptions {
+            train::<unit2_neural_networks::Solution>(&RunOptions {
                 data,
                 max_features: 10_000,
                 loop_config,
                 submission,
+                device: course_core::device::best_device(),
             })?;
             Ok(())
         }

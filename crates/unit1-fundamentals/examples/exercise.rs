@@ -10,6 +10,6 @@ fn main() -> anyhow::Result<()> {
         "crates/unit1-fundamentals/src/exercise.rs",
         "tasks 1-5",
     );
-    run::<unit1_fundamentals::Exercise>(&Args::parse())?;
+    run::<unit1_fundamentals::Exercise>(Args::parse())?;
     Ok(())
 }

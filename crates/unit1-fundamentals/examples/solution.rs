@@ -4,6 +4,6 @@ use clap::Parser;
 use unit1_fundamentals::program::{run, Args};
 
 fn main() -> anyhow::Result<()> {
-    run::<unit1_fundamentals::Solution>(&Args::parse())?;
+    run::<unit1_fundamentals::Solution>(Args::parse())?;
     Ok(())
 }

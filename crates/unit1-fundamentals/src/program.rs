@@ -18,7 +18,10 @@ pub struct Args {
     pub epochs: usize,
     /// Learning rate of logistic regression (the course: 0.05)
     #[arg(long, default_value_t = 0.05)]
-    pub learning_rate: f64,
+    pub lr: f64,
+    /// Seeds the order of the toy points in each epoch
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
     /// Where the plots go (default: runs/unit1)
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -33,7 +36,7 @@ pub struct ToyResults {
     pub logistic_regression_accuracy: f64,
 }
 
-pub fn run<L: Learner>(args: &Args) -> Result<ToyResults> {
+pub fn run<L: Learner>(args: Args) -> Result<ToyResults> {
     let out = args
         .out
         .clone()
@@ -62,8 +65,9 @@ pub fn run<L: Learner>(args: &Args) -> Result<ToyResults> {
     let (raw, labels) = data.tensors();
     let (scaled, mean, std) = standardise(&raw);
     let training = Training {
-        learning_rate: args.learning_rate,
+        learning_rate: args.lr,
         epochs: args.epochs,
+        seed: args.seed as i64,
         ..Training::default()
     };
     for (name, features) in [("raw features", &raw), ("standardised", &scaled)] {

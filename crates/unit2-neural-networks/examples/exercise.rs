@@ -2,7 +2,7 @@
 //! `cargo run -p unit2-neural-networks --features exercise --example exercise`.
 
 use clap::Parser;
-use unit2_neural_networks::run::{run, Args};
+use unit2_neural_networks::program::{train, Args};
 
 fn main() -> anyhow::Result<()> {
     course_core::exercises::explain_unfinished_tasks(
@@ -11,6 +11,6 @@ fn main() -> anyhow::Result<()> {
         "tasks 3 and 4 (the training step, with your task 2 inside it, and the accuracy)",
     );
     let options = Args::parse().options("exercise")?;
-    run::<unit2_neural_networks::Exercise>(&options)?;
+    train::<unit2_neural_networks::Exercise>(&options)?;
     Ok(())
 }

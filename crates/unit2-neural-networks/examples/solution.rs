@@ -5,10 +5,10 @@
 //! ```
 
 use clap::Parser;
-use unit2_neural_networks::run::{run, Args};
+use unit2_neural_networks::program::{train, Args};
 
 fn main() -> anyhow::Result<()> {
     let options = Args::parse().options("solution")?;
-    run::<unit2_neural_networks::Solution>(&options)?;
+    train::<unit2_neural_networks::Solution>(&options)?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! * [`model`]: `Linear(10000, 2)` over word counts, the course's baseline, and a small
 //!   multilayer perceptron for the XOR warm-up.
 //! * [`training`]: the training loop written out step by step (forward, loss, backward, step).
-//! * [`run`]: the whole job: read, vectorise, train, predict, write a submission.
+//! * [`program`]: the whole job: read, vectorise, train, predict, write a submission.
 //! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
@@ -12,7 +12,7 @@
 #[cfg(feature = "exercise")]
 pub mod exercise;
 pub mod model;
-pub mod run;
+pub mod program;
 pub mod solution;
 pub mod tasks;
 pub mod training;

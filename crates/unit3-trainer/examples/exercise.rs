@@ -2,7 +2,7 @@
 //! `cargo run -p unit3-trainer --features exercise --example exercise` (same options as `--example solution`).
 
 use clap::Parser;
-use unit3_trainer::experiment::{run, Args};
+use unit3_trainer::program::{run, Args};
 use unit3_trainer::Exercise;
 
 fn main() -> anyhow::Result<()> {
@@ -11,7 +11,6 @@ fn main() -> anyhow::Result<()> {
         "crates/unit3-trainer/src/exercise.rs",
         "tasks 1-3",
     );
-    let experiment = Args::parse().experiment::<Exercise>()?;
-    run::<Exercise>(experiment)?;
+    run::<Exercise>(Args::parse())?;
     Ok(())
 }

@@ -8,11 +8,10 @@
 //! ```
 
 use clap::Parser;
-use unit3_trainer::experiment::{run, Args};
+use unit3_trainer::program::{run, Args};
 use unit3_trainer::Solution;
 
 fn main() -> anyhow::Result<()> {
-    let experiment = Args::parse().experiment::<Solution>()?;
-    run::<Solution>(experiment)?;
+    run::<Solution>(Args::parse())?;
     Ok(())
 }

@@ -8,7 +8,7 @@
 //! checkpoints and submission: the part W&B plays.
 //!
 //! * [`model`]: the bag-of-words classifier as a trainer [`Model`] (the solution's).
-//! * [`experiment`]: the whole run, shared by both examples and the tests.
+//! * [`program`]: the whole run, shared by both examples and the tests.
 //! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
@@ -16,8 +16,8 @@
 // solution, `make test` or another unit.
 #[cfg(feature = "exercise")]
 pub mod exercise;
-pub mod experiment;
 pub mod model;
+pub mod program;
 pub mod solution;
 pub mod tasks;
 

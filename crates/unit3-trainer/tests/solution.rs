@@ -6,8 +6,8 @@ use course_core::prepared::BagOfWordsData;
 use course_core::tracking::Run;
 use course_core::training::{DeviceChoice, OptimizerConfig, Trainer, TrainerConfig};
 use tch::nn::VarStore;
-use unit3_trainer::experiment::{run, Experiment};
 use unit3_trainer::model::BagOfWordsClassifier;
+use unit3_trainer::program::{train, Experiment};
 
 fn sgd_config(epochs: usize) -> TrainerConfig {
     TrainerConfig {
@@ -67,7 +67,7 @@ fn a_run_on_the_sample_leaves_a_complete_run_folder() {
     let _serial = course_core::device::exclusive_torch_rng();
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("unit3/sample");
-    let outcome = run::<unit3_trainer::Solution>(Experiment {
+    let outcome = train::<unit3_trainer::Solution>(Experiment {
         data: DataDir::bundled_sample(),
         max_features: 10_000,
         terms: course_core::text::Terms::COURSE,

@@ -2,16 +2,26 @@
 
 use crate::model::MlpConfig;
 use course_core::text::Terms;
-use course_core::training::{EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
+use course_core::training::{
+    EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig, UnitConfig,
+};
+use serde::{Deserialize, Serialize};
 
-/// A whole run: vocabulary size, model, and trainer settings.
-#[derive(Debug, Clone)]
+/// A whole run: vocabulary size, model, and trainer settings (saved in the run's
+/// `config.json`, which `--resume` reads back).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunConfig {
     pub max_features: usize,
     /// What counts as a term (the course: single words, stop words removed).
     pub terms: Terms,
     pub mlp: MlpConfig,
     pub trainer: TrainerConfig,
+}
+
+impl UnitConfig for RunConfig {
+    fn trainer_mut(&mut self) -> &mut TrainerConfig {
+        &mut self.trainer
+    }
 }
 
 /// The course's run: 2,000 words, `2000 -> 10 -> ReLU -> 2`, SGD lr 0.001, 30 epochs of 32.

@@ -7,11 +7,11 @@ use crate::search::{random_trials, results_table, SearchSpace, TrialResult};
 use crate::Learner;
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
-use course_core::cli::VocabularyOptions;
+use course_core::cli::{set, TrainOptions, VocabularyOptions};
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
-use course_core::tracking::{runs_root, Run};
-use course_core::training::{fit_and_submit, LrFinder, Splits, Trainer};
+use course_core::tracking::runs_root;
+use course_core::training::{fit_and_submit, start_run, LrFinder, Splits, Trainer};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -47,27 +47,13 @@ pub enum Command {
     },
 }
 
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...), the
+/// vocabulary's, and this unit's model's: try your own ideas from the command line.
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
-    #[arg(long, value_enum, default_value_t = Which::Tuned)]
+    /// The settings a new run starts from
+    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
     pub config: Which,
-    #[arg(long, default_value_t = 123)]
-    pub seed: u64,
-    #[command(flatten)]
-    pub overrides: Overrides,
-    /// Folder with the Kaggle files (default: IMDB_DIR, then datasets/imdb, then the sample)
-    #[arg(long)]
-    pub data: Option<PathBuf>,
-    /// Name of the run folder (default: the config, seed and time)
-    #[arg(long)]
-    pub run_name: Option<String>,
-}
-
-/// Changes to the chosen configuration, to try your own ideas from the command line.
-#[derive(clap::Args, Debug, Default)]
-pub struct Overrides {
-    #[arg(long)]
-    pub epochs: Option<usize>,
     #[command(flatten)]
     pub vocabulary: VocabularyOptions,
     /// Hidden layer widths, e.g. --hidden 64,32
@@ -77,58 +63,27 @@ pub struct Overrides {
     pub dropout: Option<f64>,
     #[arg(long)]
     pub batch_norm: Option<bool>,
+    /// Feed log(1 + count) instead of the counts
     #[arg(long)]
     pub log_counts: Option<bool>,
-    /// Peak learning rate of the config's optimiser
-    #[arg(long)]
-    pub lr: Option<f64>,
     /// Weight decay of the config's optimiser
     #[arg(long)]
     pub weight_decay: Option<f64>,
-    #[arg(long)]
-    pub batch_size: Option<usize>,
+    #[command(flatten)]
+    pub options: TrainOptions,
 }
 
-impl Overrides {
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `config`.
     pub fn apply(&self, config: &mut RunConfig) {
-        use course_core::training::OptimizerConfig as O;
-        if let Some(v) = self.epochs {
-            config.trainer.epochs = v;
-        }
         self.vocabulary
             .apply(&mut config.max_features, &mut config.terms);
-        if let Some(v) = &self.hidden {
-            config.mlp.hidden = v.clone();
-        }
-        if let Some(v) = self.dropout {
-            config.mlp.dropout = v;
-        }
-        if let Some(v) = self.batch_norm {
-            config.mlp.batch_norm = v;
-        }
-        if let Some(v) = self.log_counts {
-            config.mlp.log_counts = v;
-        }
-        if let Some(v) = self.batch_size {
-            config.trainer.batch_size = v;
-        }
-        match &mut config.trainer.optimizer {
-            O::Sgd {
-                lr, weight_decay, ..
-            }
-            | O::Adam {
-                lr, weight_decay, ..
-            }
-            | O::AdamW {
-                lr, weight_decay, ..
-            } => {
-                if let Some(v) = self.lr {
-                    *lr = v;
-                }
-                if let Some(v) = self.weight_decay {
-                    *weight_decay = v;
-                }
-            }
+        set(&mut config.mlp.hidden, self.hidden.clone());
+        set(&mut config.mlp.dropout, self.dropout);
+        set(&mut config.mlp.batch_norm, self.batch_norm);
+        set(&mut config.mlp.log_counts, self.log_counts);
+        if let Some(decay) = self.weight_decay {
+            config.trainer.optimizer = config.trainer.optimizer.clone().with_weight_decay(decay);
         }
     }
 }
@@ -144,27 +99,7 @@ pub enum Which {
 
 pub fn run<L: Learner>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
-        Command::Train(TrainArgs {
-            config,
-            seed,
-            overrides,
-            data,
-            run_name,
-        }) => {
-            let mut run_config = match config {
-                Which::Faithful => configs::faithful(seed),
-                Which::Tuned => configs::tuned(seed),
-            };
-            overrides.apply(&mut run_config);
-            let name = run_name.unwrap_or_else(|| {
-                let which = format!("{config:?}").to_lowercase();
-                format!(
-                    "{which}-seed{seed}-{}",
-                    course_core::tracking::timestamp_name()
-                )
-            });
-            train::<L>(&DataDir::resolve(data.as_deref())?, run_config, &name)
-        }
+        Command::Train(train_args) => train::<L>(train_args),
         Command::LrFind { data, steps } => lr_find::<L>(&DataDir::resolve(data.as_deref())?, steps),
         Command::Search {
             random,
@@ -175,19 +110,24 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
     }
 }
 
-/// One full run with its folder, checkpoints and submission. Returns the test accuracy when
-/// the test labels are known (the offline scorer).
-pub fn train<L: Learner>(data_dir: &DataDir, config: RunConfig, run_name: &str) -> Result<()> {
+/// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
+pub fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+    let start = start_run(
+        "unit4",
+        &format!("{:?}", args.config),
+        &args.options,
+        |seed| match args.config {
+            Which::Faithful => configs::faithful(seed),
+            Which::Tuned => configs::tuned(seed),
+        },
+        |config| args.apply(config),
+    )?;
+    let (config, data_dir, mut run) = (start.config, start.data, start.run);
     println!("Data: {data_dir}");
-    let data = BagOfWordsData::load_terms(data_dir, config.max_features, config.terms)?;
-    let mut run = Run::create("unit4", Some(run_name))?;
+    let data = BagOfWordsData::load_terms(&data_dir, config.max_features, config.terms)?;
     run.describe(
         "model",
         json!({ "mlp": &config.mlp, "n_features": data.vectorizer.len() }),
-    )?;
-    run.describe(
-        "data",
-        json!({ "folder": data_dir.to_string(), "max_features": config.max_features }),
     )?;
     println!("Run folder: {}", run.path().display());
     let mut trainer = Trainer::new(config.trainer.clone()).with_run(run);
@@ -203,9 +143,10 @@ pub fn train<L: Learner>(data_dir: &DataDir, config: RunConfig, run_name: &str) 
         validation: &data.validation,
         test: &data.test,
         test_ids: &data.test_ids,
-        data: data_dir,
+        data: &data_dir,
     };
-    fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit4", None)?;
+    let resume = start.checkpoint.as_deref();
+    fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit4", resume)?;
     Ok(())
 }
 

@@ -3,16 +3,24 @@
 use crate::model::EmbeddingConfig;
 use crate::Pooling;
 use course_core::prepared::SequenceLayout;
-use course_core::training::{EarlyStopping, Monitor, OptimizerConfig, TrainerConfig};
+use course_core::training::{EarlyStopping, Monitor, OptimizerConfig, TrainerConfig, UnitConfig};
+use serde::{Deserialize, Serialize};
 
-/// A whole run: vocabulary, sequence layout, model and trainer.
-#[derive(Debug, Clone)]
+/// A whole run: vocabulary, sequence layout, model and trainer (saved in the run's
+/// `config.json`, which `--resume` reads back).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunConfig {
     /// Word ids kept, padding included (the course: 10,000).
     pub num_words: usize,
     pub layout: SequenceLayout,
     pub model: EmbeddingConfig,
     pub trainer: TrainerConfig,
+}
+
+impl UnitConfig for RunConfig {
+    fn trainer_mut(&mut self) -> &mut TrainerConfig {
+        &mut self.trainer
+    }
 }
 
 fn adamw(lr: f64, weight_decay: f64) -> OptimizerConfig {
@@ -38,6 +46,7 @@ pub fn faithful(seed: u64) -> RunConfig {
             pooling: Pooling::UnmaskedMean,
             dropout: 0.0,
             word_dropout: 0.0,
+            freeze_embedding: false,
         },
         trainer: TrainerConfig {
             epochs: 30,
@@ -62,6 +71,7 @@ pub fn reference(seed: u64) -> RunConfig {
             pooling: Pooling::Mean,
             dropout: 0.0,
             word_dropout: 0.5,
+            freeze_embedding: false,
         },
         trainer: TrainerConfig {
             epochs: 30,

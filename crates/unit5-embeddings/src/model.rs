@@ -22,6 +22,9 @@ pub struct EmbeddingConfig {
     /// the model cannot lean on a few words (the "word dropout" of Iyyer et al., 2015).
     #[serde(default)]
     pub word_dropout: f64,
+    /// Keep the table's starting vectors fixed while the rest trains (with pre-trained vectors).
+    #[serde(default)]
+    pub freeze_embedding: bool,
 }
 
 /// Embedding table, pooling (the learner's [`Learner::embed_and_pool`]) and a linear layer.

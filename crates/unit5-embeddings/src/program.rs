@@ -8,11 +8,11 @@ use crate::word2vec::{self, Corpus, Word2VecConfig, WordVectors};
 use crate::{Learner, Pooling};
 use anyhow::{ensure, Result};
 use clap::{Subcommand, ValueEnum};
-use course_core::cli::unit5_word2vec_vectors;
+use course_core::cli::{set, unit5_word2vec_vectors, TrainOptions};
 use course_core::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use course_core::data::DataDir;
-use course_core::tracking::{runs_root, timestamp_name};
-use course_core::training::{OptimizerConfig, SequenceRun};
+use course_core::tracking::runs_root;
+use course_core::training::{start_run, SequenceRun};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -57,38 +57,46 @@ pub enum Command {
     },
 }
 
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this
+/// unit's model's.
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
-    #[arg(long, value_enum, default_value_t = Which::Reference)]
+    /// The settings a new run starts from
+    #[arg(long, value_enum, default_value_t = Which::Reference, conflicts_with = "resume")]
     pub config: Which,
     /// How word vectors become a review vector
     #[arg(long, value_enum)]
     pub pooling: Option<Pooling>,
     /// Where the embedding table starts
-    #[arg(long, value_enum, default_value_t = Init::Random)]
+    #[arg(long, value_enum, default_value_t = Init::Random, conflicts_with = "resume")]
     pub init: Init,
     /// Keep the initial vectors fixed (with --init glove or word2vec)
     #[arg(long)]
     pub freeze: bool,
     /// GloVe folder (default: models/glove-6b-50d) or word2vec vectors.txt
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     pub vectors: Option<PathBuf>,
-    #[arg(long, default_value_t = 123)]
-    pub seed: u64,
-    #[arg(long)]
-    pub epochs: Option<usize>,
+    /// Dropout on the review vector
     #[arg(long)]
     pub dropout: Option<f64>,
     /// Leave out each word of a training review with this probability
     #[arg(long)]
     pub word_dropout: Option<f64>,
-    /// Peak learning rate (AdamW)
-    #[arg(long)]
-    pub lr: Option<f64>,
-    #[arg(long)]
-    pub data: Option<PathBuf>,
-    #[arg(long)]
-    pub run_name: Option<String>,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `config`; `width` is that of the
+    /// pre-trained word vectors, when a new run starts from some.
+    pub fn apply(&self, config: &mut RunConfig, width: Option<i64>) {
+        let model = &mut config.model;
+        set(&mut model.pooling, self.pooling);
+        set(&mut model.dropout, self.dropout);
+        set(&mut model.word_dropout, self.word_dropout);
+        set(&mut model.freeze_embedding, self.freeze.then_some(true));
+        set(&mut model.dim, width);
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,68 +155,38 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
     }
 }
 
+/// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
 fn train<L: Learner>(args: TrainArgs) -> Result<()> {
-    let mut config = match args.config {
-        Which::Faithful => configs::faithful(args.seed),
-        Which::Reference => configs::reference(args.seed),
-    };
-    if let Some(pooling) = args.pooling {
-        config.model.pooling = pooling;
-    }
-    if let Some(epochs) = args.epochs {
-        config.trainer.epochs = epochs;
-    }
-    if let Some(dropout) = args.dropout {
-        config.model.dropout = dropout;
-    }
-    if let Some(p) = args.word_dropout {
-        config.model.word_dropout = p;
-    }
-    if let (Some(lr), OptimizerConfig::AdamW { lr: rate, .. }) =
-        (args.lr, &mut config.trainer.optimizer)
-    {
-        *rate = lr;
-    }
-    let pretrained = match args.init {
-        Init::Random => None,
-        Init::Glove => {
+    // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
+    let pretrained = match (&args.options.resume, args.init) {
+        (Some(_), _) | (None, Init::Random) => None,
+        (None, Init::Glove) => {
             let dir = args.vectors.clone().unwrap_or_else(glove::default_dir);
             Some(glove::load(&dir)?)
         }
-        Init::Word2vec => {
+        (None, Init::Word2vec) => {
             let path = args.vectors.clone().unwrap_or_else(unit5_word2vec_vectors);
             Some(WordVectors::load_text(&path)?)
         }
     };
-    if let Some(vectors) = &pretrained {
-        config.model.dim = vectors.vectors.size()[1];
-    }
-    let data_dir = DataDir::resolve(args.data.as_deref())?;
-    let name = args.run_name.clone().unwrap_or_else(|| {
-        format!(
-            "{:?}-{:?}-seed{}-{}",
-            args.config,
-            args.init,
-            args.seed,
-            timestamp_name()
-        )
-        .to_lowercase()
-    });
-    train_classifier::<L>(&data_dir, config, pretrained.as_ref(), args.freeze, &name)
-}
-
-/// Trains one classifier through the Trainer in its own run folder and submits.
-pub fn train_classifier<L: Learner>(
-    data_dir: &DataDir,
-    config: RunConfig,
-    pretrained: Option<&WordVectors>,
-    freeze: bool,
-    run_name: &str,
-) -> Result<()> {
+    let width = pretrained.as_ref().map(|v| v.vectors.size()[1]);
+    let what = format!("{:?}-{:?}", args.config, args.init);
+    let start = start_run(
+        "unit5",
+        &what,
+        &args.options,
+        |seed| match args.config {
+            Which::Faithful => configs::faithful(seed),
+            Which::Reference => configs::reference(seed),
+        },
+        |config| args.apply(config, width),
+    )?;
+    let config = start.config;
     let run = SequenceRun {
         unit: "unit5",
-        run_name,
-        data: data_dir,
+        run: start.run,
+        checkpoint: start.checkpoint,
+        data: &start.data,
         num_words: config.num_words,
         layout: config.layout,
         trainer: config.trainer.clone(),
@@ -216,18 +194,18 @@ pub fn train_classifier<L: Learner>(
     run.train(|path, data| {
         let mut model = EmbeddingClassifier::<L>::new(path, &config.model);
         let mut init = json!("random");
-        if let Some(vectors) = pretrained {
+        if let Some(vectors) = &pretrained {
             let found = glove::initialise(&mut model.embedding, &data.word_index, vectors)?;
             let words = data.word_index.vocab_size() - 1;
             println!(
-                "Pre-trained vectors cover {found} of the {words} words ({:.1}%){}",
+                "Pre-trained vectors cover {found} of the {words} words ({:.1}%)",
                 100.0 * found as f64 / words as f64,
-                if freeze { "; frozen" } else { "; fine-tuned" }
             );
-            init = json!({ "found": found, "words": words, "frozen": freeze });
-            if freeze {
-                let _ = model.embedding.ws.set_requires_grad(false);
-            }
+            init = json!({ "found": found, "words": words });
+        }
+        if config.model.freeze_embedding {
+            println!("The embedding table is frozen: only the layers after it train");
+            let _ = model.embedding.ws.set_requires_grad(false);
         }
         Ok((model, json!({ "config": &config.model, "init": init })))
     })?;

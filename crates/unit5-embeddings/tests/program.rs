@@ -74,7 +74,7 @@ fn train_word2vec_and_neighbours_run_on_the_sample() {
     ]))
     .unwrap();
     let config = std::fs::read_to_string(runs.path().join("unit5/w2v/config.json")).unwrap();
-    assert!(config.contains("\"frozen\": true"), "{config}");
+    assert!(config.contains("\"freeze_embedding\": true"), "{config}");
 
     run::<Solution>(command(&["neighbours", "movie", "notaword"])).unwrap();
 }

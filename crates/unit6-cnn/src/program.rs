@@ -1,16 +1,16 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`:
 //! `train` (the text CNN on the reviews) and `images` (a 2-D CNN on drawn shapes).
 
-use crate::configs;
+use crate::configs::{self, RunConfig};
 use crate::images::{self, ShapeCnn};
 use crate::model::TextCnn;
 use crate::{Learner, TimePooling};
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
-use course_core::cli::{TrainOptions, VectorsOption};
+use course_core::cli::{set, TrainOptions, VectorsOption};
 use course_core::text::start_embedding;
 use course_core::tracking::{timestamp_name, Run};
-use course_core::training::{OptimizerConfig, SequenceRun, Trainer, TrainerConfig};
+use course_core::training::{start_run, OptimizerConfig, SequenceRun, Trainer, TrainerConfig};
 use serde_json::json;
 use tch::nn::VarStore;
 
@@ -35,9 +35,12 @@ pub enum Command {
     },
 }
 
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this
+/// unit's model's.
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
-    #[arg(long, value_enum, default_value_t = Which::Reference)]
+    /// The settings a new run starts from
+    #[arg(long, value_enum, default_value_t = Which::Reference, conflicts_with = "resume")]
     pub config: Which,
     /// How each filter's responses become features
     #[arg(long, value_enum)]
@@ -58,6 +61,20 @@ pub struct TrainArgs {
     pub vectors: VectorsOption,
     #[command(flatten)]
     pub options: TrainOptions,
+}
+
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `config`; `width` is that of the
+    /// pre-trained word vectors, when a new run starts from some.
+    pub fn apply(&self, config: &mut RunConfig, width: Option<i64>) {
+        let model = &mut config.model;
+        set(&mut model.pooling, self.pooling);
+        set(&mut model.dropout, self.dropout);
+        set(&mut model.word_dropout, self.word_dropout);
+        set(&mut model.filters, self.filters);
+        set(&mut model.dim, width);
+        set(&mut config.layout.max_len, self.max_len.map(Some));
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,47 +102,38 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
     }
 }
 
+/// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
 fn train<L: Learner>(args: TrainArgs) -> Result<()> {
-    let mut config = match args.config {
-        Which::Faithful => configs::faithful(args.options.seed),
-        Which::Reference => configs::reference(args.options.seed),
-    };
-    args.options.apply(&mut config.trainer);
-    if let Some(pooling) = args.pooling {
-        config.model.pooling = pooling;
-    }
-    if let Some(dropout) = args.dropout {
-        config.model.dropout = dropout;
-    }
-    if let Some(p) = args.word_dropout {
-        config.model.word_dropout = p;
-    }
-    if let Some(filters) = args.filters {
-        config.model.filters = filters;
-    }
-    if let Some(max_len) = args.max_len {
-        config.layout.max_len = Some(max_len);
-    }
+    // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
     // The course's own run starts from random vectors; the others from unit 5's word2vec.
-    let pretrained = args.vectors.load(args.config != Which::Faithful)?;
-    if let Some(vectors) = &pretrained {
-        config.model.dim = vectors.vectors.size()[1];
-    }
-    let data = args.options.data_dir()?;
-    let name = args
-        .options
-        .run_name(&format!("{:?}", args.config).to_lowercase());
+    let vectors = match args.options.resume {
+        Some(_) => None,
+        None => args.vectors.load(args.config != Which::Faithful)?,
+    };
+    let width = vectors.as_ref().map(|v| v.vectors.size()[1]);
+    let start = start_run(
+        "unit6",
+        &format!("{:?}", args.config),
+        &args.options,
+        |seed| match args.config {
+            Which::Faithful => configs::faithful(seed),
+            Which::Reference => configs::reference(seed),
+        },
+        |config| args.apply(config, width),
+    )?;
+    let config = start.config;
     let run = SequenceRun {
         unit: "unit6",
-        run_name: &name,
-        data: &data,
+        run: start.run,
+        checkpoint: start.checkpoint,
+        data: &start.data,
         num_words: config.num_words,
         layout: config.layout,
         trainer: config.trainer.clone(),
     };
     run.train(|path, data| {
         let mut model = TextCnn::<L>::new(path, &config.model);
-        let init = start_embedding(&mut model.embedding, &data.word_index, pretrained.as_ref())?;
+        let init = start_embedding(&mut model.embedding, &data.word_index, vectors.as_ref())?;
         Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
     Ok(())

@@ -2,16 +2,24 @@
 
 use crate::model::{RnnConfig, TimePooling};
 use course_core::prepared::SequenceLayout;
-use course_core::training::{EarlyStopping, Monitor, OptimizerConfig, TrainerConfig};
+use course_core::training::{EarlyStopping, Monitor, OptimizerConfig, TrainerConfig, UnitConfig};
+use serde::{Deserialize, Serialize};
 
-/// A whole run: vocabulary, sequence layout, model and trainer.
-#[derive(Debug, Clone)]
+/// A whole run: vocabulary, sequence layout, model and trainer (saved in the run's
+/// `config.json`, which `--resume` reads back).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunConfig {
     /// Word ids kept, padding included (the course: 10,000).
     pub num_words: usize,
     pub layout: SequenceLayout,
     pub model: RnnConfig,
     pub trainer: TrainerConfig,
+}
+
+impl UnitConfig for RunConfig {
+    fn trainer_mut(&mut self) -> &mut TrainerConfig {
+        &mut self.trainer
+    }
 }
 
 /// The course's run: every review padded to 2,200 ids and run through the LSTM, padding

@@ -1,17 +1,65 @@
-//! The unit's program, shared by `--example solution` and `--example exercise`: `train`.
+//! The unit's program, shared by `--example solution` and `--example exercise`: train the
+//! recurrent classifier (the default), predict the test reviews, write a submission.
 
-use crate::configs;
+use crate::configs::{self, RunConfig};
 use crate::model::{RnnClassifier, TimePooling};
 use crate::{CellKind, Learner};
-use anyhow::Result;
+use anyhow::{ensure, Result};
 use clap::{Subcommand, ValueEnum};
-use course_core::cli::{TrainOptions, VectorsOption};
+use course_core::cli::{set, TrainOptions, UnitArgs, VectorsOption};
 use course_core::text::start_embedding;
-use course_core::training::SequenceRun;
+use course_core::training::{start_run, SequenceRun};
 use serde_json::json;
 
+/// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
+pub fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+    // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
+    let vectors = match args.options.resume {
+        Some(_) => None,
+        None => args.vectors.load(args.config != Which::Faithful)?,
+    };
+    let width = vectors.as_ref().map(|v| v.vectors.size()[1]);
+    let what = args.config.name();
+    let start = start_run(
+        "unit7",
+        what,
+        &args.options,
+        |seed| args.config.settings(seed),
+        |config| args.apply(config, width),
+    )?;
+    let config = start.config;
+    ensure!(
+        !config.model.lstm_by_hand || config.model.cell == CellKind::Lstm,
+        "--lstm-by-hand runs your LSTM cell: it needs --cell lstm, not {:?}",
+        config.model.cell
+    );
+    let run = SequenceRun {
+        unit: "unit7",
+        run: start.run,
+        checkpoint: start.checkpoint,
+        data: &start.data,
+        num_words: config.num_words,
+        layout: config.layout,
+        trainer: config.trainer.clone(),
+    };
+    run.train(|path, data| {
+        let mut model = RnnClassifier::<L>::new(path, &config.model);
+        let init = start_embedding(&mut model.embedding, &data.word_index, vectors.as_ref())?;
+        Ok((model, json!({ "config": &config.model, "init": init })))
+    })?;
+    Ok(())
+}
+
+pub fn run<L: Learner>(args: Args) -> Result<()> {
+    match args.into_command(Command::Train) {
+        Command::Train(train_args) => train::<L>(train_args),
+    }
+}
+
+// ---- The command line ---------------------------------------------------------------------
+
 /// The command line: a command, or with none, `train` (its options work without the word).
-pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
+pub type Args = UnitArgs<Command, TrainArgs>;
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -19,9 +67,12 @@ pub enum Command {
     Train(TrainArgs),
 }
 
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this
+/// unit's model's.
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
-    #[arg(long, value_enum, default_value_t = Which::Reference)]
+    /// The settings a new run starts from
+    #[arg(long, value_enum, default_value_t = Which::Reference, conflicts_with = "resume")]
     pub config: Which,
     /// The recurrent cell
     #[arg(long, value_enum)]
@@ -51,6 +102,22 @@ pub struct TrainArgs {
     pub options: TrainOptions,
 }
 
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `config`; `width` is that of the
+    /// pre-trained word vectors, when a new run starts from some.
+    pub fn apply(&self, config: &mut RunConfig, width: Option<i64>) {
+        let model = &mut config.model;
+        set(&mut model.cell, self.cell);
+        set(&mut model.pooling, self.pooling);
+        set(&mut model.hidden, self.hidden);
+        set(&mut model.dropout, self.dropout);
+        set(&mut model.word_dropout, self.word_dropout);
+        set(&mut model.lstm_by_hand, self.lstm_by_hand);
+        set(&mut model.dim, width);
+        set(&mut config.layout.max_len, self.max_len.map(Some));
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Which {
     /// The course's run: 2,200 padded positions through the LSTM, padding averaged in (GPU)
@@ -59,65 +126,18 @@ pub enum Which {
     Reference,
 }
 
-pub fn run<L: Learner>(args: Args) -> Result<()> {
-    match args.into_command(Command::Train) {
-        Command::Train(train_args) => train::<L>(train_args),
+impl Which {
+    fn name(self) -> &'static str {
+        match self {
+            Which::Faithful => "faithful",
+            Which::Reference => "reference",
+        }
     }
-}
 
-/// Trains one model as `args` say (the `train` command).
-pub fn train<L: Learner>(args: TrainArgs) -> Result<()> {
-    let mut config = match args.config {
-        Which::Faithful => configs::faithful(args.options.seed),
-        Which::Reference => configs::reference(args.options.seed),
-    };
-    args.options.apply(&mut config.trainer);
-    if let Some(cell) = args.cell {
-        config.model.cell = cell;
+    fn settings(self, seed: u64) -> RunConfig {
+        match self {
+            Which::Faithful => configs::faithful(seed),
+            Which::Reference => configs::reference(seed),
+        }
     }
-    if let Some(pooling) = args.pooling {
-        config.model.pooling = pooling;
-    }
-    if let Some(hidden) = args.hidden {
-        config.model.hidden = hidden;
-    }
-    if let Some(dropout) = args.dropout {
-        config.model.dropout = dropout;
-    }
-    if let Some(p) = args.word_dropout {
-        config.model.word_dropout = p;
-    }
-    if let Some(max_len) = args.max_len {
-        config.layout.max_len = Some(max_len);
-    }
-    if let Some(by_hand) = args.lstm_by_hand {
-        config.model.lstm_by_hand = by_hand;
-    }
-    anyhow::ensure!(
-        !config.model.lstm_by_hand || config.model.cell == CellKind::Lstm,
-        "--lstm-by-hand runs your LSTM cell: it needs --cell lstm, not {:?}",
-        config.model.cell
-    );
-    // The course's own run starts from random vectors; the others from unit 5's word2vec.
-    let pretrained = args.vectors.load(args.config != Which::Faithful)?;
-    if let Some(vectors) = &pretrained {
-        config.model.dim = vectors.vectors.size()[1];
-    }
-    let data = args.options.data_dir()?;
-    let what = format!("{:?}-{:?}", args.config, config.model.cell).to_lowercase();
-    let name = args.options.run_name(&what);
-    let run = SequenceRun {
-        unit: "unit7",
-        run_name: &name,
-        data: &data,
-        num_words: config.num_words,
-        layout: config.layout,
-        trainer: config.trainer.clone(),
-    };
-    run.train(|path, data| {
-        let mut model = RnnClassifier::<L>::new(path, &config.model);
-        let init = start_embedding(&mut model.embedding, &data.word_index, pretrained.as_ref())?;
-        Ok((model, json!({ "config": &config.model, "init": init })))
-    })?;
-    Ok(())
 }

@@ -1,16 +1,16 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`: `train`, then
 //! a picture of one validation review's attention.
 
-use crate::configs;
+use crate::configs::{self, RunConfig};
 use crate::model::{Positions, TransformerClassifier};
 use crate::Learner;
 use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
-use course_core::cli::{TrainOptions, VectorsOption};
+use course_core::cli::{set, TrainOptions, VectorsOption};
 use course_core::prepared::SequenceData;
 use course_core::text::start_embedding;
 use course_core::text::{PaddedBatch, Truncation};
-use course_core::training::SequenceRun;
+use course_core::training::{start_run, SequenceRun};
 use serde_json::json;
 use std::path::Path;
 
@@ -24,9 +24,12 @@ pub enum Command {
     Train(TrainArgs),
 }
 
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this
+/// unit's model's.
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
-    #[arg(long, value_enum, default_value_t = Which::Small)]
+    /// The settings a new run starts from
+    #[arg(long, value_enum, default_value_t = Which::Small, conflicts_with = "resume")]
     pub config: Which,
     /// Positional encodings
     #[arg(long, value_enum)]
@@ -52,6 +55,23 @@ pub struct TrainArgs {
     pub options: TrainOptions,
 }
 
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `config`; `width` is that of the
+    /// pre-trained word vectors, when a new run starts from some.
+    pub fn apply(&self, config: &mut RunConfig, width: Option<i64>) {
+        let model = &mut config.model;
+        set(&mut model.positions, self.positions);
+        set(&mut model.feed_forward, self.feed_forward);
+        set(&mut model.heads, self.heads);
+        set(&mut model.layers, self.layers);
+        set(&mut model.dropout, self.dropout);
+        set(&mut model.word_dropout, self.word_dropout);
+        set(&mut model.d_model, width);
+        set(&mut model.max_positions, self.max_len.map(|n| n as i64));
+        set(&mut config.layout.max_len, self.max_len.map(Some));
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Which {
     /// The course's run: 2,200 padded positions, no working mask (GPU)
@@ -68,63 +88,45 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
     }
 }
 
+/// The recipe: settings -> data -> model -> `Trainer::fit` -> submission -> attention plot.
 fn train<L: Learner>(args: TrainArgs) -> Result<()> {
-    let seed = args.options.seed;
-    let mut config = match args.config {
-        Which::Faithful => configs::faithful(seed),
-        Which::Reference => configs::reference(seed),
-        Which::Small => configs::small(seed),
-    };
-    args.options.apply(&mut config.trainer);
-    let model = &mut config.model;
-    if let Some(positions) = args.positions {
-        model.positions = positions;
-    }
-    if let Some(width) = args.feed_forward {
-        model.feed_forward = width;
-    }
-    if let Some(heads) = args.heads {
-        model.heads = heads;
-    }
-    if let Some(layers) = args.layers {
-        model.layers = layers;
-    }
-    if let Some(dropout) = args.dropout {
-        model.dropout = dropout;
-    }
-    if let Some(p) = args.word_dropout {
-        model.word_dropout = p;
-    }
-    if let Some(max_len) = args.max_len {
-        config.layout.max_len = Some(max_len);
-        model.max_positions = max_len as i64;
-    }
+    // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
     // The course's own run starts from random vectors; the others from unit 5's word2vec.
-    let pretrained = args.vectors.load(args.config != Which::Faithful)?;
-    if let Some(vectors) = &pretrained {
-        config.model.d_model = vectors.vectors.size()[1];
-    }
+    let vectors = match args.options.resume {
+        Some(_) => None,
+        None => args.vectors.load(args.config != Which::Faithful)?,
+    };
+    let width = vectors.as_ref().map(|v| v.vectors.size()[1]);
+    let start = start_run(
+        "unit8",
+        &format!("{:?}", args.config),
+        &args.options,
+        |seed| match args.config {
+            Which::Faithful => configs::faithful(seed),
+            Which::Reference => configs::reference(seed),
+            Which::Small => configs::small(seed),
+        },
+        |config| args.apply(config, width),
+    )?;
+    let config = start.config;
     let (d_model, heads) = (config.model.d_model, config.model.heads);
     anyhow::ensure!(
         heads > 0 && d_model % heads == 0,
         "--heads {heads}: the word vectors' {d_model} dimensions must split evenly into the heads \
          (pick a divisor of {d_model})"
     );
-    let data = args.options.data_dir()?;
-    let name = args
-        .options
-        .run_name(&format!("{:?}", args.config).to_lowercase());
     let run = SequenceRun {
         unit: "unit8",
-        run_name: &name,
-        data: &data,
+        run: start.run,
+        checkpoint: start.checkpoint,
+        data: &start.data,
         num_words: config.num_words,
         layout: config.layout,
         trainer: config.trainer.clone(),
     };
     let trained = run.train(|path, data| {
         let mut model = TransformerClassifier::<L>::new(path, &config.model);
-        let init = start_embedding(&mut model.embedding, &data.word_index, pretrained.as_ref())?;
+        let init = start_embedding(&mut model.embedding, &data.word_index, vectors.as_ref())?;
         Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
     if let Some(folder) = &trained.run_folder {

@@ -39,7 +39,9 @@ use tch::nn::VarStore;
 use tch::Tensor;
 
 /// Which tokens of a review longer than the model's limit are kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 pub enum Keep {
     /// The beginning of the review.
     Head,

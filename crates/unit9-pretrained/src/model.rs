@@ -66,7 +66,9 @@ impl Family {
 }
 
 /// What the head reads of the encoder's output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 pub enum Pooling {
     /// The family's own: the first token's vector (`[CLS]`, `<s>`), for BERT through its pooler
     /// (dense + tanh), as Hugging Face's sequence classifiers do.

@@ -9,12 +9,12 @@ use crate::reviews::{review_vectors, ReviewSplits, TokenizedReviews, VectorCache
 use crate::{Keep, Learner};
 use anyhow::{bail, Result};
 use clap::{Subcommand, ValueEnum};
-use course_core::cli::TrainOptions;
+use course_core::cli::{set, TrainOptions};
 use course_core::data::DataDir;
-use course_core::tracking::Run;
+use course_core::training::start_run;
 use course_core::training::{
     fit_and_submit, parameter_count, predict_and_submit, EarlyStopping, FitReport, Monitor,
-    OptimizerConfig, Schedule, Splits, TensorDataset, Trainer, TrainerConfig,
+    OptimizerConfig, Schedule, Splits, TensorDataset, Trainer, TrainerConfig, UnitConfig,
 };
 use serde_json::json;
 use std::time::Instant;
@@ -43,12 +43,17 @@ pub struct ModelArgs {
     /// `train`; first for `predict`, as the heads of Hugging Face's classifiers were trained]
     #[arg(long, value_enum)]
     pub pooling: Option<Pooling>,
-    /// Tokens per review, the special tokens included
-    #[arg(long, default_value_t = 256)]
-    pub max_len: usize,
-    /// Which tokens of a longer review to keep
-    #[arg(long, value_enum, default_value_t = Keep::HeadAndTail)]
-    pub keep: Keep,
+    /// Tokens per review, the special tokens included [default: 256]
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    /// Which tokens of a longer review to keep [default: head-and-tail]
+    #[arg(long, value_enum)]
+    pub keep: Option<Keep>,
+}
+
+impl ModelArgs {
+    const MAX_LEN: usize = 256;
+    const KEEP: Keep = Keep::HeadAndTail;
 }
 
 #[derive(clap::Args, Debug)]
@@ -60,16 +65,18 @@ pub struct PredictArgs {
     pub data: Option<std::path::PathBuf>,
 }
 
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...), the
+/// model's, and what trains.
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
     #[command(flatten)]
     pub model: ModelArgs,
     /// What is trained
-    #[arg(long, value_enum, default_value_t = Mode::Head)]
+    #[arg(long, value_enum, default_value_t = Mode::Head, conflicts_with = "resume")]
     pub mode: Mode,
-    /// With --mode top: how many of the last encoder layers train with the head
-    #[arg(long, default_value_t = 2)]
-    pub top_layers: i64,
+    /// With --mode top: how many of the last encoder layers train with the head [default: 2]
+    #[arg(long)]
+    pub top_layers: Option<i64>,
     /// Batches whose gradients add up to one optimiser step
     #[arg(long)]
     pub accumulate: Option<usize>,
@@ -77,7 +84,61 @@ pub struct TrainArgs {
     pub options: TrainOptions,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+/// A unit 9 run's settings (saved in the run's `config.json`, which `--resume` reads back).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Settings {
+    /// A model folder or hub id; `None`: models/all-minilm-l6-v2.
+    pub model: Option<String>,
+    pub pooling: Pooling,
+    pub max_len: usize,
+    pub keep: Keep,
+    pub mode: Mode,
+    pub top_layers: i64,
+    pub trainer: TrainerConfig,
+}
+
+impl UnitConfig for Settings {
+    fn trainer_mut(&mut self) -> &mut TrainerConfig {
+        &mut self.trainer
+    }
+}
+
+impl Settings {
+    fn new(mode: Mode, seed: u64) -> Settings {
+        Settings {
+            model: None,
+            pooling: Pooling::Mean,
+            max_len: ModelArgs::MAX_LEN,
+            keep: ModelArgs::KEEP,
+            mode,
+            top_layers: 2,
+            trainer: trainer_config(mode, seed),
+        }
+    }
+
+    fn model_args(&self) -> ModelArgs {
+        ModelArgs {
+            model: self.model.clone(),
+            pooling: Some(self.pooling),
+            max_len: Some(self.max_len),
+            keep: Some(self.keep),
+        }
+    }
+}
+
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `settings`.
+    fn apply(&self, settings: &mut Settings) {
+        set(&mut settings.model, self.model.model.clone().map(Some));
+        set(&mut settings.pooling, self.model.pooling);
+        set(&mut settings.max_len, self.model.max_len);
+        set(&mut settings.keep, self.model.keep);
+        set(&mut settings.top_layers, self.top_layers);
+        set(&mut settings.trainer.accumulate_batches, self.accumulate);
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mode {
     /// The head alone: the frozen encoder reads each review once, the head trains in seconds
     Head,
@@ -177,51 +238,46 @@ fn load_model(
 
 fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     let started = Instant::now();
-    let mut config = trainer_config(args.mode, args.options.seed);
-    args.options.apply(&mut config);
-    if let Some(n) = args.accumulate {
-        config.accumulate_batches = n;
-    }
-    let data = args.options.data_dir()?;
+    let start = start_run(
+        "unit9",
+        &format!("{:?}", args.mode),
+        &args.options,
+        |seed| Settings::new(args.mode, seed),
+        |settings| args.apply(settings),
+    )?;
+    let (settings, data, mut run) = (start.config, start.data, start.run);
+    let model_args = settings.model_args();
     println!("Data: {data}");
-    tch::manual_seed(config.seed as i64);
-    let trainer = Trainer::new(config.clone());
+    tch::manual_seed(settings.trainer.seed as i64);
+    let trainer = Trainer::new(settings.trainer.clone());
     let mut vars = VarStore::new(trainer.device());
-    let pooling = args.model.pooling.unwrap_or(Pooling::Mean);
-    let (folder, model, _) = load_model(&args.model, pooling, &mut vars)?;
-    let reviews = tokenize::<L>(&folder, &args.model, &data)?;
+    let pooling = settings.pooling;
+    let (folder, model, _) = load_model(&model_args, pooling, &mut vars)?;
+    let reviews = tokenize::<L>(&folder, &model_args, &data)?;
 
-    let trainable = match args.mode {
+    let trainable = match settings.mode {
         Mode::Head => L::freeze_except(&mut vars, &|name| model.is_head(name)),
         Mode::Top => L::freeze_except(&mut vars, &|name| {
-            model.is_head_or_top_layer(name, args.top_layers)
+            model.is_head_or_top_layer(name, settings.top_layers)
         }),
         Mode::Full => L::freeze_except(&mut vars, &|_| true),
     };
     println!(
         "Training {trainable} of {} numbers ({:?} mode)",
         parameter_count(&vars),
-        args.mode
+        settings.mode
     );
-
-    let what = format!("{:?}", args.mode).to_lowercase();
-    let name = args.options.run_name(&what);
-    let mut run = Run::create("unit9", Some(&name))?;
     run.describe(
         "model",
         json!({
             "folder": folder.path.display().to_string(),
             "family": folder.family,
-            "pooling": pooling,
-            "max_len": args.model.max_len,
-            "keep": args.model.keep,
-            "mode": args.mode,
-            "top_layers": args.top_layers,
             "trainable_numbers": trainable,
         }),
     )?;
     let mut trainer = trainer.with_run(run);
-    let report = match args.mode {
+    let resume = start.checkpoint.as_deref();
+    let report = match settings.mode {
         Mode::Head => {
             // Everything the encoder's output depends on names its cached vectors. The data
             // folder by its full path: `--data datasets/imdb` and the same folder reached
@@ -234,11 +290,19 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
                 weights.len(),
                 weights.modified().ok(),
                 pooling,
-                args.model.max_len,
-                serde_json::to_string(&args.model.keep)?,
+                settings.max_len,
+                serde_json::to_string(&settings.keep)?,
                 data_folder.display()
             );
-            train_head(&mut trainer, &model, &mut vars, &reviews, &data, key)?
+            train_head(
+                &mut trainer,
+                &model,
+                &mut vars,
+                &reviews,
+                &data,
+                key,
+                resume,
+            )?
         }
         Mode::Top | Mode::Full => {
             let splits = Splits {
@@ -248,7 +312,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
                 test_ids: &reviews.test_ids,
                 data: &data,
             };
-            fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit9", None)?.0
+            fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit9", resume)?.0
         }
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -271,6 +335,7 @@ fn train_head(
     reviews: &ReviewSplits,
     data: &DataDir,
     cache_key: String,
+    resume: Option<&std::path::Path>,
 ) -> Result<FitReport> {
     let device = trainer.device();
     let encode_started = Instant::now();
@@ -297,7 +362,7 @@ fn train_head(
         test_ids: &reviews.test_ids,
         data,
     };
-    Ok(fit_and_submit(trainer, &head, vars, &splits, "unit9", None)?.0)
+    Ok(fit_and_submit(trainer, &head, vars, &splits, "unit9", resume)?.0)
 }
 
 fn tokenize<L: Learner>(
@@ -307,12 +372,14 @@ fn tokenize<L: Learner>(
 ) -> Result<ReviewSplits> {
     let tokenizer = folder.tokenizer()?;
     let started = Instant::now();
-    let reviews = ReviewSplits::load::<L>(data, &tokenizer, args.max_len, args.keep)?;
+    let max_len = args.max_len.unwrap_or(ModelArgs::MAX_LEN);
+    let keep = args.keep.unwrap_or(ModelArgs::KEEP);
+    let reviews = ReviewSplits::load::<L>(data, &tokenizer, max_len, keep)?;
     let (mean, longest) = reviews.train.length_stats();
     println!(
         "Tokenized in {:.0} s: {mean:.0} tokens per training review on average, at most {longest} (--max-len {})",
         started.elapsed().as_secs_f64(),
-        args.max_len
+        max_len
     );
     Ok(reviews)
 }

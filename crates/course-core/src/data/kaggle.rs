@@ -63,6 +63,9 @@ pub struct Review {
     pub review: String,
 }
 
+/// The UTF-8 byte-order mark, U+FEFF.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Reads and checks one Kaggle file (plain or gzipped). Every error names the file and line.
 pub fn read_reviews(path: &Path, kind: KaggleFile) -> Result<Vec<Review>> {
     let bytes = read_maybe_gzipped(path)?;
@@ -70,7 +73,12 @@ pub fn read_reviews(path: &Path, kind: KaggleFile) -> Result<Vec<Review>> {
 }
 
 /// Parses the bytes of a Kaggle file; the error names the line but not the file.
-pub fn parse_reviews(bytes: Vec<u8>, kind: KaggleFile) -> Result<Vec<Review>> {
+pub fn parse_reviews(mut bytes: Vec<u8>, kind: KaggleFile) -> Result<Vec<Review>> {
+    // Windows editors and spreadsheet programs start a UTF-8 file with a byte-order mark; the
+    // content is the same, so it is dropped (pandas does the same).
+    if bytes.starts_with(UTF8_BOM) {
+        bytes.drain(..UTF8_BOM.len());
+    }
     check_utf8(&bytes)?;
     check_header(&bytes, kind)?;
     let data_lines = count_data_lines(&bytes);

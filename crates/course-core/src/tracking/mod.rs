@@ -19,4 +19,7 @@ pub mod plot;
 pub mod run;
 pub mod tensorboard;
 
-pub use run::{list_runs, read_metrics_csv, runs_root, timestamp_name, Run, RunInfo};
+pub use run::{
+    check_run_name, list_runs, read_metrics_csv, run_in_use, runs_root, timestamp_name, Run,
+    RunInfo,
+};

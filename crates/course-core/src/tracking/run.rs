@@ -27,22 +27,33 @@ pub struct Run {
     created: f64,
     /// Entries of `config.json` besides the trainer's (model, data, ...).
     extra: Map<String, Value>,
+    /// A continued run keeps the descriptions it started with.
+    reopened: bool,
+    /// Held while the run is open, so a second run with the same name cannot write into it.
+    _lock: RunLock,
 }
 
 impl Run {
     /// A new run `runs/<unit>/<name>`; without a name, the current UTC time names it.
     /// An existing run folder is never overwritten: pick another name, or resume it.
     pub fn create(unit: &str, name: Option<&str>) -> Result<Run> {
-        let name = name.map(str::to_string).unwrap_or_else(timestamp_name);
+        let name = match name {
+            Some(name) => {
+                check_run_name(name)?;
+                name.to_string()
+            }
+            None => timestamp_name(),
+        };
         let path = runs_root().join(unit).join(&name);
-        if path.join("metrics.csv").exists() {
+        let run = Run::at(&path)?;
+        if path.join("config.json").exists() || path.join("metrics.csv").exists() {
             bail!(
-                "the run {} already exists; choose another --run-name, or resume it from {}",
-                path.display(),
-                path.join("checkpoints/last.safetensors").display()
+                "the run {} already exists; choose another --run-name, or continue it with \
+                 --resume {name}",
+                path.display()
             );
         }
-        Run::at(&path)
+        Ok(run)
     }
 
     /// A run in `path` (created if needed; an existing run's files are updated in place,
@@ -54,7 +65,23 @@ impl Run {
             path: path.to_path_buf(),
             created: now(),
             extra: Map::new(),
+            reopened: false,
+            _lock: RunLock::take(path)?,
         })
+    }
+
+    /// An existing run, to continue it: its `config.json` keeps what it said when it started
+    /// ([`Run::describe`] does not change an entry it already has).
+    pub fn reopen(path: &Path) -> Result<Run> {
+        let mut run = Run::at(path)?;
+        if let Ok(text) = std::fs::read_to_string(path.join("config.json")) {
+            if let Ok(Value::Object(mut config)) = serde_json::from_str(&text) {
+                config.remove("trainer");
+                run.extra = config;
+            }
+        }
+        run.reopened = true;
+        Ok(run)
     }
 
     pub fn path(&self) -> &Path {
@@ -63,6 +90,9 @@ impl Run {
 
     /// Adds an entry to `config.json` (call before training).
     pub fn describe(&mut self, key: &str, value: impl Serialize) -> Result<()> {
+        if self.reopened && self.extra.contains_key(key) {
+            return Ok(());
+        }
         self.extra
             .insert(key.to_string(), serde_json::to_value(value)?);
         Ok(())
@@ -145,6 +175,101 @@ impl Run {
         let text = serde_json::to_string_pretty(&Value::Object(summary))?;
         crate::fs::write_bytes_atomically(&path, text.as_bytes())
     }
+}
+
+/// A run's name is one folder name: no separators, no `..`, so a run stays under `runs/`.
+pub fn check_run_name(name: &str) -> Result<()> {
+    let mut components = Path::new(name).components();
+    let one_plain_name = matches!(
+        (components.next(), components.next()),
+        (Some(std::path::Component::Normal(_)), None)
+    );
+    if !one_plain_name || name.contains(['/', '\\']) || name.starts_with('.') {
+        bail!(
+            "--run-name {name:?} is not a run name: use letters, digits, `-` and `_` (no `/`, `\\`, \
+             `..` or leading `.`); the run goes to runs/<unit>/<name>/"
+        );
+    }
+    Ok(())
+}
+
+/// `run.lock` in a run folder: the id of the process writing the run. A second process that
+/// opens the same run is refused while the first lives; a lock left by a killed process is
+/// taken over.
+#[derive(Debug)]
+struct RunLock {
+    path: PathBuf,
+}
+
+impl RunLock {
+    const FILE: &'static str = "run.lock";
+
+    fn take(folder: &Path) -> Result<RunLock> {
+        let path = folder.join(Self::FILE);
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    write!(file, "{}", std::process::id())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    return Ok(RunLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let owner = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|text| text.trim().parse::<u32>().ok());
+                    if let Some(pid) = owner.filter(|&pid| process_is_alive(pid)) {
+                        bail!(
+                            "the run {} is being written by process {pid} (another run with the \
+                             same --run-name?). Wait for it to end or pick another --run-name; \
+                             if no such process runs, delete {}",
+                            folder.display(),
+                            path.display()
+                        );
+                    }
+                    // Left behind by a process that was killed: take it over.
+                    let _ = std::fs::remove_file(&path);
+                }
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!(
+                            "cannot write in the run folder {} (is it writable?)",
+                            folder.display()
+                        )
+                    })
+                }
+            }
+        }
+        bail!("cannot take {}", path.display())
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Whether a process of this id runs. Linux answers through /proc; elsewhere a lock is trusted
+/// (the error says which file to delete).
+fn process_is_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        proc.join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+/// Whether a process holds the run in `folder` now.
+pub fn run_in_use(folder: &Path) -> bool {
+    std::fs::read_to_string(folder.join(RunLock::FILE))
+        .ok()
+        .and_then(|text| text.trim().parse::<u32>().ok())
+        .is_some_and(process_is_alive)
 }
 
 /// A finished (or running) run, read back from its folder.

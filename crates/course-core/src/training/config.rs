@@ -132,6 +132,16 @@ impl OptimizerConfig {
         }
         self
     }
+
+    /// The same optimiser with another weight decay.
+    pub fn with_weight_decay(mut self, decay: f64) -> OptimizerConfig {
+        match &mut self {
+            OptimizerConfig::Sgd { weight_decay, .. }
+            | OptimizerConfig::Adam { weight_decay, .. }
+            | OptimizerConfig::AdamW { weight_decay, .. } => *weight_decay = decay,
+        }
+        self
+    }
 }
 
 /// How the learning rate changes during training.
@@ -190,7 +200,7 @@ impl Monitor {
 }
 
 /// Where to train.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum DeviceChoice {
     /// CUDA when available, else the CPU.

@@ -12,6 +12,7 @@ pub mod model;
 pub mod optimizer;
 pub mod schedule;
 pub mod sequence_run;
+pub mod start;
 pub mod submit;
 pub mod trainer;
 
@@ -21,6 +22,7 @@ pub use model::{Dataset, Model, TensorDataset};
 pub use optimizer::Optimizer;
 pub use schedule::LrScheduler;
 pub use sequence_run::{parameter_count, SequenceRun, Trained};
+pub use start::{start_run, RunStart, UnitConfig};
 pub use submit::{fit_and_submit, predict_and_submit, Splits, Submitted};
 pub use trainer::{
     load_weights_from, EpochMetrics, Evaluation, FitReport, Trainer, TrainingDiverged,

@@ -15,11 +15,13 @@ use serde_json::json;
 use tch::nn::{self, VarStore};
 
 /// One classifier trained on word-id sequences.
-#[derive(Debug, Clone)]
 pub struct SequenceRun<'a> {
-    /// `unit6`, ...: the run folder goes to `runs/<unit>/<run_name>/`.
+    /// `unit6`, ...: where the submission goes when the run writes no folder.
     pub unit: &'a str,
-    pub run_name: &'a str,
+    /// The run folder ([`start_run`](super::start_run) opens it).
+    pub run: Run,
+    /// Continue from this checkpoint (`--resume`); `None` starts from the beginning.
+    pub checkpoint: Option<std::path::PathBuf>,
     pub data: &'a DataDir,
     /// Word ids kept, padding included (the course: 10,000).
     pub num_words: usize,
@@ -31,14 +33,14 @@ impl SequenceRun<'_> {
     /// Loads the data, then `build`s the model on the run's variables (it may read the data,
     /// e.g. the word index, to initialise an embedding table) and returns it with a description
     /// for `config.json`; fits, predicts the test reviews with the best checkpoint and submits.
-    pub fn train<M, F>(&self, build: F) -> Result<Trained<M>>
+    pub fn train<M, F>(self, build: F) -> Result<Trained<M>>
     where
         M: Model<Input = PaddedBatch>,
         F: FnOnce(&nn::Path, &SequenceData) -> Result<(M, serde_json::Value)>,
     {
         println!("Data: {}", self.data);
         let data = SequenceData::load(self.data, self.num_words, self.layout)?;
-        let mut run = Run::create(self.unit, Some(self.run_name))?;
+        let mut run = self.run;
         let mut trainer = Trainer::new(self.trainer.clone());
         // The same seed gives the same initial weights, whatever the unit.
         tch::manual_seed(self.trainer.seed as i64);
@@ -66,8 +68,14 @@ impl SequenceRun<'_> {
             test_ids: &data.test_ids,
             data: self.data,
         };
-        let (report, submitted) =
-            fit_and_submit(&mut trainer, &model, &mut vars, &splits, self.unit, None)?;
+        let (report, submitted) = fit_and_submit(
+            &mut trainer,
+            &model,
+            &mut vars,
+            &splits,
+            self.unit,
+            self.checkpoint.as_deref(),
+        )?;
         let run_folder = trainer.run().map(|run| run.path().to_path_buf());
         Ok(Trained {
             model,

@@ -234,8 +234,17 @@ impl Trainer {
             run.write_config(&config)?;
         }
 
-        let mut stopped_early = false;
-        for epoch in state.epoch + 1..=epochs {
+        // A resumed run that had already stopped early (and was stopped while predicting)
+        // trains no further.
+        let mut stopped_early = config.early_stopping.as_ref().is_some_and(|early| {
+            state.epoch > 0 && state.early_stopping_bad_epochs >= early.patience
+        });
+        let first_epoch = if stopped_early {
+            epochs + 1
+        } else {
+            state.epoch + 1
+        };
+        for epoch in first_epoch..=epochs {
             let started = Instant::now();
             // Seeding per epoch makes dropout masks depend only on (seed, epoch): a resumed
             // run draws exactly what the uninterrupted run drew.

@@ -111,7 +111,7 @@ pub static UNITS: [Unit; 9] = [
         },
         run: |arguments, _plan| {
             let args = parse::<unit1_fundamentals::program::Args>(arguments)?;
-            let results = unit1_fundamentals::program::run::<unit1_fundamentals::Solution>(&args)?;
+            let results = unit1_fundamentals::program::run::<unit1_fundamentals::Solution>(args)?;
             Ok(Figures {
                 detail: Some(format!(
                     "accuracy on the toy data: perceptron {:.2}, logistic regression {:.2}",
@@ -132,8 +132,8 @@ pub static UNITS: [Unit; 9] = [
             strings(&["--data", &plan.data, "--submission", &submission.display().to_string()])
         },
         run: |arguments, _plan| {
-            let options = parse::<unit2_neural_networks::run::Args>(arguments)?.options("solution")?;
-            let summary = unit2_neural_networks::run::run::<unit2_neural_networks::Solution>(&options)?;
+            let args = parse::<unit2_neural_networks::program::Args>(arguments)?;
+            let summary = unit2_neural_networks::program::run::<unit2_neural_networks::Solution>(args)?;
             Ok(Figures {
                 validation: Some(summary.best_validation_accuracy),
                 test: Some(summary.test_accuracy),
@@ -154,9 +154,8 @@ pub static UNITS: [Unit; 9] = [
             arguments
         },
         run: |arguments, plan| {
-            use unit3_trainer::experiment::{run, Args};
-            let experiment = parse::<Args>(arguments)?.experiment::<unit3_trainer::Solution>()?;
-            run::<unit3_trainer::Solution>(experiment)?;
+            use unit3_trainer::program::{run, Args};
+            run::<unit3_trainer::Solution>(parse::<Args>(arguments)?)?;
             read_summary(&run_folder("unit3", &plan.run_name))
         },
     },
@@ -258,8 +257,8 @@ mod tests {
                 let arguments = (unit.arguments)(&plan);
                 let parsed = match unit.name {
                     "unit1" => parse::<unit1_fundamentals::program::Args>(&arguments).map(drop),
-                    "unit2" => parse::<unit2_neural_networks::run::Args>(&arguments).map(drop),
-                    "unit3" => parse::<unit3_trainer::experiment::Args>(&arguments).map(drop),
+                    "unit2" => parse::<unit2_neural_networks::program::Args>(&arguments).map(drop),
+                    "unit3" => parse::<unit3_trainer::program::Args>(&arguments).map(drop),
                     "unit4" => parse::<unit4_optimization::program::Args>(&arguments).map(drop),
                     "unit5" => parse::<unit5_embeddings::program::Args>(&arguments).map(drop),
                     "unit6" => parse::<unit6_cnn::program::Args>(&arguments).map(drop),

@@ -1,16 +1,18 @@
-//! One unit 3 run: data, model, trainer, run folder, submission.
+//! Unit 3's program, shared by `--example solution` and `--example exercise`: one run of the
+//! bag-of-words classifier through the Trainer: data, model, run folder, submission.
 
 use crate::Learner;
 use anyhow::Result;
-use course_core::cli::VocabularyOptions;
+use course_core::cli::{set, TrainOptions, VocabularyOptions};
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
 use course_core::text::Terms;
 use course_core::tracking::Run;
 use course_core::training::{
-    fit_and_submit, EarlyStopping, FitReport, Monitor, OptimizerConfig, Splits, Submitted, Trainer,
-    TrainerConfig,
+    fit_and_submit, start_run, EarlyStopping, FitReport, Monitor, Splits, Submitted, Trainer,
+    TrainerConfig, UnitConfig,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::PathBuf;
 use tch::nn::VarStore;
@@ -34,8 +36,13 @@ pub struct Outcome {
     pub submitted: Submitted,
 }
 
-/// Loads the data, trains the bag-of-words classifier through the Trainer, and submits.
-pub fn run<L: Learner>(experiment: Experiment) -> Result<Outcome> {
+/// The unit's job: the experiment `args` ask for (a new run, or `--resume`d), trained.
+pub fn run<L: Learner>(args: Args) -> Result<Outcome> {
+    train::<L>(args.experiment::<L>()?)
+}
+
+/// The recipe: loads the data, trains the bag-of-words classifier through the Trainer, and submits.
+pub fn train<L: Learner>(experiment: Experiment) -> Result<Outcome> {
     println!("Data: {}", experiment.data);
     let data =
         BagOfWordsData::load_terms(&experiment.data, experiment.max_features, experiment.terms)?;
@@ -88,87 +95,101 @@ pub fn run<L: Learner>(experiment: Experiment) -> Result<Outcome> {
     Ok(Outcome { report, submitted })
 }
 
-/// The command line of `--example solution` and `--example exercise`. Settings not given come
+// ---- The command line ---------------------------------------------------------------------
+
+/// The command line of `--example solution` and `--example exercise`: the shared training
+/// flags (`--data`, `--epochs`, `--lr`, `--resume`, ...) and unit 3's. Settings not given come
 /// from the learner's [`Learner::trainer_config`] (the course's run).
 #[derive(clap::Parser, Debug)]
 pub struct Args {
-    /// Folder with the Kaggle files (default: IMDB_DIR, then datasets/imdb, then the sample)
-    #[arg(long)]
-    pub data: Option<PathBuf>,
-    #[arg(long)]
-    pub epochs: Option<usize>,
-    #[arg(long)]
-    pub batch_size: Option<usize>,
-    /// Learning rate of plain SGD
-    #[arg(long)]
-    pub learning_rate: Option<f64>,
     /// What the bag counts: `large` (100,000 words and word pairs, stop words kept; the
     /// leaderboard's run) or `course` (the course's 10,000 single words, stop words removed);
     /// the three flags below change one of its settings
-    #[arg(long, value_enum, default_value_t = Vocabulary::Large)]
+    #[arg(long, value_enum, default_value_t = Vocabulary::Large, conflicts_with = "resume")]
     pub vocabulary: Vocabulary,
     #[command(flatten)]
     pub vocabulary_options: VocabularyOptions,
-    #[arg(long, default_value_t = 123)]
-    pub seed: u64,
     /// Stop after this many epochs without a better validation accuracy
     #[arg(long)]
     pub patience: Option<usize>,
-    /// Name of the run folder (default: the date and time)
-    #[arg(long)]
-    pub run_name: Option<String>,
-    /// Continue a run from its checkpoint (its folder is reused)
-    #[arg(long)]
-    pub resume: Option<PathBuf>,
     /// Train and validate on one batch only, write nothing: checks that everything runs
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     pub fast_dev_run: bool,
     /// Train and validate on the first N batches: a healthy model fits them perfectly
     #[arg(long)]
     pub overfit_batches: Option<usize>,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+/// Unit 3's settings: what the bag of words counts, and the trainer's (saved in the run's
+/// `config.json`, which `--resume` reads back).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Settings {
+    pub max_features: usize,
+    pub terms: Terms,
+    pub trainer: TrainerConfig,
+}
+
+impl UnitConfig for Settings {
+    fn trainer_mut(&mut self) -> &mut TrainerConfig {
+        &mut self.trainer
+    }
 }
 
 impl Args {
     /// The experiment these arguments ask for, on the learner's settings.
     pub fn experiment<L: Learner>(&self) -> Result<Experiment> {
-        let mut trainer = L::trainer_config(self.seed);
-        if let Some(epochs) = self.epochs {
-            trainer.epochs = epochs;
-        }
-        if let Some(batch_size) = self.batch_size {
-            trainer.batch_size = batch_size;
-        }
-        if let Some(lr) = self.learning_rate {
-            trainer.optimizer = OptimizerConfig::sgd(lr);
-        }
-        trainer.early_stopping = self.patience.map(|patience| EarlyStopping {
-            monitor: Monitor::ValidationAccuracy,
-            patience,
-            min_delta: 0.0,
-        });
-        trainer.fast_dev_run = self.fast_dev_run;
-        trainer.overfit_batches = self.overfit_batches;
-        let run = match &self.resume {
-            // checkpoints/last.safetensors -> the run folder two levels up
-            Some(checkpoint) => Some(Run::at(
-                checkpoint
-                    .parent()
-                    .and_then(|p| p.parent())
-                    .unwrap_or(checkpoint),
-            )?),
-            None if self.fast_dev_run => None,
-            None => Some(Run::create("unit3", self.run_name.as_deref())?),
+        let fresh = |seed| {
+            let (max_features, terms) = self.vocabulary.settings();
+            Settings {
+                max_features,
+                terms,
+                trainer: L::trainer_config(seed),
+            }
         };
-        let (mut max_features, mut terms) = self.vocabulary.settings();
-        self.vocabulary_options.apply(&mut max_features, &mut terms);
+        if self.fast_dev_run {
+            // One batch, nothing written: no run folder.
+            let mut settings = fresh(self.options.seed());
+            self.apply(&mut settings);
+            self.options.apply(&mut settings.trainer);
+            return Ok(Experiment {
+                data: self.options.data_dir()?,
+                max_features: settings.max_features,
+                terms: settings.terms,
+                trainer: settings.trainer,
+                run: None,
+                resume: None,
+            });
+        }
+        let what = format!("{:?}", self.vocabulary);
+        let start = start_run("unit3", &what, &self.options, fresh, |s| self.apply(s))?;
         Ok(Experiment {
-            data: DataDir::resolve(self.data.as_deref())?,
-            max_features,
-            terms,
-            trainer,
-            run,
-            resume: self.resume.clone(),
+            data: start.data,
+            max_features: start.config.max_features,
+            terms: start.config.terms,
+            trainer: start.config.trainer,
+            run: Some(start.run),
+            resume: start.checkpoint,
         })
+    }
+
+    /// Writes the unit's flags that were given over `settings`.
+    fn apply(&self, settings: &mut Settings) {
+        self.vocabulary_options
+            .apply(&mut settings.max_features, &mut settings.terms);
+        if let Some(patience) = self.patience {
+            settings.trainer.early_stopping = Some(EarlyStopping {
+                monitor: Monitor::ValidationAccuracy,
+                patience,
+                min_delta: 0.0,
+            });
+        }
+        settings.trainer.fast_dev_run = self.fast_dev_run;
+        set(
+            &mut settings.trainer.overfit_batches,
+            self.overfit_batches.map(Some),
+        );
     }
 }
 

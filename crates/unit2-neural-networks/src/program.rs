@@ -1,15 +1,19 @@
-//! The unit's whole job, shared by `--example solution` and `course demo`.
+//! The unit's program, shared by `--example solution`, `--example exercise` and `course demo`:
+//! read the reviews, train the bag-of-words classifier with the hand-written loop, submit.
 
 use crate::model::BagOfWordsClassifier;
 use crate::training::{self, LoopConfig};
 use crate::Learner;
 use anyhow::Result;
+use course_core::cli::TrainOptions;
 use course_core::data::submission::{score_file, write_submission};
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
+use course_core::tracking::{check_run_name, runs_root};
+use course_core::training::DeviceChoice;
 use std::path::PathBuf;
 use std::time::Instant;
-use tch::nn;
+use tch::{nn, Device};
 
 /// Everything one run needs.
 #[derive(Debug, Clone)]
@@ -19,6 +23,7 @@ pub struct RunOptions {
     pub loop_config: LoopConfig,
     /// Where the Kaggle submission is written.
     pub submission: PathBuf,
+    pub device: Device,
 }
 
 /// What a run achieved.
@@ -31,11 +36,16 @@ pub struct RunSummary {
     pub seconds: f64,
 }
 
-/// Reads the data, trains the bag-of-words classifier, predicts the test reviews, writes and
-/// scores the submission, printing progress as it goes.
-pub fn run<L: Learner>(options: &RunOptions) -> Result<RunSummary> {
+/// The unit's job, as the command line asks.
+pub fn run<L: Learner>(args: Args) -> Result<RunSummary> {
+    train::<L>(&args.options("solution")?)
+}
+
+/// The recipe: reads the data, trains the bag-of-words classifier, predicts the test reviews,
+/// writes and scores the submission, printing progress as it goes.
+pub fn train<L: Learner>(options: &RunOptions) -> Result<RunSummary> {
     let started = Instant::now();
-    let device = course_core::device::best_device();
+    let device = options.device;
     let xor = xor_warm_up::<L>()?;
     println!("Warm-up: an MLP (2 -> 8 -> ReLU -> 2) learns XOR to accuracy {xor:.2}");
     println!("Data:   {}", options.data);
@@ -104,44 +114,53 @@ pub fn xor_warm_up<L: Learner>() -> Result<f64> {
     Ok(L::accuracy(&mlp, &mut std::iter::once((inputs, targets))))
 }
 
-/// The command line of `--example solution` and `--example exercise`.
+// ---- The command line ---------------------------------------------------------------------
+
+/// The command line of `--example solution` and `--example exercise`: the shared training flags
+/// (`--data`, `--epochs`, `--lr`, `--batch-size`, `--seed`, `--run-name`, `--device`) and the
+/// vocabulary's size. The defaults are the course's unit 2: 10 epochs of SGD at 0.05.
 #[derive(clap::Parser, Debug)]
 pub struct Args {
-    /// Folder with the Kaggle files (default: IMDB_DIR, then datasets/imdb, then the sample)
-    #[arg(long)]
-    pub data: Option<PathBuf>,
-    #[arg(long, default_value_t = 10)]
-    pub epochs: usize,
-    #[arg(long, default_value_t = 0.05)]
-    pub learning_rate: f64,
+    /// Words in the bag: the most frequent of the training split
     #[arg(long, default_value_t = 10_000)]
     pub max_features: usize,
-    #[arg(long, default_value_t = 123)]
-    pub seed: u64,
-    /// Where the Kaggle submission goes (default: runs/unit2/<example>/submission.csv)
+    /// Where the Kaggle submission goes [default: runs/unit2/<run name>/submission.csv]
     #[arg(long)]
     pub submission: Option<PathBuf>,
+    #[command(flatten)]
+    pub options: TrainOptions,
 }
 
 impl Args {
     /// The run these arguments ask for; `example` names the default submission folder.
     pub fn options(&self, example: &str) -> Result<RunOptions> {
-        let submission = self.submission.clone().unwrap_or_else(|| {
-            course_core::tracking::runs_root()
-                .join("unit2")
-                .join(example)
-                .join("submission.csv")
-        });
+        self.options.refuse_resume(
+            "unit 2's loop is the one you write by hand, and it keeps no checkpoints (unit 3's \
+             Trainer does): run it again; on the full data it takes a few minutes",
+        )?;
+        let name = match &self.options.run_name {
+            Some(name) => {
+                check_run_name(name)?;
+                name.as_str()
+            }
+            None => example,
+        };
+        let submission = self
+            .submission
+            .clone()
+            .unwrap_or_else(|| runs_root().join("unit2").join(name).join("submission.csv"));
+        let defaults = LoopConfig::default();
         Ok(RunOptions {
-            data: DataDir::resolve(self.data.as_deref())?,
+            data: self.options.data_dir()?,
             max_features: self.max_features,
             loop_config: LoopConfig {
-                epochs: self.epochs,
-                learning_rate: self.learning_rate,
-                seed: self.seed,
-                ..LoopConfig::default()
+                epochs: self.options.epochs.unwrap_or(defaults.epochs),
+                batch_size: self.options.batch_size.unwrap_or(defaults.batch_size),
+                learning_rate: self.options.lr.unwrap_or(defaults.learning_rate),
+                seed: self.options.seed(),
             },
             submission,
+            device: self.options.device.unwrap_or(DeviceChoice::Auto).device(),
         })
     }
 }
