@@ -82,7 +82,7 @@ fn mlp() -> Case {
 
 fn embedding_mean(length: i64) -> Case {
     let vars = VarStore::new(Device::Cpu);
-    let mut config = unit5_embeddings::configs::reference(123).model;
+    let mut config = unit5_embeddings::configs::tuned(123).model;
     config.word_dropout = 0.0;
     let model = unit5_embeddings::model::EmbeddingClassifier::<unit5_embeddings::Solution>::new(
         &vars.root(),
@@ -99,7 +99,7 @@ fn embedding_mean(length: i64) -> Case {
 
 fn text_cnn(length: i64) -> Case {
     let vars = VarStore::new(Device::Cpu);
-    let mut config = unit6_cnn::configs::reference(123).model;
+    let mut config = unit6_cnn::configs::tuned(123).model;
     config.word_dropout = 0.0;
     let model = unit6_cnn::model::TextCnn::<unit6_cnn::Solution>::new(&vars.root(), &config);
     case(
@@ -113,7 +113,7 @@ fn text_cnn(length: i64) -> Case {
 
 fn bilstm(length: i64) -> Case {
     let vars = VarStore::new(Device::Cpu);
-    let mut config = unit7_rnn::configs::reference(123).model;
+    let mut config = unit7_rnn::configs::tuned(123).model;
     config.word_dropout = 0.0;
     let model = unit7_rnn::model::RnnClassifier::<unit7_rnn::Solution>::new(&vars.root(), &config);
     case(
@@ -128,7 +128,7 @@ fn bilstm(length: i64) -> Case {
 /// Unit 8's encoder: the course's (feed-forward 2,048) or the small one (256).
 fn transformer(length: i64, feed_forward: i64) -> Case {
     let vars = VarStore::new(Device::Cpu);
-    let mut config = unit8_transformers::configs::reference(123).model;
+    let mut config = unit8_transformers::configs::tuned(123).model;
     config.word_dropout = 0.0;
     config.feed_forward = feed_forward;
     let model =

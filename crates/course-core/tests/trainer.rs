@@ -3,7 +3,7 @@
 
 use course_core::device::exclusive_torch_rng as serial;
 use course_core::tracking::tensorboard::read_event_file;
-use course_core::tracking::{read_metrics_csv, Run};
+use course_core::tracking::{read_metrics_csv, RunFolder};
 use course_core::training::*;
 use std::cell::Cell;
 use std::path::Path;
@@ -175,7 +175,7 @@ fn the_best_checkpoint_holds_the_best_epoch_and_the_run_folder_is_complete() {
     let mut cfg = config(8);
     cfg.optimizer = OptimizerConfig::sgd(0.5); // noisy: validation accuracy goes up and down
     cfg.schedule = Schedule::Constant;
-    let mut run = Run::at(&dir.path().join("unit3/test-run")).unwrap();
+    let mut run = RunFolder::at(&dir.path().join("unit3/test-run")).unwrap();
     run.describe("model", "2 -> 16 -> 2 MLP").unwrap();
     let mut trainer = Trainer::new(cfg).with_run(run);
     let report = trainer.fit(&model, &mut vars, &train, &validation).unwrap();
@@ -239,7 +239,7 @@ fn tensorboard_events_parse_back_to_the_metrics() {
     let dir = tempfile::tempdir().unwrap();
     let mut vars = VarStore::new(Device::Cpu);
     let model = Mlp::new(&vars, 2);
-    let mut trainer = Trainer::new(config(3)).with_run(Run::at(dir.path()).unwrap());
+    let mut trainer = Trainer::new(config(3)).with_run(RunFolder::at(dir.path()).unwrap());
     let report = trainer.fit(&model, &mut vars, &train, &validation).unwrap();
 
     let events = walk(dir.path())
@@ -281,7 +281,7 @@ fn resuming_from_a_checkpoint_gives_the_weights_of_an_uninterrupted_run() {
     let mut vars = VarStore::new(Device::Cpu);
     let mut model = make(&vars);
     model.nan_after_calls = Some(3 * 10); // 160 rows / 16 = 10 batches per epoch
-    let mut trainer = Trainer::new(config(6)).with_run(Run::at(dir.path()).unwrap());
+    let mut trainer = Trainer::new(config(6)).with_run(RunFolder::at(dir.path()).unwrap());
     let err = trainer
         .fit(&model, &mut vars, &train, &validation)
         .unwrap_err();
@@ -290,7 +290,7 @@ fn resuming_from_a_checkpoint_gives_the_weights_of_an_uninterrupted_run() {
 
     let mut resumed_vars = VarStore::new(Device::Cpu);
     let resumed_model = make(&resumed_vars);
-    let mut trainer = Trainer::new(config(6)).with_run(Run::at(dir.path()).unwrap());
+    let mut trainer = Trainer::new(config(6)).with_run(RunFolder::at(dir.path()).unwrap());
     let last = dir.path().join("checkpoints/last.safetensors");
     let resumed = trainer
         .resume(
@@ -323,7 +323,7 @@ fn a_nan_loss_stops_with_epoch_and_step_and_keeps_the_best_checkpoint() {
     let mut vars = VarStore::new(Device::Cpu);
     let mut model = Mlp::new(&vars, 2);
     model.nan_after_calls = Some(4 + 2); // 4 batches per epoch: NaN at epoch 2, step 3
-    let mut trainer = Trainer::new(config(5)).with_run(Run::at(dir.path()).unwrap());
+    let mut trainer = Trainer::new(config(5)).with_run(RunFolder::at(dir.path()).unwrap());
     let err = trainer
         .fit(&model, &mut vars, &train, &validation)
         .unwrap_err();
@@ -370,7 +370,7 @@ fn overfitting_one_batch_reaches_100_percent_and_fast_dev_run_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(30);
     cfg.fast_dev_run = true;
-    let mut trainer = Trainer::new(cfg).with_run(Run::at(&dir.path().join("dev")).unwrap());
+    let mut trainer = Trainer::new(cfg).with_run(RunFolder::at(&dir.path().join("dev")).unwrap());
     let report = trainer.fit(&model, &mut vars, &data, &data).unwrap();
     assert_eq!(
         (report.history.len(), report.history[0].step),

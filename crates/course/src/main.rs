@@ -3,7 +3,8 @@
 //! ```sh
 //! course leaderboard --quick                  # every unit on the bundled sample, a few minutes
 //! course leaderboard [unit6 ...]               # the reference solutions on the full data
-//! course demo                                # train the baseline on the bundled sample
+//! course demo                                # what `make demo` runs: leaderboard --quick
+//! course baseline                            # unit 2's bag of words on the bundled sample
 //! course data check [--data DIR]             # read and check the Kaggle files
 //! course data convert-aclimdb aclImdb/ datasets/imdb/
 //! course score runs/unit2/solution/submission.csv
@@ -57,8 +58,10 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Train the bag-of-words baseline on the bundled sample and write a submission
-    Demo {
+    /// What `make demo` runs: every unit on the bundled sample (`leaderboard --quick`)
+    Demo,
+    /// Train unit 2's bag-of-words baseline on the bundled sample and write a submission
+    Baseline {
         /// Folder with the Kaggle files (default: the bundled sample)
         #[arg(long)]
         data: Option<PathBuf>,
@@ -166,7 +169,13 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Hint { unit, task } => exercises::hint(&unit, task),
         Command::Reset { unit, task, from } => exercises::reset(&unit, task, &from),
         Command::List => exercises::list(),
-        Command::Demo {
+        Command::Demo => leaderboard::leaderboard(leaderboard::Request {
+            units: Vec::new(),
+            mode: leaderboard::Mode::Quick,
+            data: None,
+            out: None,
+        }),
+        Command::Baseline {
             data,
             epochs,
             submission,

@@ -15,11 +15,11 @@ fn run(command: &mut Command) -> (bool, String) {
 }
 
 #[test]
-fn the_demo_trains_on_the_sample_and_writes_a_scored_submission() {
+fn the_baseline_trains_on_the_sample_and_writes_a_scored_submission() {
     let dir = tempfile::tempdir().unwrap();
     let submission = dir.path().join("submission.csv");
     let (ok, out) = course(&[
-        "demo",
+        "baseline",
         "--epochs",
         "2",
         "--submission",

@@ -121,7 +121,7 @@ fn a_learner_solves_a_task_breaks_another_unit_and_resets_it() {
     edit(
         UNIT3,
         "        let _ = (path, n_features);\n        todo!(\"task 1: build the linear layer\")",
-        "        let linear = nn::linear(path / \"linear\", n_features as i64, 2, Default::default());\n        BagOfWordsModel { linear }",
+        "        let linear = nn::linear(path / \"linear\", n_features as i64, 2, Default::default());\n        BagOfWordsClassifier { linear }",
     );
     let (ok, out) = course(&["verify", "unit3"]);
     assert!(!ok && out.contains("unit3: 1/4 tasks done"), "{out}");

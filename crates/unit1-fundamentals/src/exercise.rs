@@ -11,13 +11,13 @@
 
 use crate::perceptron::Perceptron;
 use crate::toy_data::ToyData;
-use crate::Learner;
+use crate::Answers;
 use tch::Tensor;
 
 /// Your answers.
 pub struct Exercise;
 
-impl Learner for Exercise {
+impl Answers for Exercise {
     fn perceptron_update(perceptron: &mut Perceptron, features: [f64; 2], label: u8) -> bool {
         // TODO (task 1): the perceptron learning rule.
         // error = label - prediction (+1, -1 or 0). When it is not 0, add

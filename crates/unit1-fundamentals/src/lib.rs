@@ -8,7 +8,7 @@
 //! * [`perceptron`]: the perceptron and its training loop.
 //! * [`logistic`]: logistic regression with tensors, by hand and with autograd.
 //! * [`plot`]: the PNG of the points and the decision boundary.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
+//! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 // Your code: compiled only with `--features exercise`, so a mistake in it never stops the
@@ -31,9 +31,10 @@ use perceptron::Perceptron;
 use tch::Tensor;
 use toy_data::ToyData;
 
-/// The learner's part of unit 1. `Solution` implements it in `src/solution.rs`; you implement it
-/// for `Exercise` in `src/exercise.rs`.
-pub trait Learner {
+/// Your answers to unit 1's tasks: the functions you write in `src/exercise.rs` (for
+/// `Exercise`); `Solution` has them done in `src/solution.rs`. The unit's models and programs are
+/// generic over them, so the same code runs yours or the solution's.
+pub trait Answers {
     /// Task 1: perceptron update rule. Stated in `src/exercise.rs`.
     fn perceptron_update(perceptron: &mut Perceptron, features: [f64; 2], label: u8) -> bool;
 

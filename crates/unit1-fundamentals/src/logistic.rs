@@ -1,8 +1,8 @@
 //! Logistic regression with tensors: `p = sigmoid(x . w + b)`, trained by mini-batch gradient
 //! descent on the binary cross-entropy, first with the gradient written by hand, then with
-//! autograd computing it. Both take the learner's [`Learner`] functions.
+//! autograd computing it. Both take the learner's [`Answers`] functions.
 
-use crate::Learner;
+use crate::Answers;
 use tch::{Kind, Tensor};
 
 /// The weights `[2]` and the bias `[]`.
@@ -22,14 +22,14 @@ impl LogisticRegression {
     }
 
     /// The probability of class 1 for every row of `features`.
-    pub fn probabilities<L: Learner>(&self, features: &Tensor) -> Tensor {
-        L::sigmoid(&(features.matmul(&self.weights) + &self.bias))
+    pub fn probabilities<A: Answers>(&self, features: &Tensor) -> Tensor {
+        A::sigmoid(&(features.matmul(&self.weights) + &self.bias))
     }
 
     /// Accuracy with the threshold at 0.5.
-    pub fn accuracy<L: Learner>(&self, features: &Tensor, labels: &Tensor) -> f64 {
+    pub fn accuracy<A: Answers>(&self, features: &Tensor, labels: &Tensor) -> f64 {
         let predicted = self
-            .probabilities::<L>(features)
+            .probabilities::<A>(features)
             .gt(0.5)
             .to_kind(Kind::Float);
         predicted
@@ -40,8 +40,8 @@ impl LogisticRegression {
     }
 
     /// The mean binary cross-entropy on `features`.
-    pub fn loss<L: Learner>(&self, features: &Tensor, labels: &Tensor) -> f64 {
-        L::binary_cross_entropy(&self.probabilities::<L>(features), labels).double_value(&[])
+    pub fn loss<A: Answers>(&self, features: &Tensor, labels: &Tensor) -> f64 {
+        A::binary_cross_entropy(&self.probabilities::<A>(features), labels).double_value(&[])
     }
 
     /// The decision boundary `w0 x + w1 y + b = 0` as `[w0, w1, b]`.
@@ -80,7 +80,7 @@ fn batches(n_rows: i64, batch_size: i64, seed: i64) -> Vec<Tensor> {
 
 /// Gradient descent with the learner's hand-written gradients. Returns the model and the loss on
 /// the whole data after every epoch.
-pub fn train_by_hand<L: Learner>(
+pub fn train_by_hand<A: Answers>(
     features: &Tensor,
     labels: &Tensor,
     training: Training,
@@ -94,19 +94,19 @@ pub fn train_by_hand<L: Learner>(
                 features.index_select(0, &rows),
                 labels.index_select(0, &rows),
             );
-            let (grad_w, grad_b) = L::logistic_gradients(&x, &y, &model.weights, &model.bias);
+            let (grad_w, grad_b) = A::logistic_gradients(&x, &y, &model.weights, &model.bias);
             // Step against the gradient.
             model.weights = &model.weights - grad_w * training.learning_rate;
             model.bias = &model.bias - grad_b * training.learning_rate;
         }
-        losses.push(model.loss::<L>(features, labels));
+        losses.push(model.loss::<A>(features, labels));
     }
     (model, losses)
 }
 
 /// The same training, but autograd computes the gradients from the learner's sigmoid and
 /// binary cross-entropy: same batches, same result as [`train_by_hand`] when both are right.
-pub fn train_with_autograd<L: Learner>(
+pub fn train_with_autograd<A: Answers>(
     features: &Tensor,
     labels: &Tensor,
     training: Training,
@@ -122,15 +122,15 @@ pub fn train_with_autograd<L: Learner>(
             );
             let weights = model.weights.detach().set_requires_grad(true);
             let bias = model.bias.detach().set_requires_grad(true);
-            let probabilities = L::sigmoid(&(x.matmul(&weights) + &bias));
-            let loss = L::binary_cross_entropy(&probabilities, &y);
+            let probabilities = A::sigmoid(&(x.matmul(&weights) + &bias));
+            let loss = A::binary_cross_entropy(&probabilities, &y);
             loss.backward(); // fills weights.grad() and bias.grad()
             tch::no_grad(|| {
                 model.weights = &weights - weights.grad() * training.learning_rate;
                 model.bias = &bias - bias.grad() * training.learning_rate;
             });
         }
-        losses.push(model.loss::<L>(features, labels));
+        losses.push(model.loss::<A>(features, labels));
     }
     (model, losses)
 }

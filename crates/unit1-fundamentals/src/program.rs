@@ -1,11 +1,11 @@
 //! The unit's program, shared by `--example solution` and `--example exercise` (which differ
-//! only in whose [`Learner`] code they run).
+//! only in whose [`Answers`] code they run).
 
 use crate::logistic::{self, Training};
 use crate::perceptron::Perceptron;
 use crate::plot::decision_boundary;
 use crate::toy_data::{standardise, ToyData};
-use crate::Learner;
+use crate::Answers;
 use anyhow::Result;
 use std::path::PathBuf;
 use tch::Kind;
@@ -36,7 +36,7 @@ pub struct ToyResults {
     pub logistic_regression_accuracy: f64,
 }
 
-pub fn run<L: Learner>(args: Args) -> Result<ToyResults> {
+pub fn run<A: Answers>(args: Args) -> Result<ToyResults> {
     let out = args
         .out
         .clone()
@@ -46,7 +46,7 @@ pub fn run<L: Learner>(args: Args) -> Result<ToyResults> {
 
     println!("1. The perceptron (plain Rust)");
     let mut perceptron = Perceptron::new(1.0);
-    let epochs = L::train_perceptron(&mut perceptron, &data, 100);
+    let epochs = A::train_perceptron(&mut perceptron, &data, 100);
     let perceptron_accuracy = perceptron.accuracy(&data.points, &data.labels);
     println!(
         "   {epochs} epochs, accuracy {perceptron_accuracy:.2}, w = [{:.2}, {:.2}], b = {:.2}",
@@ -71,18 +71,18 @@ pub fn run<L: Learner>(args: Args) -> Result<ToyResults> {
         ..Training::default()
     };
     for (name, features) in [("raw features", &raw), ("standardised", &scaled)] {
-        let (model, losses) = logistic::train_by_hand::<L>(features, &labels, training);
+        let (model, losses) = logistic::train_by_hand::<A>(features, &labels, training);
         println!(
             "   {name:<13} loss {:.4} -> {:.4}, accuracy {:.2}",
             losses.first().copied().unwrap_or(f64::NAN),
             losses.last().copied().unwrap_or(f64::NAN),
-            model.accuracy::<L>(features, &labels)
+            model.accuracy::<A>(features, &labels)
         );
     }
 
     println!("\n3. The same with autograd");
-    let (by_hand, _) = logistic::train_by_hand::<L>(&scaled, &labels, training);
-    let (autograd, _) = logistic::train_with_autograd::<L>(&scaled, &labels, training);
+    let (by_hand, _) = logistic::train_by_hand::<A>(&scaled, &labels, training);
+    let (autograd, _) = logistic::train_with_autograd::<A>(&scaled, &labels, training);
     let difference = (&by_hand.weights - &autograd.weights)
         .abs()
         .max()
@@ -98,11 +98,11 @@ pub fn run<L: Learner>(args: Args) -> Result<ToyResults> {
             learning_rate,
             ..training
         };
-        let (model, losses) = logistic::train_by_hand::<L>(&scaled, &labels, training);
+        let (model, losses) = logistic::train_by_hand::<A>(&scaled, &labels, training);
         println!(
             "   lr {learning_rate:<6} final loss {:.4}, accuracy {:.2}",
             losses.last().copied().unwrap_or(f64::NAN),
-            model.accuracy::<L>(&scaled, &labels)
+            model.accuracy::<A>(&scaled, &labels)
         );
     }
 
@@ -127,6 +127,6 @@ pub fn run<L: Learner>(args: Args) -> Result<ToyResults> {
     println!("\n   plot: {}", path.display());
     Ok(ToyResults {
         perceptron_accuracy,
-        logistic_regression_accuracy: by_hand.accuracy::<L>(&scaled, &labels),
+        logistic_regression_accuracy: by_hand.accuracy::<A>(&scaled, &labels),
     })
 }

@@ -2,13 +2,13 @@
 
 use crate::perceptron::Perceptron;
 use crate::toy_data::ToyData;
-use crate::Learner;
+use crate::Answers;
 use tch::{Kind, Tensor};
 
 /// The reference answers.
 pub struct Solution;
 
-impl Learner for Solution {
+impl Answers for Solution {
     fn perceptron_update(perceptron: &mut Perceptron, features: [f64; 2], label: u8) -> bool {
         // error is +1 (said 0, was 1), -1 (said 1, was 0) or 0 (right: nothing to learn).
         let error = label as f64 - perceptron.predict(features) as f64;

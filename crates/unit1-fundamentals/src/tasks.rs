@@ -3,7 +3,7 @@
 
 use crate::perceptron::Perceptron;
 use crate::toy_data::ToyData;
-use crate::Learner;
+use crate::Answers;
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, Task};
 use tch::{Kind, Tensor};
@@ -11,7 +11,7 @@ use tch::{Kind, Tensor};
 const FILE: &str = "crates/unit1-fundamentals/src/exercise.rs";
 
 /// Unit 1's tasks, in the order a learner does them.
-pub fn tasks<L: Learner>() -> Vec<Task> {
+pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "perceptron update rule",
@@ -20,7 +20,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "error = label - prediction, where prediction is 1 when w . x + b > 0, else 0.",
                 "On an error: w += learning_rate * error * x and b += learning_rate * error.",
             ],
-            check: perceptron_update::<L>,
+            check: perceptron_update::<A>,
         },
         Task {
             name: "stop training when an epoch makes no mistake",
@@ -29,7 +29,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "One epoch = one pass over the points in order, counting the updates that found an error.",
                 "Return the epoch's number (from 1) as soon as its count is 0; after max_epochs, return max_epochs.",
             ],
-            check: train_perceptron::<L>,
+            check: train_perceptron::<A>,
         },
         Task {
             name: "sigmoid",
@@ -38,7 +38,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "exp(-z) is (-z).exp(); adding 1 to every element is `+ 1.0`.",
                 "1 / t is t.reciprocal().",
             ],
-            check: sigmoid::<L>,
+            check: sigmoid::<A>,
         },
         Task {
             name: "binary cross-entropy",
@@ -47,7 +47,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "p.clamp(1e-7, 1.0 - 1e-7) keeps log away from 0.",
                 "-(y * p.log() + (1 - y) * (1 - p).log()), then .mean(Kind::Float).",
             ],
-            check: binary_cross_entropy::<L>,
+            check: binary_cross_entropy::<A>,
         },
         Task {
             name: "logistic-regression gradients by hand (numerical gradient check)",
@@ -56,15 +56,15 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "With z = x . w + b: dL/dz_i = (p_i - y_i) / n (the sigmoid's derivative cancels the log's).",
                 "dL/dw = x^T (dL/dz), a matrix-vector product; dL/db = the sum of dL/dz.",
             ],
-            check: logistic_gradients::<L>,
+            check: logistic_gradients::<A>,
         },
     ]
 }
 
-fn perceptron_update<L: Learner>() -> Result<()> {
+fn perceptron_update<A: Answers>() -> Result<()> {
     let mut p = Perceptron::new(1.0);
     // All-zero weights score 0, which predicts class 0: for a class-1 point that is a mistake.
-    let mistake = L::perceptron_update(&mut p, [2.0, 3.0], 1);
+    let mistake = A::perceptron_update(&mut p, [2.0, 3.0], 1);
     ensure!(
         mistake,
         "a class-1 point predicted as 0 is a mistake: return true"
@@ -76,7 +76,7 @@ fn perceptron_update<L: Learner>() -> Result<()> {
         p.bias
     );
     let before = p.clone();
-    let mistake = L::perceptron_update(&mut p, [2.0, 3.0], 1);
+    let mistake = A::perceptron_update(&mut p, [2.0, 3.0], 1);
     ensure!(
         !mistake && p == before,
         "a point already classified right must change nothing and return false"
@@ -87,7 +87,7 @@ fn perceptron_update<L: Learner>() -> Result<()> {
         ..p.clone()
     };
     ensure!(
-        L::perceptron_update(&mut half, [1.0, 1.0], 0),
+        A::perceptron_update(&mut half, [1.0, 1.0], 0),
         "a class-0 point predicted as 1 is a mistake"
     );
     ensure!(
@@ -99,10 +99,10 @@ fn perceptron_update<L: Learner>() -> Result<()> {
     Ok(())
 }
 
-fn train_perceptron<L: Learner>() -> Result<()> {
+fn train_perceptron<A: Answers>() -> Result<()> {
     let data = ToyData::course();
     let mut p = Perceptron::new(1.0);
-    let epochs = L::train_perceptron(&mut p, &data, 1000);
+    let epochs = A::train_perceptron(&mut p, &data, 1000);
     let accuracy = p.accuracy(&data.points, &data.labels);
     ensure!(
         accuracy == 1.0,
@@ -121,7 +121,7 @@ fn train_perceptron<L: Learner>() -> Result<()> {
             .points
             .iter()
             .zip(&data.labels)
-            .filter(|(&x, &y)| L::perceptron_update(&mut reference, x, y))
+            .filter(|(&x, &y)| A::perceptron_update(&mut reference, x, y))
             .count();
         if mistakes == 0 {
             needed = epoch;
@@ -137,28 +137,28 @@ fn train_perceptron<L: Learner>() -> Result<()> {
         "the weights differ from updating every point in order, epoch after epoch"
     );
     let mut capped = Perceptron::new(1.0);
-    let ran = L::train_perceptron(&mut capped, &data, 1);
+    let ran = A::train_perceptron(&mut capped, &data, 1);
     ensure!(ran == 1, "with max_epochs = 1, return 1 (got {ran})");
     Ok(())
 }
 
-fn sigmoid<L: Learner>() -> Result<()> {
+fn sigmoid<A: Answers>() -> Result<()> {
     let z = Tensor::from_slice(&[-30.0f32, -2.0, 0.0, 0.5, 3.0, 30.0]).view([2, 3]);
-    expect_close("sigmoid", &L::sigmoid(&z), &z.sigmoid(), 1e-6)
+    expect_close("sigmoid", &A::sigmoid(&z), &z.sigmoid(), 1e-6)
 }
 
-fn binary_cross_entropy<L: Learner>() -> Result<()> {
+fn binary_cross_entropy<A: Answers>() -> Result<()> {
     let p = Tensor::from_slice(&[0.9f32, 0.2, 0.6, 0.5]);
     let y = Tensor::from_slice(&[1.0f32, 0.0, 0.0, 1.0]);
     let expected = p.binary_cross_entropy::<Tensor>(&y, None, tch::Reduction::Mean);
-    let loss = L::binary_cross_entropy(&p, &y);
+    let loss = A::binary_cross_entropy(&p, &y);
     ensure!(
         loss.size().is_empty(),
         "the loss must be one number (shape []), got shape {:?}: take the mean",
         loss.size()
     );
     expect_close("binary cross-entropy", &loss, &expected, 1e-5)?;
-    let certain = L::binary_cross_entropy(
+    let certain = A::binary_cross_entropy(
         &Tensor::from_slice(&[1.0f32, 0.0]),
         &Tensor::from_slice(&[0.0f32, 1.0]),
     )
@@ -170,7 +170,7 @@ fn binary_cross_entropy<L: Learner>() -> Result<()> {
     Ok(())
 }
 
-fn logistic_gradients<L: Learner>() -> Result<()> {
+fn logistic_gradients<A: Answers>() -> Result<()> {
     let options = (Kind::Double, tch::Device::Cpu);
     let x = Tensor::from_slice(&[0.5, -1.0, 1.5, 2.0, -0.3, 0.8, 1.1, -1.7])
         .view([4, 2])
@@ -184,7 +184,7 @@ fn logistic_gradients<L: Learner>() -> Result<()> {
         p.binary_cross_entropy::<Tensor>(&y, None, tch::Reduction::Mean)
             .double_value(&[])
     };
-    let (grad_w, grad_b) = L::logistic_gradients(&x, &y, &w, &b);
+    let (grad_w, grad_b) = A::logistic_gradients(&x, &y, &w, &b);
     ensure!(
         grad_w.size() == [2] && grad_b.size().is_empty(),
         "expected grad_w of shape [2] and grad_b of shape []; got {:?} and {:?}",

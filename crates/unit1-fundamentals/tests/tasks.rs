@@ -4,10 +4,10 @@
 use unit1_fundamentals::tasks::tasks;
 
 #[cfg(feature = "exercise")]
-type Learner = unit1_fundamentals::Exercise;
+type Answers = unit1_fundamentals::Exercise;
 #[cfg(not(feature = "exercise"))]
-type Learner = unit1_fundamentals::Solution;
+type Answers = unit1_fundamentals::Solution;
 
 fn main() {
-    course_core::exercises::runner::main("unit1", &tasks::<Learner>());
+    course_core::exercises::runner::main("unit1", &tasks::<Answers>());
 }

@@ -4,7 +4,7 @@
 //!   multilayer perceptron for the XOR warm-up.
 //! * [`training`]: the training loop written out step by step (forward, loss, backward, step).
 //! * [`program`]: the whole job: read, vectorise, train, predict, write a submission.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
+//! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 // Your code: compiled only with `--features exercise`, so a mistake in it never stops the
@@ -24,10 +24,10 @@ pub use solution::Solution;
 use tch::nn::{self, Module};
 use tch::Tensor;
 
-/// The learner's part of unit 2: softmax, cross-entropy and the two halves of the training
-/// loop. `Solution` implements it in `src/solution.rs`; you implement it for `Exercise` in
-/// `src/exercise.rs`.
-pub trait Learner {
+/// Your answers to unit 2's tasks: the functions you write in `src/exercise.rs` (for
+/// `Exercise`); `Solution` has them done in `src/solution.rs`. The unit's models and programs are
+/// generic over them, so the same code runs yours or the solution's.
+pub trait Answers {
     /// Task 1: softmax. Stated in `src/exercise.rs`.
     fn softmax(logits: &Tensor) -> Tensor;
 

@@ -1,9 +1,9 @@
-//! The unit's program, shared by `--example solution`, `--example exercise` and `course demo`:
+//! The unit's program, shared by `--example solution`, `--example exercise` and `course baseline`:
 //! read the reviews, train the bag-of-words classifier with the hand-written loop, submit.
 
 use crate::model::BagOfWordsClassifier;
 use crate::training::{self, LoopConfig};
-use crate::Learner;
+use crate::Answers;
 use anyhow::Result;
 use course_core::cli::TrainOptions;
 use course_core::data::submission::{score_file, write_submission};
@@ -37,16 +37,16 @@ pub struct RunSummary {
 }
 
 /// The unit's job, as the command line asks.
-pub fn run<L: Learner>(args: Args) -> Result<RunSummary> {
-    train::<L>(&args.options("solution")?)
+pub fn run<A: Answers>(args: Args) -> Result<RunSummary> {
+    train::<A>(&args.options("solution")?)
 }
 
 /// The recipe: reads the data, trains the bag-of-words classifier, predicts the test reviews,
 /// writes and scores the submission, printing progress as it goes.
-pub fn train<L: Learner>(options: &RunOptions) -> Result<RunSummary> {
+pub fn train<A: Answers>(options: &RunOptions) -> Result<RunSummary> {
     let started = Instant::now();
     let device = options.device;
-    let xor = xor_warm_up::<L>()?;
+    let xor = xor_warm_up::<A>()?;
     println!("Warm-up: an MLP (2 -> 8 -> ReLU -> 2) learns XOR to accuracy {xor:.2}");
     println!("Data:   {}", options.data);
     println!("Device: {}", course_core::device::describe(device));
@@ -64,7 +64,7 @@ pub fn train<L: Learner>(options: &RunOptions) -> Result<RunSummary> {
     tch::manual_seed(options.loop_config.seed as i64);
     let vars = nn::VarStore::new(device);
     let model = BagOfWordsClassifier::new(&vars.root(), data.vectorizer.len());
-    let history = training::train::<L>(
+    let history = training::train::<A>(
         &model,
         &vars,
         &data.train,
@@ -101,7 +101,7 @@ pub fn train<L: Learner>(options: &RunOptions) -> Result<RunSummary> {
 
 /// Trains the small [`Mlp`](crate::model::Mlp) on XOR with the learner's training step and
 /// returns its accuracy: a quick check of the loop before the real data.
-pub fn xor_warm_up<L: Learner>() -> Result<f64> {
+pub fn xor_warm_up<A: Answers>() -> Result<f64> {
     use tch::nn::OptimizerConfig;
     tch::manual_seed(2);
     let vars = nn::VarStore::new(tch::Device::Cpu);
@@ -109,9 +109,9 @@ pub fn xor_warm_up<L: Learner>() -> Result<f64> {
     let mut optimizer = nn::Sgd::default().build(&vars, 0.3)?;
     let (inputs, targets) = crate::model::xor_data();
     for _ in 0..300 {
-        L::training_step(&mlp, &mut optimizer, &inputs, &targets);
+        A::training_step(&mlp, &mut optimizer, &inputs, &targets);
     }
-    Ok(L::accuracy(&mlp, &mut std::iter::once((inputs, targets))))
+    Ok(A::accuracy(&mlp, &mut std::iter::once((inputs, targets))))
 }
 
 // ---- The command line ---------------------------------------------------------------------

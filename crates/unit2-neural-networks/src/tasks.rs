@@ -1,7 +1,7 @@
 //! The checks of unit 2's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
 //! against `Exercise` (`src/exercise.rs`) by `course verify unit2`.
 
-use crate::Learner;
+use crate::Answers;
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, Task};
 use tch::nn::{self, Module, OptimizerConfig};
@@ -10,7 +10,7 @@ use tch::{Device, Kind, Tensor};
 const FILE: &str = "crates/unit2-neural-networks/src/exercise.rs";
 
 /// Unit 2's tasks, in the order a learner does them.
-pub fn tasks<L: Learner>() -> Vec<Task> {
+pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "softmax",
@@ -19,7 +19,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "let shifted = logits - logits.amax(-1, true); keepdim true keeps [batch, 1], which broadcasts over the row.",
                 "let e = shifted.exp(); e / e.sum_dim_intlist(-1, true, Kind::Float)",
             ],
-            check: softmax::<L>,
+            check: softmax::<A>,
         },
         Task {
             name: "cross-entropy",
@@ -29,7 +29,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "gather(1, &targets.unsqueeze(1), false) picks each row's target column: [batch, 1].",
                 "Minus the mean of those: -(...).mean(Kind::Float).",
             ],
-            check: cross_entropy::<L>,
+            check: cross_entropy::<A>,
         },
         Task {
             name: "one training step (forward, loss, zero grad, backward, step)",
@@ -38,7 +38,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "The order: forward, loss, zero_grad, backward, step.",
                 "correct = logits.argmax(-1, false).eq_tensor(targets).sum(Kind::Int64), as i64 with i64::try_from.",
             ],
-            check: training_step::<L>,
+            check: training_step::<A>,
         },
         Task {
             name: "validation accuracy over batches",
@@ -47,15 +47,15 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "let _guard = tch::no_grad_guard(); keeps gradients off until the end of the function.",
                 "Count correct rows and all rows over every batch, then divide once: batches differ in size.",
             ],
-            check: accuracy::<L>,
+            check: accuracy::<A>,
         },
     ]
 }
 
-fn softmax<L: Learner>() -> Result<()> {
+fn softmax<A: Answers>() -> Result<()> {
     let logits =
         Tensor::from_slice(&[1.0f32, 2.0, 3.0, -1.0, 0.0, 1.0, 1000.0, 0.0, -1000.0]).view([3, 3]);
-    let probabilities = L::softmax(&logits);
+    let probabilities = A::softmax(&logits);
     expect_close(
         "softmax (the last row has logits of +-1000: subtract the row maximum first)",
         &probabilities,
@@ -64,11 +64,11 @@ fn softmax<L: Learner>() -> Result<()> {
     )
 }
 
-fn cross_entropy<L: Learner>() -> Result<()> {
+fn cross_entropy<A: Answers>() -> Result<()> {
     let logits =
         Tensor::from_slice(&[2.0f32, -1.0, 0.5, 0.5, -3.0, 4.0, 100.0, -100.0]).view([4, 2]);
     let targets = Tensor::from_slice(&[0i64, 1, 0, 1]);
-    let loss = L::cross_entropy(&logits, &targets);
+    let loss = A::cross_entropy(&logits, &targets);
     ensure!(
         loss.size().is_empty(),
         "the loss must be one number (shape []), got shape {:?}: take the mean over rows",
@@ -84,7 +84,7 @@ fn cross_entropy<L: Learner>() -> Result<()> {
 
 /// Two copies of the same small model, one trained by the learner's step, one by the reference
 /// steps written here; their weights must stay equal.
-fn training_step<L: Learner>() -> Result<()> {
+fn training_step<A: Answers>() -> Result<()> {
     let make = || {
         let vars = nn::VarStore::new(Device::Cpu);
         let layer = nn::linear(vars.root() / "layer", 3, 2, Default::default());
@@ -100,7 +100,7 @@ fn training_step<L: Learner>() -> Result<()> {
     let targets = Tensor::from_slice(&[1i64, 0, 1]);
     let before = learner_model.ws.copy();
     for step in 1..=3 {
-        let (loss, correct) = L::training_step(&learner_model, &mut learner_sgd, &inputs, &targets);
+        let (loss, correct) = A::training_step(&learner_model, &mut learner_sgd, &inputs, &targets);
         let logits = reference_model.forward(&inputs);
         let reference_loss = logits.cross_entropy_for_logits(&targets);
         let reference_correct = logits
@@ -148,7 +148,7 @@ fn training_step<L: Learner>() -> Result<()> {
     Ok(())
 }
 
-fn accuracy<L: Learner>() -> Result<()> {
+fn accuracy<A: Answers>() -> Result<()> {
     // A fixed "model": the class is 1 when the first feature is positive.
     #[derive(Debug)]
     struct FirstFeature;
@@ -170,7 +170,7 @@ fn accuracy<L: Learner>() -> Result<()> {
             Tensor::from_slice(&[1i64]),
         ),
     ];
-    let accuracy = L::accuracy(&FirstFeature, &mut batches.into_iter());
+    let accuracy = A::accuracy(&FirstFeature, &mut batches.into_iter());
     ensure!(
         (accuracy - 0.75).abs() < 1e-9,
         "accuracy over batches of 3 rows (all right) and 1 row (wrong) should be 0.75, got {accuracy}"

@@ -1,9 +1,9 @@
 //! The training loop, written by hand as in the course's unit 2 (unit 3 replaces it with the
 //! Trainer). Every epoch: for each mini-batch, one training step (forward, loss, backward,
-//! optimiser step: the learner's [`Learner::training_step`]); then accuracy on the validation
-//! split ([`Learner::accuracy`]).
+//! optimiser step: the learner's [`Answers::training_step`]); then accuracy on the validation
+//! split ([`Answers::accuracy`]).
 
-use crate::Learner;
+use crate::Answers;
 use anyhow::{bail, Context, Result};
 use course_core::batching::Batcher;
 use course_core::prepared::CountsDataset;
@@ -43,7 +43,7 @@ pub struct EpochMetrics {
 
 /// Trains `model` (whose weights live in `vars`) with plain SGD, calling `on_epoch` after
 /// every epoch. Returns the metrics of every epoch.
-pub fn train<L: Learner>(
+pub fn train<A: Answers>(
     model: &impl Module,
     vars: &nn::VarStore,
     train: &CountsDataset,
@@ -78,7 +78,7 @@ pub fn train<L: Learner>(
         for batch in batcher.epoch(&rows, epoch as u64) {
             let inputs = train_counts.dense_batch(&batch, device)?;
             let targets = labels_tensor(train_labels, &batch, device);
-            let (loss, batch_correct) = L::training_step(model, &mut optimizer, &inputs, &targets);
+            let (loss, batch_correct) = A::training_step(model, &mut optimizer, &inputs, &targets);
             loss_sum += loss * batch.len() as f64;
             correct += batch_correct;
             seen += batch.len();
@@ -87,7 +87,7 @@ pub fn train<L: Learner>(
             epoch,
             train_loss: loss_sum / seen as f64,
             train_accuracy: correct as f64 / seen as f64,
-            validation_accuracy: accuracy::<L>(
+            validation_accuracy: accuracy::<A>(
                 model,
                 &validation.counts,
                 validation_labels,
@@ -101,8 +101,8 @@ pub fn train<L: Learner>(
 }
 
 /// The fraction of `counts` rows whose predicted class equals the label, counted by the
-/// learner's [`Learner::accuracy`] over batches of 512 rows.
-pub fn accuracy<L: Learner>(
+/// learner's [`Answers::accuracy`] over batches of 512 rows.
+pub fn accuracy<A: Answers>(
     model: &impl Module,
     counts: &SparseCounts,
     labels: &[i64],
@@ -124,7 +124,7 @@ pub fn accuracy<L: Learner>(
                 None
             }
         });
-    let accuracy = L::accuracy(model, &mut batches);
+    let accuracy = A::accuracy(model, &mut batches);
     drop(batches);
     match failure {
         Some(error) => Err(error),

@@ -4,10 +4,10 @@
 use unit2_neural_networks::tasks::tasks;
 
 #[cfg(feature = "exercise")]
-type Learner = unit2_neural_networks::Exercise;
+type Answers = unit2_neural_networks::Exercise;
 #[cfg(not(feature = "exercise"))]
-type Learner = unit2_neural_networks::Solution;
+type Answers = unit2_neural_networks::Solution;
 
 fn main() {
-    course_core::exercises::runner::main("unit2", &tasks::<Learner>());
+    course_core::exercises::runner::main("unit2", &tasks::<Answers>());
 }

@@ -9,7 +9,7 @@
 //! solutions, `make test` or another unit. `cargo run -p course -- reset unit3` brings the
 //! stub back.
 
-use crate::Learner;
+use crate::Answers;
 use course_core::training::{Model, TrainerConfig};
 use tch::{nn, Tensor};
 
@@ -18,12 +18,12 @@ pub struct Exercise;
 
 /// Your bag-of-words model.
 #[derive(Debug)]
-pub struct BagOfWordsModel {
+pub struct BagOfWordsClassifier {
     // TODO (task 1): the model's weights live here, as a field (see `new` below).
 }
 
-impl BagOfWordsModel {
-    pub fn new(path: &nn::Path, n_features: usize) -> BagOfWordsModel {
+impl BagOfWordsClassifier {
+    pub fn new(path: &nn::Path, n_features: usize) -> BagOfWordsClassifier {
         // TODO (task 1): the model is one linear map from a review's word counts to two scores
         // (logits), one per class:   logits = counts W^T + b,   W [2, n_features], b [2].
         // Make the layer under `path / "linear"`, so the Trainer finds and trains its weights
@@ -34,7 +34,7 @@ impl BagOfWordsModel {
     }
 }
 
-impl Model for BagOfWordsModel {
+impl Model for BagOfWordsClassifier {
     type Input = Tensor;
 
     fn forward(&self, counts: &Tensor, train: bool) -> Tensor {
@@ -48,11 +48,11 @@ impl Model for BagOfWordsModel {
     // The loss keeps the trait's default: cross-entropy over the logits.
 }
 
-impl Learner for Exercise {
-    type Model = BagOfWordsModel;
+impl Answers for Exercise {
+    type Model = BagOfWordsClassifier;
 
-    fn new_model(path: &nn::Path, n_features: usize) -> BagOfWordsModel {
-        BagOfWordsModel::new(path, n_features)
+    fn new_model(path: &nn::Path, n_features: usize) -> BagOfWordsClassifier {
+        BagOfWordsClassifier::new(path, n_features)
     }
 
     fn trainer_config(seed: u64) -> TrainerConfig {

@@ -9,7 +9,7 @@
 //!
 //! * [`model`]: the bag-of-words classifier as a trainer [`Model`] (the solution's).
 //! * [`program`]: the whole run, shared by both examples and the tests.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
+//! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 // Your code: compiled only with `--features exercise`, so a mistake in it never stops the
@@ -29,8 +29,10 @@ pub use solution::Solution;
 use course_core::training::TrainerConfig;
 use tch::{nn, Tensor};
 
-/// The learner's part of unit 3: the model, as the Trainer sees it, and the run's settings.
-pub trait Learner {
+/// Your answers to unit 3's tasks: the functions you write in `src/exercise.rs` (for
+/// `Exercise`); `Solution` has them done in `src/solution.rs`. The unit's models and programs are
+/// generic over them, so the same code runs yours or the solution's.
+pub trait Answers {
     /// The bag-of-words classifier: word counts `[batch, n_features]` -> logits `[batch, 2]`.
     type Model: Model<Input = Tensor>;
 

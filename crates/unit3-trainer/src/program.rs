@@ -1,13 +1,13 @@
 //! Unit 3's program, shared by `--example solution` and `--example exercise`: one run of the
 //! bag-of-words classifier through the Trainer: data, model, run folder, submission.
 
-use crate::Learner;
+use crate::Answers;
 use anyhow::Result;
 use course_core::cli::{set, TrainOptions, VocabularyOptions};
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
 use course_core::text::Terms;
-use course_core::tracking::Run;
+use course_core::tracking::RunFolder;
 use course_core::training::{
     fit_and_submit, start_run, EarlyStopping, FitReport, Monitor, Splits, Submitted, Trainer,
     TrainerConfig, UnitConfig,
@@ -25,7 +25,7 @@ pub struct Experiment {
     pub terms: Terms,
     pub trainer: TrainerConfig,
     /// The run folder (`None`: nothing is written but the submission at `runs/unit3/submission.csv`).
-    pub run: Option<Run>,
+    pub run: Option<RunFolder>,
     /// Continue from this checkpoint (a run's `checkpoints/last.safetensors`).
     pub resume: Option<PathBuf>,
 }
@@ -37,12 +37,12 @@ pub struct Outcome {
 }
 
 /// The unit's job: the experiment `args` ask for (a new run, or `--resume`d), trained.
-pub fn run<L: Learner>(args: Args) -> Result<Outcome> {
-    train::<L>(args.experiment::<L>()?)
+pub fn run<A: Answers>(args: Args) -> Result<Outcome> {
+    train::<A>(args.experiment::<A>()?)
 }
 
 /// The recipe: loads the data, trains the bag-of-words classifier through the Trainer, and submits.
-pub fn train<L: Learner>(experiment: Experiment) -> Result<Outcome> {
+pub fn train<A: Answers>(experiment: Experiment) -> Result<Outcome> {
     println!("Data: {}", experiment.data);
     let data =
         BagOfWordsData::load_terms(&experiment.data, experiment.max_features, experiment.terms)?;
@@ -76,7 +76,7 @@ pub fn train<L: Learner>(experiment: Experiment) -> Result<Outcome> {
 
     tch::manual_seed(trainer.config().seed as i64);
     let mut vars = VarStore::new(trainer.device());
-    let model = L::new_model(&vars.root(), data.vectorizer.len());
+    let model = A::new_model(&vars.root(), data.vectorizer.len());
     let splits = Splits {
         train: &data.train,
         validation: &data.validation,
@@ -99,7 +99,7 @@ pub fn train<L: Learner>(experiment: Experiment) -> Result<Outcome> {
 
 /// The command line of `--example solution` and `--example exercise`: the shared training
 /// flags (`--data`, `--epochs`, `--lr`, `--resume`, ...) and unit 3's. Settings not given come
-/// from the learner's [`Learner::trainer_config`] (the course's run).
+/// from the learner's [`Answers::trainer_config`] (the course's run).
 #[derive(clap::Parser, Debug)]
 pub struct Args {
     /// What the bag counts: `large` (100,000 words and word pairs, stop words kept; the
@@ -139,13 +139,13 @@ impl UnitConfig for Settings {
 
 impl Args {
     /// The experiment these arguments ask for, on the learner's settings.
-    pub fn experiment<L: Learner>(&self) -> Result<Experiment> {
+    pub fn experiment<A: Answers>(&self) -> Result<Experiment> {
         let fresh = |seed| {
             let (max_features, terms) = self.vocabulary.settings();
             Settings {
                 max_features,
                 terms,
-                trainer: L::trainer_config(seed),
+                trainer: A::trainer_config(seed),
             }
         };
         if self.fast_dev_run {

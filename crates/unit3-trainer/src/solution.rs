@@ -1,14 +1,14 @@
 //! Unit 3's tasks, done. Try `src/exercise.rs` first!
 
 use crate::model::BagOfWordsClassifier;
-use crate::Learner;
+use crate::Answers;
 use course_core::training::{OptimizerConfig, Schedule, TrainerConfig};
 use tch::nn;
 
 /// The reference answers.
 pub struct Solution;
 
-impl Learner for Solution {
+impl Answers for Solution {
     type Model = BagOfWordsClassifier;
 
     fn new_model(path: &nn::Path, n_features: usize) -> BagOfWordsClassifier {

@@ -1,7 +1,7 @@
 //! The checks of unit 3's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
 //! against `Exercise` (`src/exercise.rs`) by `course verify unit3`.
 
-use crate::Learner;
+use crate::Answers;
 use anyhow::{ensure, Context, Result};
 use course_core::exercises::{expect_close, Task};
 use course_core::training::{
@@ -13,7 +13,7 @@ use tch::{Device, Kind, Tensor};
 const FILE: &str = "crates/unit3-trainer/src/exercise.rs";
 
 /// Unit 3's tasks, in the order a learner does them.
-pub fn tasks<L: Learner>() -> Vec<Task> {
+pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "the model's layer: Linear(n_features, 2)",
@@ -23,7 +23,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "tch's fully connected layer is `nn::Linear`, made by `nn::linear(path, inputs, outputs, config)`; its path is `path / \"linear\"`.",
                 "nn::linear(path / \"linear\", n_features as i64, 2, Default::default())",
             ],
-            check: model_layer::<L>,
+            check: model_layer::<A>,
         },
         Task {
             name: "the model's forward pass",
@@ -32,7 +32,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "A tch layer is an `nn::Module`: a tensor goes through it with `Tensor::apply`.",
                 "counts.apply(&self.linear)",
             ],
-            check: model_forward::<L>,
+            check: model_forward::<A>,
         },
         Task {
             name: "the course's run settings",
@@ -41,7 +41,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "Struct update syntax fills the rest: TrainerConfig { epochs: ..., ..TrainerConfig::default() }.",
                 "The optimiser is OptimizerConfig::sgd(learning_rate); a constant rate is Schedule::Constant.",
             ],
-            check: run_settings::<L>,
+            check: run_settings::<A>,
         },
         Task {
             name: "the Trainer learns with your model",
@@ -50,14 +50,14 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "This trains your model with your settings on a toy problem: tasks 1-3 done right are enough.",
                 "Read the error above: a layer that is not under `path` is never trained.",
             ],
-            check: trains::<L>,
+            check: trains::<A>,
         },
     ]
 }
 
-fn model_layer<L: Learner>() -> Result<()> {
+fn model_layer<A: Answers>() -> Result<()> {
     let vars = VarStore::new(Device::Cpu);
-    let _model = L::new_model(&vars.root(), 7);
+    let _model = A::new_model(&vars.root(), 7);
     let mut shapes: Vec<(String, Vec<i64>)> = vars
         .variables()
         .into_iter()
@@ -75,9 +75,9 @@ fn model_layer<L: Learner>() -> Result<()> {
     Ok(())
 }
 
-fn model_forward<L: Learner>() -> Result<()> {
+fn model_forward<A: Answers>() -> Result<()> {
     let vars = VarStore::new(Device::Cpu);
-    let model = L::new_model(&vars.root(), 7);
+    let model = A::new_model(&vars.root(), 7);
     let counts = Tensor::arange(35, (Kind::Float, Device::Cpu)).view([5, 7]);
     let logits = model.forward(&counts, false);
     let weights = vars.variables();
@@ -95,8 +95,8 @@ fn model_forward<L: Learner>() -> Result<()> {
     expect_close("logits in training mode", &training, &logits, 1e-6)
 }
 
-fn run_settings<L: Learner>() -> Result<()> {
-    let config = L::trainer_config(42);
+fn run_settings<A: Answers>() -> Result<()> {
+    let config = A::trainer_config(42);
     ensure!(
         config.epochs == 30,
         "epochs: {} (the course: 30)",
@@ -143,16 +143,16 @@ fn toy_reviews(rows: i64, seed: i64) -> TensorDataset {
     }
 }
 
-fn trains<L: Learner>() -> Result<()> {
+fn trains<A: Answers>() -> Result<()> {
     let _serial = course_core::device::exclusive_torch_rng();
     let (train, validation) = (toy_reviews(512, 1), toy_reviews(256, 2));
-    let mut config = L::trainer_config(3);
+    let mut config = A::trainer_config(3);
     config.epochs = 10;
     config.device = DeviceChoice::Cpu;
     config.progress = false;
     tch::manual_seed(3);
     let mut vars = VarStore::new(Device::Cpu);
-    let model = L::new_model(&vars.root(), 20);
+    let model = A::new_model(&vars.root(), 20);
     let report = Trainer::new(config).fit(&model, &mut vars, &train, &validation)?;
     ensure!(
         report.best_validation_accuracy >= 0.9,

@@ -3,7 +3,7 @@
 
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
-use course_core::tracking::Run;
+use course_core::tracking::RunFolder;
 use course_core::training::{DeviceChoice, OptimizerConfig, Trainer, TrainerConfig};
 use tch::nn::VarStore;
 use unit3_trainer::model::BagOfWordsClassifier;
@@ -72,7 +72,7 @@ fn a_run_on_the_sample_leaves_a_complete_run_folder() {
         max_features: 10_000,
         terms: course_core::text::Terms::COURSE,
         trainer: sgd_config(4),
-        run: Some(Run::at(&folder).unwrap()),
+        run: Some(RunFolder::at(&folder).unwrap()),
         resume: None,
     })
     .unwrap();

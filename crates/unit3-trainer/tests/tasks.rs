@@ -4,10 +4,10 @@
 use unit3_trainer::tasks::tasks;
 
 #[cfg(feature = "exercise")]
-type Learner = unit3_trainer::Exercise;
+type Answers = unit3_trainer::Exercise;
 #[cfg(not(feature = "exercise"))]
-type Learner = unit3_trainer::Solution;
+type Answers = unit3_trainer::Solution;
 
 fn main() {
-    course_core::exercises::runner::main("unit3", &tasks::<Learner>());
+    course_core::exercises::runner::main("unit3", &tasks::<Answers>());
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// A whole run: vocabulary size, model, and trainer settings (saved in the run's
 /// `config.json`, which `--resume` reads back).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunConfig {
+pub struct Settings {
     pub max_features: usize,
     /// What counts as a term (the course: single words, stop words removed).
     pub terms: Terms,
@@ -18,15 +18,15 @@ pub struct RunConfig {
     pub trainer: TrainerConfig,
 }
 
-impl UnitConfig for RunConfig {
+impl UnitConfig for Settings {
     fn trainer_mut(&mut self) -> &mut TrainerConfig {
         &mut self.trainer
     }
 }
 
 /// The course's run: 2,000 words, `2000 -> 10 -> ReLU -> 2`, SGD lr 0.001, 30 epochs of 32.
-pub fn faithful(seed: u64) -> RunConfig {
-    RunConfig {
+pub fn faithful(seed: u64) -> Settings {
+    Settings {
         max_features: 2_000,
         terms: Terms::COURSE,
         mlp: MlpConfig {
@@ -49,11 +49,11 @@ pub fn faithful(seed: u64) -> RunConfig {
 /// The tuned run (see the unit README for the runs that led here): a vocabulary of 100,000
 /// words and word pairs with the stop words kept ("not good" survives), log counts, a hidden
 /// layer of 32 with heavy dropout, AdamW with weight decay, warm-up + cosine, and early stopping.
-pub fn tuned(seed: u64) -> RunConfig {
+pub fn tuned(seed: u64) -> Settings {
     let epochs = 8;
     let batch_size = 64;
     let steps_per_epoch = 20_000 / batch_size;
-    RunConfig {
+    Settings {
         max_features: 100_000,
         terms: Terms::WORDS_AND_PAIRS,
         mlp: MlpConfig {

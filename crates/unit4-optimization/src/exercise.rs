@@ -11,13 +11,13 @@
 
 use crate::model::HiddenLayer;
 use crate::search::{SearchSpace, Trial};
-use crate::Learner;
+use crate::Answers;
 use tch::Tensor;
 
 /// Your answers.
 pub struct Exercise;
 
-impl Learner for Exercise {
+impl Answers for Exercise {
     fn warmup_cosine_lr(
         step: usize,
         total_steps: usize,

@@ -9,7 +9,7 @@
 //! * [`configs`]: the faithful (course) and the tuned runs.
 //! * [`search`]: grid and random search over learning rate, weight decay and dropout.
 //! * [`program`]: `train`, `lr-find` and `search`, shared by both examples.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
+//! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 //!
 //! The learning-rate finder itself lives in the shared library
@@ -34,8 +34,10 @@ use model::HiddenLayer;
 use search::{SearchSpace, Trial};
 use tch::Tensor;
 
-/// The learner's part of unit 4.
-pub trait Learner {
+/// Your answers to unit 4's tasks: the functions you write in `src/exercise.rs` (for
+/// `Exercise`); `Solution` has them done in `src/solution.rs`. The unit's models and programs are
+/// generic over them, so the same code runs yours or the solution's.
+pub trait Answers {
     /// Task 1: warm-up + cosine learning-rate schedule. Stated in `src/exercise.rs`.
     fn warmup_cosine_lr(
         step: usize,

@@ -1,7 +1,7 @@
 //! The multilayer perceptron of unit 4, from the course's `2000 -> 10 -> ReLU -> 2` to wider,
 //! regularised versions.
 
-use crate::Learner;
+use crate::Answers;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
@@ -21,7 +21,7 @@ pub struct MlpConfig {
     pub log_counts: bool,
 }
 
-/// One hidden block's layers: what [`Learner::hidden_block`] puts together.
+/// One hidden block's layers: what [`Answers::hidden_block`] puts together.
 #[derive(Debug)]
 pub struct HiddenLayer {
     pub linear: nn::Linear,
@@ -29,17 +29,17 @@ pub struct HiddenLayer {
     pub dropout: f64,
 }
 
-/// The MLP; its hidden blocks run through the learner's [`Learner::hidden_block`].
+/// The MLP; its hidden blocks run through the learner's [`Answers::hidden_block`].
 #[derive(Debug)]
-pub struct Mlp<L> {
+pub struct Mlp<A> {
     hidden: Vec<HiddenLayer>,
     output: nn::Linear,
     log_counts: bool,
-    learner: PhantomData<L>,
+    learner: PhantomData<A>,
 }
 
-impl<L: Learner> Mlp<L> {
-    pub fn new(path: &nn::Path, n_features: i64, config: &MlpConfig) -> Mlp<L> {
+impl<A: Answers> Mlp<A> {
+    pub fn new(path: &nn::Path, n_features: i64, config: &MlpConfig) -> Mlp<A> {
         let mut inputs = n_features;
         let mut hidden = Vec::new();
         for (index, &width) in config.hidden.iter().enumerate() {
@@ -62,7 +62,7 @@ impl<L: Learner> Mlp<L> {
     }
 }
 
-impl<L: Learner> Model for Mlp<L> {
+impl<A: Answers> Model for Mlp<A> {
     type Input = Tensor;
 
     fn forward(&self, counts: &Tensor, train: bool) -> Tensor {
@@ -72,7 +72,7 @@ impl<L: Learner> Model for Mlp<L> {
             counts.shallow_clone()
         };
         for layer in &self.hidden {
-            xs = L::hidden_block(layer, &xs, train);
+            xs = A::hidden_block(layer, &xs, train);
         }
         xs.apply(&self.output)
     }

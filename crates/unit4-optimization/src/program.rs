@@ -1,10 +1,10 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`:
 //! `train` (the faithful or the tuned run), `lr-find` and `search`.
 
-use crate::configs::{self, RunConfig};
+use crate::configs::{self, Settings};
 use crate::model::Mlp;
 use crate::search::{random_trials, results_table, SearchSpace, TrialResult};
-use crate::Learner;
+use crate::Answers;
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
 use course_core::cli::{set, TrainOptions, VocabularyOptions};
@@ -75,7 +75,7 @@ pub struct TrainArgs {
 
 impl TrainArgs {
     /// Writes the unit's flags that were given over `config`.
-    pub fn apply(&self, config: &mut RunConfig) {
+    pub fn apply(&self, config: &mut Settings) {
         self.vocabulary
             .apply(&mut config.max_features, &mut config.terms);
         set(&mut config.mlp.hidden, self.hidden.clone());
@@ -97,21 +97,21 @@ pub enum Which {
     Tuned,
 }
 
-pub fn run<L: Learner>(args: Args) -> Result<()> {
+pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
-        Command::Train(train_args) => train::<L>(train_args),
-        Command::LrFind { data, steps } => lr_find::<L>(&DataDir::resolve(data.as_deref())?, steps),
+        Command::Train(train_args) => train::<A>(train_args),
+        Command::LrFind { data, steps } => lr_find::<A>(&DataDir::resolve(data.as_deref())?, steps),
         Command::Search {
             random,
             epochs,
             seed,
             data,
-        } => search::<L>(&DataDir::resolve(data.as_deref())?, random, epochs, seed),
+        } => search::<A>(&DataDir::resolve(data.as_deref())?, random, epochs, seed),
     }
 }
 
 /// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
-pub fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+pub fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     let start = start_run(
         "unit4",
         &format!("{:?}", args.config),
@@ -137,7 +137,7 @@ pub fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     );
     tch::manual_seed(config.trainer.seed as i64);
     let mut vars = VarStore::new(trainer.device());
-    let model = Mlp::<L>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
+    let model = Mlp::<A>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
     let splits = Splits {
         train: &data.train,
         validation: &data.validation,
@@ -150,12 +150,12 @@ pub fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-fn lr_find<L: Learner>(data_dir: &DataDir, steps: usize) -> Result<()> {
+fn lr_find<A: Answers>(data_dir: &DataDir, steps: usize) -> Result<()> {
     let config = configs::tuned(123);
     let data = BagOfWordsData::load_terms(data_dir, config.max_features, config.terms)?;
     tch::manual_seed(123);
     let mut vars = VarStore::new(course_core::device::best_device());
-    let model = Mlp::<L>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
+    let model = Mlp::<A>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
     let finder = LrFinder {
         steps,
         batch_size: config.trainer.batch_size,
@@ -176,7 +176,7 @@ fn lr_find<L: Learner>(data_dir: &DataDir, steps: usize) -> Result<()> {
     Ok(())
 }
 
-fn search<L: Learner>(
+fn search<A: Answers>(
     data_dir: &DataDir,
     random: Option<usize>,
     epochs: usize,
@@ -187,7 +187,7 @@ fn search<L: Learner>(
     let space = SearchSpace::default();
     let trials = match random {
         Some(n) => random_trials(&space, n, seed),
-        None => L::grid(&space),
+        None => A::grid(&space),
     };
     println!("{} trials of {epochs} epochs on {data_dir}", trials.len());
     let mut results = Vec::new();
@@ -206,7 +206,7 @@ fn search<L: Learner>(
         };
         tch::manual_seed(seed as i64);
         let mut vars = VarStore::new(course_core::device::best_device());
-        let model = Mlp::<L>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
+        let model = Mlp::<A>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
         let report =
             Trainer::new(config.trainer).fit(&model, &mut vars, &data.train, &data.validation)?;
         let result = TrialResult {

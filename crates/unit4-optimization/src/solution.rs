@@ -2,7 +2,7 @@
 
 use crate::model::HiddenLayer;
 use crate::search::{SearchSpace, Trial};
-use crate::Learner;
+use crate::Answers;
 use std::f64::consts::PI;
 use tch::nn::ModuleT;
 use tch::Tensor;
@@ -10,7 +10,7 @@ use tch::Tensor;
 /// The reference answers.
 pub struct Solution;
 
-impl Learner for Solution {
+impl Answers for Solution {
     fn warmup_cosine_lr(
         step: usize,
         total_steps: usize,

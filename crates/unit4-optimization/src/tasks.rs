@@ -3,7 +3,7 @@
 
 use crate::model::HiddenLayer;
 use crate::search::{SearchSpace, Trial};
-use crate::Learner;
+use crate::Answers;
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, Task};
 use course_core::training::{LrScheduler, Schedule};
@@ -13,7 +13,7 @@ use tch::{Device, Kind, Tensor};
 const FILE: &str = "crates/unit4-optimization/src/exercise.rs";
 
 /// Unit 4's tasks, in the order a learner does them.
-pub fn tasks<L: Learner>() -> Vec<Task> {
+pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "warm-up + cosine learning-rate schedule",
@@ -22,7 +22,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "During warm-up the rate climbs in a straight line to the peak: peak_lr * (step + 1) / warmup_steps.",
                 "After it: progress = (step - warmup_steps) / (total_steps - warmup_steps), at most 1; min_lr + (peak_lr - min_lr) * (1 + cos(pi * progress)) / 2.",
             ],
-            check: warmup_cosine::<L>,
+            check: warmup_cosine::<A>,
         },
         Task {
             name: "hidden block: linear, batch norm, ReLU, dropout",
@@ -31,7 +31,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "xs.apply(&layer.linear), then, if let Some(bn) = &layer.batch_norm, bn.forward_t(&h, train).",
                 "Then .relu() and .dropout(layer.dropout, train).",
             ],
-            check: hidden_block::<L>,
+            check: hidden_block::<A>,
         },
         Task {
             name: "the search grid",
@@ -39,12 +39,12 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
             hints: &[
                 "Three nested loops: for lr { for weight_decay { for dropout { push a Trial } } }.",
             ],
-            check: grid::<L>,
+            check: grid::<A>,
         },
     ]
 }
 
-fn warmup_cosine<L: Learner>() -> Result<()> {
+fn warmup_cosine<A: Answers>() -> Result<()> {
     let (total, warmup, peak, min) = (100, 10, 0.1, 0.001);
     // The Trainer's own schedule is the reference.
     let reference = LrScheduler::new(
@@ -56,7 +56,7 @@ fn warmup_cosine<L: Learner>() -> Result<()> {
         total,
     );
     for step in [0, 4, 9, 10, 30, 55, 80, 99, 120] {
-        let yours = L::warmup_cosine_lr(step, total, warmup, peak, min);
+        let yours = A::warmup_cosine_lr(step, total, warmup, peak, min);
         let expected = reference.lr(step, 1);
         ensure!(
             (yours - expected).abs() < 1e-9,
@@ -67,7 +67,7 @@ fn warmup_cosine<L: Learner>() -> Result<()> {
     Ok(())
 }
 
-fn hidden_block<L: Learner>() -> Result<()> {
+fn hidden_block<A: Answers>() -> Result<()> {
     let _serial = course_core::device::exclusive_torch_rng();
     tch::manual_seed(4);
     let vars = nn::VarStore::new(Device::Cpu);
@@ -83,13 +83,13 @@ fn hidden_block<L: Learner>() -> Result<()> {
     let expected = bn.forward_t(&xs.apply(&layer.linear), false).relu();
     expect_close(
         "evaluation output (linear -> batch norm -> ReLU, no dropout when not training)",
-        &L::hidden_block(&layer, &xs, false),
+        &A::hidden_block(&layer, &xs, false),
         &expected,
         1e-5,
     )?;
 
     // Training: batch statistics, and dropout zeroes about half and doubles the rest.
-    let output = L::hidden_block(&layer, &xs, true);
+    let output = A::hidden_block(&layer, &xs, true);
     let without_dropout = bn.forward_t(&xs.apply(&layer.linear), true).relu();
     ensure!(
         output.size() == [8, 5],
@@ -117,19 +117,19 @@ fn hidden_block<L: Learner>() -> Result<()> {
     };
     expect_close(
         "a block without batch norm or dropout (just linear -> ReLU)",
-        &L::hidden_block(&plain, &xs, true),
+        &A::hidden_block(&plain, &xs, true),
         &xs.apply(&plain.linear).relu(),
         1e-6,
     )
 }
 
-fn grid<L: Learner>() -> Result<()> {
+fn grid<A: Answers>() -> Result<()> {
     let space = SearchSpace {
         learning_rates: vec![0.1, 0.01],
         weight_decays: vec![0.0, 0.5, 1.0],
         dropouts: vec![0.2, 0.4],
     };
-    let trials = L::grid(&space);
+    let trials = A::grid(&space);
     ensure!(
         trials.len() == 12,
         "2 learning rates x 3 weight decays x 2 dropouts make 12 trials, got {}",

@@ -4,10 +4,10 @@
 use unit4_optimization::tasks::tasks;
 
 #[cfg(feature = "exercise")]
-type Learner = unit4_optimization::Exercise;
+type Answers = unit4_optimization::Exercise;
 #[cfg(not(feature = "exercise"))]
-type Learner = unit4_optimization::Solution;
+type Answers = unit4_optimization::Solution;
 
 fn main() {
-    course_core::exercises::runner::main("unit4", &tasks::<Learner>());
+    course_core::exercises::runner::main("unit4", &tasks::<Answers>());
 }

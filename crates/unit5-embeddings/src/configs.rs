@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// A whole run: vocabulary, sequence layout, model and trainer (saved in the run's
 /// `config.json`, which `--resume` reads back).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunConfig {
+pub struct Settings {
     /// Word ids kept, padding included (the course: 10,000).
     pub num_words: usize,
     pub layout: SequenceLayout,
@@ -17,7 +17,7 @@ pub struct RunConfig {
     pub trainer: TrainerConfig,
 }
 
-impl UnitConfig for RunConfig {
+impl UnitConfig for Settings {
     fn trainer_mut(&mut self) -> &mut TrainerConfig {
         &mut self.trainer
     }
@@ -36,8 +36,8 @@ fn adamw(lr: f64, weight_decay: f64) -> OptimizerConfig {
 /// The course's run: every review padded to 2,200 ids and averaged over all 2,200 positions
 /// (its padding mask never fired), `Embedding(10000, 128) -> mean -> Linear(128, 2)`, AdamW
 /// 6e-4, batches of 32, 30 epochs. Slow on a CPU: each batch carries 2,200 positions.
-pub fn faithful(seed: u64) -> RunConfig {
-    RunConfig {
+pub fn faithful(seed: u64) -> Settings {
+    Settings {
         num_words: 10_000,
         layout: SequenceLayout::COURSE,
         model: EmbeddingConfig {
@@ -61,8 +61,8 @@ pub fn faithful(seed: u64) -> RunConfig {
 /// Ours: the same table and optimiser, padding really masked, half of each training review's
 /// words left out at random (word dropout: the model cannot rest on a few words), batches padded
 /// only to their longest review (cut at 1,000 ids) and grouped by length, and early stopping.
-pub fn reference(seed: u64) -> RunConfig {
-    RunConfig {
+pub fn tuned(seed: u64) -> Settings {
+    Settings {
         num_words: 10_000,
         layout: SequenceLayout::dynamic(1_000),
         model: EmbeddingConfig {

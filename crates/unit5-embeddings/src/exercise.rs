@@ -9,13 +9,13 @@
 //! solutions, `make test` or another unit. `cargo run -p course -- reset unit5` brings the
 //! stub back.
 
-use crate::{Learner, Pooling};
+use crate::{Answers, Pooling};
 use tch::{nn, Tensor};
 
 /// Your answers.
 pub struct Exercise;
 
-impl Learner for Exercise {
+impl Answers for Exercise {
     fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor {
         // TODO (task 1): the mean of each review's word vectors over its real words only.
         // Shapes: vectors [batch, length, dim], mask [batch, length] (true on real words, false on

@@ -10,7 +10,7 @@
 //! * [`glove`]: reading GloVe vectors (the PyPI package's `.npy` + `.parquet`) into the table.
 //! * [`word2vec`]: skip-gram with negative sampling, trained with tch.
 //! * [`program`]: `train`, `word2vec`, `neighbours`, shared by both examples.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
+//! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 pub mod configs;
@@ -55,8 +55,10 @@ impl Pooling {
     }
 }
 
-/// The learner's part of unit 5.
-pub trait Learner {
+/// Your answers to unit 5's tasks: the functions you write in `src/exercise.rs` (for
+/// `Exercise`); `Solution` has them done in `src/solution.rs`. The unit's models and programs are
+/// generic over them, so the same code runs yours or the solution's.
+pub trait Answers {
     /// Task 1: masked mean over padded batches. Stated in `src/exercise.rs`.
     fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor;
 

@@ -1,7 +1,7 @@
 //! The unit's classifier: word ids -> embedding table -> pooled review vector -> dropout ->
 //! linear layer -> two logits.
 
-use crate::{Learner, Pooling};
+use crate::{Answers, Pooling};
 use course_core::text::PaddedBatch;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
@@ -27,19 +27,19 @@ pub struct EmbeddingConfig {
     pub freeze_embedding: bool,
 }
 
-/// Embedding table, pooling (the learner's [`Learner::embed_and_pool`]) and a linear layer.
+/// Embedding table, pooling (the learner's [`Answers::embed_and_pool`]) and a linear layer.
 #[derive(Debug)]
-pub struct EmbeddingClassifier<L> {
+pub struct EmbeddingClassifier<A> {
     pub embedding: nn::Embedding,
     output: nn::Linear,
     pooling: Pooling,
     dropout: f64,
     word_dropout: f64,
-    learner: PhantomData<L>,
+    learner: PhantomData<A>,
 }
 
-impl<L: Learner> EmbeddingClassifier<L> {
-    pub fn new(path: &nn::Path, config: &EmbeddingConfig) -> EmbeddingClassifier<L> {
+impl<A: Answers> EmbeddingClassifier<A> {
+    pub fn new(path: &nn::Path, config: &EmbeddingConfig) -> EmbeddingClassifier<A> {
         let embedding = nn::embedding(
             path / "embedding",
             config.vocab_size,
@@ -67,13 +67,13 @@ impl<L: Learner> EmbeddingClassifier<L> {
     pub fn review_vectors(&self, batch: &PaddedBatch, train: bool) -> Tensor {
         if train && self.word_dropout > 0.0 {
             let mask = batch.mask_with_word_dropout(self.word_dropout);
-            return L::embed_and_pool(&self.embedding, &batch.ids, &mask, self.pooling);
+            return A::embed_and_pool(&self.embedding, &batch.ids, &mask, self.pooling);
         }
-        L::embed_and_pool(&self.embedding, &batch.ids, &batch.mask, self.pooling)
+        A::embed_and_pool(&self.embedding, &batch.ids, &batch.mask, self.pooling)
     }
 }
 
-impl<L: Learner> Model for EmbeddingClassifier<L> {
+impl<A: Answers> Model for EmbeddingClassifier<A> {
     type Input = PaddedBatch;
 
     fn forward(&self, batch: &PaddedBatch, train: bool) -> Tensor {

@@ -1,18 +1,18 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`:
 //! `train` (a classifier), `word2vec` (vectors from the unlabelled reviews), `neighbours`.
 
-use crate::configs::{self, RunConfig};
+use crate::configs::{self, Settings};
 use crate::glove;
 use crate::model::EmbeddingClassifier;
 use crate::word2vec::{self, Corpus, Word2VecConfig, WordVectors};
-use crate::{Learner, Pooling};
+use crate::{Answers, Pooling};
 use anyhow::{ensure, Result};
 use clap::{Subcommand, ValueEnum};
 use course_core::cli::{set, unit5_word2vec_vectors, TrainOptions};
 use course_core::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use course_core::data::DataDir;
 use course_core::tracking::runs_root;
-use course_core::training::{start_run, SequenceRun};
+use course_core::training::{start_run, SequenceTraining};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -62,7 +62,7 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
     /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Reference, conflicts_with = "resume")]
+    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
     pub config: Which,
     /// How word vectors become a review vector
     #[arg(long, value_enum)]
@@ -89,7 +89,7 @@ pub struct TrainArgs {
 impl TrainArgs {
     /// Writes the unit's flags that were given over `config`; `width` is that of the
     /// pre-trained word vectors, when a new run starts from some.
-    pub fn apply(&self, config: &mut RunConfig, width: Option<i64>) {
+    pub fn apply(&self, config: &mut Settings, width: Option<i64>) {
         let model = &mut config.model;
         set(&mut model.pooling, self.pooling);
         set(&mut model.dropout, self.dropout);
@@ -104,7 +104,7 @@ pub enum Which {
     /// The course's run: 2,200 padded positions averaged, padding included
     Faithful,
     /// Masked pooling, dynamic padding, length buckets, early stopping
-    Reference,
+    Tuned,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,9 +116,9 @@ pub enum Init {
     Word2vec,
 }
 
-pub fn run<L: Learner>(args: Args) -> Result<()> {
+pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
-        Command::Train(train_args) => train::<L>(train_args),
+        Command::Train(train_args) => train::<A>(train_args),
         Command::Word2vec {
             data,
             epochs,
@@ -137,7 +137,7 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
                 ..defaults
             };
             let out = out.unwrap_or_else(|| runs_root().join("unit5/word2vec"));
-            train_word2vec::<L>(
+            train_word2vec::<A>(
                 &DataDir::resolve(data.as_deref())?,
                 &config,
                 &out,
@@ -156,7 +156,7 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
 }
 
 /// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
-fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
     let pretrained = match (&args.options.resume, args.init) {
         (Some(_), _) | (None, Init::Random) => None,
@@ -177,12 +177,12 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         &args.options,
         |seed| match args.config {
             Which::Faithful => configs::faithful(seed),
-            Which::Reference => configs::reference(seed),
+            Which::Tuned => configs::tuned(seed),
         },
         |config| args.apply(config, width),
     )?;
     let config = start.config;
-    let run = SequenceRun {
+    let run = SequenceTraining {
         unit: "unit5",
         run: start.run,
         checkpoint: start.checkpoint,
@@ -192,7 +192,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         trainer: config.trainer.clone(),
     };
     run.train(|path, data| {
-        let mut model = EmbeddingClassifier::<L>::new(path, &config.model);
+        let mut model = EmbeddingClassifier::<A>::new(path, &config.model);
         let mut init = json!("random");
         if let Some(vectors) = &pretrained {
             let found = glove::initialise(&mut model.embedding, &data.word_index, vectors)?;
@@ -212,7 +212,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-fn train_word2vec<L: Learner>(
+fn train_word2vec<A: Answers>(
     data_dir: &DataDir,
     config: &Word2VecConfig,
     out: &Path,
@@ -251,7 +251,7 @@ fn train_word2vec<L: Learner>(
         indicatif::ProgressStyle::with_template("word2vec {bar:40} {percent:>3}% {msg} ({eta})")
             .expect("a valid template"),
     );
-    let (vectors, stats) = word2vec::train::<L>(&corpus, config, |done, loss| {
+    let (vectors, stats) = word2vec::train::<A>(&corpus, config, |done, loss| {
         bar.set_position((done * 1000.0) as u64);
         bar.set_message(format!("loss {loss:.3}"));
     })?;

@@ -1,13 +1,13 @@
 //! Unit 5's tasks, done. Try `src/exercise.rs` first!
 
-use crate::{Learner, Pooling};
+use crate::{Answers, Pooling};
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
 /// The reference answers.
 pub struct Solution;
 
-impl Learner for Solution {
+impl Answers for Solution {
     fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor {
         let weights = mask.to_kind(vectors.kind()).unsqueeze(-1); // [batch, length, 1]
         let sums = (vectors * &weights).sum_dim_intlist(1, false, vectors.kind());

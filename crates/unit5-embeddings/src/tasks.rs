@@ -2,7 +2,7 @@
 //! against `Exercise` (`src/exercise.rs`) by `course verify unit5`.
 
 use crate::word2vec::{self, Corpus, Word2VecConfig};
-use crate::{Learner, Pooling};
+use crate::{Answers, Pooling};
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, Task};
 use tch::nn::{self, VarStore};
@@ -11,7 +11,7 @@ use tch::{Device, Kind, Tensor};
 const FILE: &str = "crates/unit5-embeddings/src/exercise.rs";
 
 /// Unit 5's tasks, in the order a learner does them.
-pub fn tasks<L: Learner>() -> Vec<Task> {
+pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "masked mean over padded batches",
@@ -20,7 +20,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "Make the mask [batch, length, 1] floats, so that it multiplies every dimension of a word's vector.",
                 "(vectors * &mask) summed over dimension 1, divided by the mask summed over dimension 1 and clamped to at least 1.",
             ],
-            check: masked_mean::<L>,
+            check: masked_mean::<A>,
         },
         Task {
             name: "embedding lookup and pooling (mean, max, mean+max)",
@@ -30,7 +30,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "Max: fill the padding with -inf (masked_fill with the mask's negation, unsqueezed to [batch, length, 1]), then amax(1, false); replace what stays -inf (no word) by 0.",
                 "MeanMax: Tensor::cat(&[mean, max], 1).",
             ],
-            check: embed_and_pool::<L>,
+            check: embed_and_pool::<A>,
         },
         Task {
             name: "skip-gram loss with negative sampling",
@@ -40,7 +40,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "Negative scores: centres.view([g, n / g, dim]).bmm(&negatives.transpose(1, 2)) is [g, n / g, k]; view it as [n, k].",
                 "loss = -(positive.log_sigmoid() + (-negative).log_sigmoid().sum over dimension 1).mean().",
             ],
-            check: skipgram_loss::<L>,
+            check: skipgram_loss::<A>,
         },
         Task {
             name: "word2vec with your loss finds the neighbours of a tiny corpus",
@@ -49,12 +49,12 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "This trains word2vec with your loss (task 3) on a tiny corpus: task 3 done right is enough.",
                 "Read the error above: a sign or a sum over the wrong dimension still runs but learns nothing.",
             ],
-            check: tiny_corpus_neighbours::<L>,
+            check: tiny_corpus_neighbours::<A>,
         },
     ]
 }
 
-fn masked_mean<L: Learner>() -> Result<()> {
+fn masked_mean<A: Answers>() -> Result<()> {
     // Two reviews of up to 3 words, 2-D vectors; the padding holds 1000s that must not count.
     let vectors = Tensor::from_slice(&[
         1.0f32, 2.0, 3.0, 4.0, 1000.0, 1000.0, // review 1: two words, then padding
@@ -62,7 +62,7 @@ fn masked_mean<L: Learner>() -> Result<()> {
     ])
     .view([2, 3, 2]);
     let mask = Tensor::from_slice(&[true, true, false, false, false, false]).view([2, 3]);
-    let mean = L::masked_mean(&vectors, &mask);
+    let mean = A::masked_mean(&vectors, &mask);
     let expected = Tensor::from_slice(&[2.0f32, 3.0, 0.0, 0.0]).view([2, 2]);
     expect_close(
         "masked mean (review 1 = mean of its 2 words; review 2 has no words: zeros, not NaN)",
@@ -72,7 +72,7 @@ fn masked_mean<L: Learner>() -> Result<()> {
     )
 }
 
-fn embed_and_pool<L: Learner>() -> Result<()> {
+fn embed_and_pool<A: Answers>() -> Result<()> {
     let vars = VarStore::new(Device::Cpu);
     let mut embedding = nn::embedding(vars.root() / "e", 4, 2, Default::default());
     // id 0 (padding) holds huge values: any pooling that lets padding in gets caught.
@@ -85,7 +85,7 @@ fn embed_and_pool<L: Learner>() -> Result<()> {
     let ids = Tensor::from_slice(&[1i64, 2, 0, 3, 0, 0, 0, 0, 0]).view([3, 3]);
     let mask = ids.ne(0);
     let check = |pooling: Pooling, expected: &[f32], width: i64| -> Result<()> {
-        let pooled = L::embed_and_pool(&embedding, &ids, &mask, pooling);
+        let pooled = A::embed_and_pool(&embedding, &ids, &mask, pooling);
         expect_close(
             &format!("{pooling:?} pooling of reviews [1, 2], [3] and [] (id 0 is padding)"),
             &pooled,
@@ -117,16 +117,16 @@ fn embed_and_pool<L: Learner>() -> Result<()> {
     )
 }
 
-fn skipgram_loss<L: Learner>() -> Result<()> {
+fn skipgram_loss<A: Answers>() -> Result<()> {
     // 2 pairs, each with its own 2 negatives (as in the original word2vec).
     let c = Tensor::from_slice(&[0.5f32, -0.2, 0.1, 0.3]).view([2, 2]);
     let o = Tensor::from_slice(&[0.4f32, 0.1, -0.3, 0.2]).view([2, 2]);
     let n = Tensor::from_slice(&[0.2f32, 0.2, -0.5, 0.1, 0.3, -0.4, 0.0, 0.6]).view([2, 2, 2]);
-    check_skipgram_loss::<L>("2 pairs with 2 negatives each", &c, &o, &n)?;
+    check_skipgram_loss::<A>("2 pairs with 2 negatives each", &c, &o, &n)?;
     // 4 pairs in 2 groups of 2; each group's pairs share its 2 negatives.
     let c = Tensor::from_slice(&[0.5f32, -0.2, 0.1, 0.3, -0.6, 0.2, 0.0, 0.9]).view([4, 2]);
     let o = Tensor::from_slice(&[0.4f32, 0.1, -0.3, 0.2, 0.7, 0.7, -0.1, 0.5]).view([4, 2]);
-    check_skipgram_loss::<L>(
+    check_skipgram_loss::<A>(
         "4 pairs in 2 groups that share 2 negatives each",
         &c,
         &o,
@@ -136,7 +136,7 @@ fn skipgram_loss<L: Learner>() -> Result<()> {
 
 /// Compares the learner's loss with the same sum written out with plain arithmetic: for each
 /// pair, -log s(c.o) - sum_k log s(-c.n_k) over the negatives of the pair's group.
-fn check_skipgram_loss<L: Learner>(case: &str, c: &Tensor, o: &Tensor, n: &Tensor) -> Result<()> {
+fn check_skipgram_loss<A: Answers>(case: &str, c: &Tensor, o: &Tensor, n: &Tensor) -> Result<()> {
     let values = |t: &Tensor| Vec::<f64>::try_from(t.to_kind(Kind::Double).flatten(0, -1));
     let (cv, ov, nv) = (values(c)?, values(o)?, values(n)?);
     let (pairs, dim) = (c.size()[0] as usize, c.size()[1] as usize);
@@ -152,7 +152,7 @@ fn check_skipgram_loss<L: Learner>(case: &str, c: &Tensor, o: &Tensor, n: &Tenso
             total -= sigmoid(-dot(centre, negative)).ln();
         }
     }
-    let loss = L::skipgram_loss(c, o, n);
+    let loss = A::skipgram_loss(c, o, n);
     ensure!(
         loss.size().is_empty(),
         "the loss must be one number (shape []), got shape {:?}: average over the pairs",
@@ -166,7 +166,7 @@ fn check_skipgram_loss<L: Learner>(case: &str, c: &Tensor, o: &Tensor, n: &Tenso
     )
 }
 
-fn tiny_corpus_neighbours<L: Learner>() -> Result<()> {
+fn tiny_corpus_neighbours<A: Answers>() -> Result<()> {
     // Two groups of words that never share a sentence: each word's nearest neighbour must be
     // from its own group.
     use rand::{Rng, SeedableRng};
@@ -196,7 +196,7 @@ fn tiny_corpus_neighbours<L: Learner>() -> Result<()> {
         workers: 1, // one thread: the same vectors on every run
         seed: 1,
     };
-    let (vectors, stats) = word2vec::train::<L>(&corpus, &config, |_, _| {})?;
+    let (vectors, stats) = word2vec::train::<A>(&corpus, &config, |_, _| {})?;
     ensure!(
         stats.final_loss.is_finite(),
         "the loss became {}",

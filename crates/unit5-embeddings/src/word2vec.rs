@@ -3,7 +3,7 @@
 //! Every word of a review is a *centre*; the words up to `window` places away are its
 //! *contexts*. The model keeps two tables: the centre vectors (the embeddings we want) and the
 //! context vectors. It learns to score true (centre, context) pairs high and pairs with
-//! `negatives` random words low (the learner's [`Learner::skipgram_loss`]). Frequent words are
+//! `negatives` random words low (the learner's [`Answers::skipgram_loss`]). Frequent words are
 //! randomly skipped ("subsampling") and the learning rate falls linearly to almost zero, as in
 //! the original C code and gensim. Pairs are trained in batches: one gather, one loss, one
 //! backward pass and one scatter of updates per batch.
@@ -14,7 +14,7 @@
 //! dot product per pair and negative, and a batch gathers and updates 16 times fewer negative
 //! vectors. `share_negatives: 1` is the original (see docs/benchmarks.md for both).
 
-use crate::Learner;
+use crate::Answers;
 use anyhow::{ensure, Result};
 use course_core::text::word_index::for_each_word;
 pub use course_core::text::WordVectors;
@@ -163,7 +163,7 @@ pub struct TrainingStats {
 }
 
 /// Trains skip-gram vectors on `corpus`, calling `progress` with (fraction done, recent loss).
-pub fn train<L: Learner>(
+pub fn train<A: Answers>(
     corpus: &Corpus,
     config: &Word2VecConfig,
     mut progress: impl FnMut(f64, f64),
@@ -202,10 +202,10 @@ pub fn train<L: Learner>(
         let others: Vec<_> = (1..config.workers)
             .map(|worker| {
                 let (tables, shared) = (tables.shallow_clone(), &shared);
-                scope.spawn(move || shared.run_worker::<L>(worker, tables, &mut |_, _| {}))
+                scope.spawn(move || shared.run_worker::<A>(worker, tables, &mut |_, _| {}))
             })
             .collect();
-        let mut results = vec![shared.run_worker::<L>(0, tables.shallow_clone(), &mut progress)];
+        let mut results = vec![shared.run_worker::<A>(0, tables.shallow_clone(), &mut progress)];
         results.extend(others.into_iter().map(|handle| {
             handle
                 .join()
@@ -248,7 +248,7 @@ struct Shared<'a> {
 impl Shared<'_> {
     /// One worker: every `workers`-th review of each epoch, from review `worker` on. Returns its
     /// last batch's loss.
-    fn run_worker<L: Learner>(
+    fn run_worker<A: Answers>(
         &self,
         worker: usize,
         mut tables: Tables,
@@ -288,7 +288,7 @@ impl Shared<'_> {
                         share_negatives: config.share_negatives,
                     };
                     recent_loss =
-                        batch.train::<L>(&mut tables, &self.noise, config.negatives, lr, &mut rng);
+                        batch.train::<A>(&mut tables, &self.noise, config.negatives, lr, &mut rng);
                     self.check_finite(recent_loss, done)?;
                     centres.drain(..whole);
                     contexts.drain(..whole);
@@ -310,7 +310,7 @@ impl Shared<'_> {
                 };
                 let lr = config.min_lr;
                 recent_loss =
-                    batch.train::<L>(&mut tables, &self.noise, config.negatives, lr, &mut rng);
+                    batch.train::<A>(&mut tables, &self.noise, config.negatives, lr, &mut rng);
                 self.check_finite(recent_loss, 1.0)?;
             }
         }
@@ -394,7 +394,7 @@ impl Batch<'_> {
     /// Gathers the vectors, computes the learner's loss and its gradients by autograd, and
     /// makes a plain SGD update of just the rows used (`index_add_`), each pair moved at rate
     /// `lr`. Returns the batch's loss (before this update), for the progress line.
-    fn train<L: Learner>(
+    fn train<A: Answers>(
         &self,
         tables: &mut Tables,
         noise: &NoiseTable,
@@ -418,7 +418,7 @@ impl Batch<'_> {
             let c = gather(&tables.centre, &centre_ids);
             let o = gather(&tables.context, &context_ids);
             let n = gather(&tables.context, &negative_ids); // [groups * negatives, dim]
-            let loss = L::skipgram_loss(&c, &o, &n.view([groups, negatives as i64, dim]));
+            let loss = A::skipgram_loss(&c, &o, &n.view([groups, negatives as i64, dim]));
             // The learner's loss is a mean over pairs; times `pairs` it is a sum, so each
             // pair's gradient is its own, as in word2vec's one-pair-at-a-time updates. Times
             // `-lr` as well, the gradients autograd leaves are the SGD steps themselves.

@@ -4,10 +4,10 @@
 use unit5_embeddings::tasks::tasks;
 
 #[cfg(feature = "exercise")]
-type Learner = unit5_embeddings::Exercise;
+type Answers = unit5_embeddings::Exercise;
 #[cfg(not(feature = "exercise"))]
-type Learner = unit5_embeddings::Solution;
+type Answers = unit5_embeddings::Solution;
 
 fn main() {
-    course_core::exercises::runner::main("unit5", &tasks::<Learner>());
+    course_core::exercises::runner::main("unit5", &tasks::<Answers>());
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 /// A whole run: vocabulary, sequence layout, model and trainer (saved in the run's
 /// `config.json`, which `--resume` reads back).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunConfig {
+pub struct Settings {
     /// Word ids kept, padding included (the course: 10,000).
     pub num_words: usize,
     pub layout: SequenceLayout,
@@ -17,7 +17,7 @@ pub struct RunConfig {
     pub trainer: TrainerConfig,
 }
 
-impl UnitConfig for RunConfig {
+impl UnitConfig for Settings {
     fn trainer_mut(&mut self) -> &mut TrainerConfig {
         &mut self.trainer
     }
@@ -26,8 +26,8 @@ impl UnitConfig for RunConfig {
 /// The course's run: every review padded to 2,200 ids, max-pooled over all of them, AdamW
 /// 6e-4, batches of 32, 30 epochs. Meant for a GPU: on a CPU each batch carries 2,200 positions
 /// through three convolutions.
-pub fn faithful(seed: u64) -> RunConfig {
-    RunConfig {
+pub fn faithful(seed: u64) -> Settings {
+    Settings {
         num_words: 10_000,
         layout: SequenceLayout::COURSE,
         model: CnnConfig::course(),
@@ -44,8 +44,8 @@ pub fn faithful(seed: u64) -> RunConfig {
 /// Ours: the same layers and optimiser; padding masked, batches padded only to their longest
 /// review (cut at 1,000 ids) and grouped by length, each filter's mean response kept beside its
 /// max, 30 % of each training review's words zeroed (word dropout), and early stopping.
-pub fn reference(seed: u64) -> RunConfig {
-    RunConfig {
+pub fn tuned(seed: u64) -> Settings {
+    Settings {
         num_words: 10_000,
         layout: SequenceLayout::dynamic(1_000),
         model: CnnConfig {

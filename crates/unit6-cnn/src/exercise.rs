@@ -9,13 +9,13 @@
 //! solutions, `make test` or another unit. `cargo run -p course -- reset unit6` brings the
 //! stub back.
 
-use crate::{Learner, TimePooling};
+use crate::{Answers, TimePooling};
 use tch::{nn, Tensor};
 
 /// Your answers.
 pub struct Exercise;
 
-impl Learner for Exercise {
+impl Answers for Exercise {
     fn conv_output_length(input: i64, kernel: i64, stride: i64, padding: i64) -> i64 {
         // TODO (task 1): the input gets `padding` zeros at each end; a window of `kernel`
         // positions starts at 0, then every `stride` positions, while it still fits. How many

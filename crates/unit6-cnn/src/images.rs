@@ -2,7 +2,7 @@
 //! squares, discs and crosses apart in 28 x 28 images that this module draws itself (no
 //! download), with noise and random positions and sizes.
 
-use crate::Learner;
+use crate::Answers;
 use anyhow::{anyhow, Result};
 use course_core::training::{Model, TensorDataset};
 use plotters::prelude::*;
@@ -53,15 +53,15 @@ pub fn draw_shapes(count: usize, seed: u64) -> TensorDataset {
 /// Two blocks of 3 x 3 convolution (size kept by padding 1) -> ReLU -> 2 x 2 max-pool, then a
 /// linear layer over the flattened maps.
 #[derive(Debug)]
-pub struct ShapeCnn<L> {
+pub struct ShapeCnn<A> {
     conv1: nn::Conv2D,
     conv2: nn::Conv2D,
     output: nn::Linear,
-    learner: PhantomData<L>,
+    learner: PhantomData<A>,
 }
 
-impl<L: Learner> ShapeCnn<L> {
-    pub fn new(path: &nn::Path) -> ShapeCnn<L> {
+impl<A: Answers> ShapeCnn<A> {
+    pub fn new(path: &nn::Path) -> ShapeCnn<A> {
         let same = nn::ConvConfig {
             padding: 1,
             ..Default::default()
@@ -70,8 +70,8 @@ impl<L: Learner> ShapeCnn<L> {
         // then pool (window 2, stride 2), twice.
         let mut side = SIZE;
         for _ in 0..2 {
-            side = L::conv_output_length(side, 3, 1, 1);
-            side = L::conv_output_length(side, 2, 2, 0);
+            side = A::conv_output_length(side, 3, 1, 1);
+            side = A::conv_output_length(side, 2, 2, 0);
         }
         ShapeCnn {
             conv1: nn::conv2d(path / "conv1", 1, 8, 3, same),
@@ -87,7 +87,7 @@ impl<L: Learner> ShapeCnn<L> {
     }
 }
 
-impl<L: Learner> Model for ShapeCnn<L> {
+impl<A: Answers> Model for ShapeCnn<A> {
     type Input = Tensor;
 
     fn forward(&self, images: &Tensor, _train: bool) -> Tensor {

@@ -11,7 +11,7 @@
 //!   max) and ours (padding masked, dynamic padding, max and mean pooling, early stopping).
 //! * [`images`]: a small 2-D CNN on images of shapes the unit draws itself.
 //! * [`program`]: `train` and `images`, shared by both examples.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
+//! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 pub mod configs;
@@ -51,8 +51,10 @@ impl TimePooling {
     }
 }
 
-/// The learner's part of unit 6.
-pub trait Learner {
+/// Your answers to unit 6's tasks: the functions you write in `src/exercise.rs` (for
+/// `Exercise`); `Solution` has them done in `src/solution.rs`. The unit's models and programs are
+/// generic over them, so the same code runs yours or the solution's.
+pub trait Answers {
     /// Task 1: the output length of a convolution. Stated in `src/exercise.rs`.
     fn conv_output_length(input: i64, kernel: i64, stride: i64, padding: i64) -> i64;
 

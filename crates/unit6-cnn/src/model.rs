@@ -1,7 +1,7 @@
 //! The course's text CNN: word ids -> embedding table -> one Conv1d per filter width ->
 //! ReLU -> pooling over time -> concatenation -> dropout -> linear layer -> two logits.
 
-use crate::{Learner, TimePooling};
+use crate::{Answers, TimePooling};
 use course_core::text::PaddedBatch;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
@@ -54,18 +54,18 @@ impl CnnConfig {
     }
 }
 
-/// Embedding table, convolutions (the learner's [`Learner::all_branches`]) and a linear layer.
+/// Embedding table, convolutions (the learner's [`Answers::all_branches`]) and a linear layer.
 #[derive(Debug)]
-pub struct TextCnn<L> {
+pub struct TextCnn<A> {
     pub embedding: nn::Embedding,
     convs: Vec<nn::Conv1D>,
     output: nn::Linear,
     config: CnnConfig,
-    learner: PhantomData<L>,
+    learner: PhantomData<A>,
 }
 
-impl<L: Learner> TextCnn<L> {
-    pub fn new(path: &nn::Path, config: &CnnConfig) -> TextCnn<L> {
+impl<A: Answers> TextCnn<A> {
+    pub fn new(path: &nn::Path, config: &CnnConfig) -> TextCnn<A> {
         let embedding = nn::embedding(
             path / "embedding",
             config.vocab_size,
@@ -116,11 +116,11 @@ impl<L: Learner> TextCnn<L> {
         };
         // Conv1d wants channels (the vector's dimensions) before positions.
         let channels_first = vectors.transpose(1, 2);
-        L::all_branches(&self.convs, &channels_first, &lengths, self.config.pooling)
+        A::all_branches(&self.convs, &channels_first, &lengths, self.config.pooling)
     }
 }
 
-impl<L: Learner> Model for TextCnn<L> {
+impl<A: Answers> Model for TextCnn<A> {
     type Input = PaddedBatch;
 
     fn forward(&self, batch: &PaddedBatch, train: bool) -> Tensor {

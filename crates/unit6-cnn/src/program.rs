@@ -1,16 +1,16 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`:
 //! `train` (the text CNN on the reviews) and `images` (a 2-D CNN on drawn shapes).
 
-use crate::configs::{self, RunConfig};
+use crate::configs::{self, Settings};
 use crate::images::{self, ShapeCnn};
 use crate::model::TextCnn;
-use crate::{Learner, TimePooling};
+use crate::{Answers, TimePooling};
 use anyhow::Result;
 use clap::{Subcommand, ValueEnum};
 use course_core::cli::{set, TrainOptions, VectorsOption};
 use course_core::text::start_embedding;
-use course_core::tracking::{timestamp_name, Run};
-use course_core::training::{start_run, OptimizerConfig, SequenceRun, Trainer, TrainerConfig};
+use course_core::tracking::{timestamp_name, RunFolder};
+use course_core::training::{start_run, OptimizerConfig, SequenceTraining, Trainer, TrainerConfig};
 use serde_json::json;
 use tch::nn::VarStore;
 
@@ -40,7 +40,7 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
     /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Reference, conflicts_with = "resume")]
+    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
     pub config: Which,
     /// How each filter's responses become features
     #[arg(long, value_enum)]
@@ -66,7 +66,7 @@ pub struct TrainArgs {
 impl TrainArgs {
     /// Writes the unit's flags that were given over `config`; `width` is that of the
     /// pre-trained word vectors, when a new run starts from some.
-    pub fn apply(&self, config: &mut RunConfig, width: Option<i64>) {
+    pub fn apply(&self, config: &mut Settings, width: Option<i64>) {
         let model = &mut config.model;
         set(&mut model.pooling, self.pooling);
         set(&mut model.dropout, self.dropout);
@@ -82,12 +82,12 @@ pub enum Which {
     /// The course's run: 2,200 padded positions, padding included in the max (slow on a CPU)
     Faithful,
     /// Masked padding, dynamic padding, max + mean pooling, early stopping
-    Reference,
+    Tuned,
 }
 
-pub fn run<L: Learner>(args: Args) -> Result<()> {
+pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
-        Command::Train(train_args) => train::<L>(train_args),
+        Command::Train(train_args) => train::<A>(train_args),
         Command::Images {
             epochs,
             images,
@@ -95,7 +95,7 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
             run_name,
         } => {
             let name = run_name.unwrap_or_else(|| format!("shapes-{}", timestamp_name()));
-            let accuracy = train_shapes::<L>(epochs, images, seed, &name)?;
+            let accuracy = train_shapes::<A>(epochs, images, seed, &name)?;
             println!("Validation accuracy on the shapes: {accuracy:.4}");
             Ok(())
         }
@@ -103,7 +103,7 @@ pub fn run<L: Learner>(args: Args) -> Result<()> {
 }
 
 /// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
-fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
     // The course's own run starts from random vectors; the others from unit 5's word2vec.
     let vectors = match args.options.resume {
@@ -117,12 +117,12 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         &args.options,
         |seed| match args.config {
             Which::Faithful => configs::faithful(seed),
-            Which::Reference => configs::reference(seed),
+            Which::Tuned => configs::tuned(seed),
         },
         |config| args.apply(config, width),
     )?;
     let config = start.config;
-    let run = SequenceRun {
+    let run = SequenceTraining {
         unit: "unit6",
         run: start.run,
         checkpoint: start.checkpoint,
@@ -132,7 +132,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         trainer: config.trainer.clone(),
     };
     run.train(|path, data| {
-        let mut model = TextCnn::<L>::new(path, &config.model);
+        let mut model = TextCnn::<A>::new(path, &config.model);
         let init = start_embedding(&mut model.embedding, &data.word_index, vectors.as_ref())?;
         Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
@@ -141,7 +141,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
 
 /// Trains the shapes CNN in its own run folder, draws `predictions.png`, and returns the
 /// validation accuracy.
-pub fn train_shapes<L: Learner>(
+pub fn train_shapes<A: Answers>(
     epochs: usize,
     images: usize,
     seed: u64,
@@ -149,7 +149,7 @@ pub fn train_shapes<L: Learner>(
 ) -> Result<f64> {
     let train = images::draw_shapes(images, seed);
     let validation = images::draw_shapes((images / 4).max(1), seed + 1);
-    let run = Run::create("unit6", Some(run_name))?;
+    let run = RunFolder::create("unit6", Some(run_name))?;
     let config = TrainerConfig {
         epochs,
         batch_size: 32,
@@ -160,7 +160,7 @@ pub fn train_shapes<L: Learner>(
     let mut trainer = Trainer::new(config).with_run(run);
     tch::manual_seed(seed as i64);
     let mut vars = VarStore::new(trainer.device());
-    let model = ShapeCnn::<L>::new(&vars.root());
+    let model = ShapeCnn::<A>::new(&vars.root());
     trainer.fit(&model, &mut vars, &train, &validation)?;
     let predicted = images::classes(&trainer.predict(&model, &validation)?)?;
     let accuracy = images::accuracy(&predicted, validation.labels.as_deref().unwrap_or(&[]));

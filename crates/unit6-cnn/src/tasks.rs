@@ -3,7 +3,7 @@
 
 use crate::images::{self, ShapeCnn};
 use crate::model::{CnnConfig, TextCnn};
-use crate::{Learner, Solution, TimePooling};
+use crate::{Answers, Solution, TimePooling};
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, MustLearn, Task};
 use course_core::prepared::{SequenceDataset, SequenceLayout};
@@ -14,7 +14,7 @@ use tch::{Device, Tensor};
 const FILE: &str = "crates/unit6-cnn/src/exercise.rs";
 
 /// Unit 6's tasks, in the order a learner does them.
-pub fn tasks<L: Learner>() -> Vec<Task> {
+pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "the output length of a convolution",
@@ -24,7 +24,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "A window of `kernel` positions fits while its start is at most input + 2 * padding - kernel; starts go by `stride`.",
                 "(input + 2 * padding - kernel) / stride + 1",
             ],
-            check: output_length::<L>,
+            check: output_length::<A>,
         },
         Task {
             name: "one branch: convolution, ReLU, pooling over the valid positions",
@@ -34,7 +34,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "A [batch, 1, positions] 0/1 mask of valid outputs: arange(positions) compared with (lengths - width + 1).clamp_min(1). ReLU outputs are >= 0, so zeroing the invalid ones cannot change the max.",
                 "(responses * mask).amax(2, false); for MaxMean, the mean is the sum over positions divided by the valid count, concatenated after the max along dimension 1.",
             ],
-            check: conv_branch::<L>,
+            check: conv_branch::<A>,
         },
         Task {
             name: "all branches concatenated",
@@ -42,7 +42,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
             hints: &[
                 "convs.iter().map(|conv| Self::conv_branch(conv, embedded, lengths, pooling)), collected, then Tensor::cat(&branches, 1).",
             ],
-            check: all_branches::<L>,
+            check: all_branches::<A>,
         },
         Task {
             name: "your text CNN tells \"5 6\" from \"6 5\" (a bag of words cannot)",
@@ -51,7 +51,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "This trains your CNN (tasks 2 and 3) on a toy task: those done right are enough.",
                 "Read the error above: pooling over invalid positions lets padding decide.",
             ],
-            check: word_order_toy::<L>,
+            check: word_order_toy::<A>,
         },
         Task {
             name: "the shapes CNN, sized by your formula, learns squares, discs and crosses",
@@ -59,12 +59,12 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
             hints: &[
                 "This sizes a 2-D CNN with your task 1 and trains it: task 1 done right is enough.",
             ],
-            check: shapes::<L>,
+            check: shapes::<A>,
         },
     ]
 }
 
-fn output_length<L: Learner>() -> Result<()> {
+fn output_length<A: Answers>() -> Result<()> {
     // (input, kernel, stride, padding) -> windows
     let cases = [
         ((28, 3, 1, 1), 28),
@@ -75,7 +75,7 @@ fn output_length<L: Learner>() -> Result<()> {
         ((5, 5, 1, 0), 1),
     ];
     for ((input, kernel, stride, padding), expected) in cases {
-        let got = L::conv_output_length(input, kernel, stride, padding);
+        let got = A::conv_output_length(input, kernel, stride, padding);
         ensure!(
             got == expected,
             "input {input}, kernel {kernel}, stride {stride}, padding {padding}: {expected} windows, got {got}"
@@ -110,18 +110,18 @@ fn known_batch() -> (Tensor, Tensor) {
     (embedded, Tensor::from_slice(&[3i64, 1, 2]))
 }
 
-fn conv_branch<L: Learner>() -> Result<()> {
+fn conv_branch<A: Answers>() -> Result<()> {
     let vars = VarStore::new(Device::Cpu);
     let conv = known_conv(&vars);
     let (embedded, lengths) = known_batch();
-    let max = L::conv_branch(&conv, &embedded, &lengths, TimePooling::Max);
+    let max = A::conv_branch(&conv, &embedded, &lengths, TimePooling::Max);
     expect_close(
         "max pooling [filter 1, filter 2] of reviews [1 2 3], [4], [-3 -4] (window 2: x_t + x_t+1 and 2 x_t)",
         &max,
         &Tensor::from_slice(&[5.0f32, 4.0, 4.0, 8.0, 0.0, 0.0]).view([3, 2]),
         1e-5,
     )?;
-    let max_mean = L::conv_branch(&conv, &embedded, &lengths, TimePooling::MaxMean);
+    let max_mean = A::conv_branch(&conv, &embedded, &lengths, TimePooling::MaxMean);
     expect_close(
         "max-mean pooling [max 1, max 2, mean 1, mean 2] of the same reviews",
         &max_mean,
@@ -135,7 +135,7 @@ fn conv_branch<L: Learner>() -> Result<()> {
     )
 }
 
-fn all_branches<L: Learner>() -> Result<()> {
+fn all_branches<A: Answers>() -> Result<()> {
     tch::manual_seed(5);
     let vars = VarStore::new(Device::Cpu);
     let convs: Vec<nn::Conv1D> = [2, 3]
@@ -145,7 +145,7 @@ fn all_branches<L: Learner>() -> Result<()> {
     let embedded = Tensor::randn([2, 4, 6], tch::kind::FLOAT_CPU);
     let lengths = Tensor::from_slice(&[6i64, 3]);
     for pooling in [TimePooling::Max, TimePooling::MaxMean] {
-        let got = L::all_branches(&convs, &embedded, &lengths, pooling);
+        let got = A::all_branches(&convs, &embedded, &lengths, pooling);
         let expected = Tensor::cat(
             &[
                 Solution::conv_branch(&convs[0], &embedded, &lengths, pooling),
@@ -193,7 +193,7 @@ fn word_order_reviews(count: usize, seed: u64) -> SequenceDataset {
     }
 }
 
-fn word_order_toy<L: Learner>() -> Result<()> {
+fn word_order_toy<A: Answers>() -> Result<()> {
     let train = word_order_reviews(1_000, 1);
     let validation = word_order_reviews(300, 2);
     let config = CnnConfig {
@@ -213,11 +213,11 @@ fn word_order_toy<L: Learner>() -> Result<()> {
         at_least: 0.95,
     };
     must.check("", &train, &validation, |path| {
-        TextCnn::<L>::new(path, &config)
+        TextCnn::<A>::new(path, &config)
     })
 }
 
-fn shapes<L: Learner>() -> Result<()> {
+fn shapes<A: Answers>() -> Result<()> {
     let train = images::draw_shapes(1_000, 1);
     let validation = images::draw_shapes(250, 2);
     let must = MustLearn {
@@ -227,6 +227,6 @@ fn shapes<L: Learner>() -> Result<()> {
         at_least: 0.9,
     };
     must.check(" on the shapes", &train, &validation, |path| {
-        ShapeCnn::<L>::new(path)
+        ShapeCnn::<A>::new(path)
     })
 }

@@ -4,10 +4,10 @@
 use unit6_cnn::tasks::tasks;
 
 #[cfg(feature = "exercise")]
-type Learner = unit6_cnn::Exercise;
+type Answers = unit6_cnn::Exercise;
 #[cfg(not(feature = "exercise"))]
-type Learner = unit6_cnn::Solution;
+type Answers = unit6_cnn::Solution;
 
 fn main() {
-    course_core::exercises::runner::main("unit6", &tasks::<Learner>());
+    course_core::exercises::runner::main("unit6", &tasks::<Answers>());
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// A whole run: vocabulary, sequence layout, model and trainer (saved in the run's
 /// `config.json`, which `--resume` reads back).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunConfig {
+pub struct Settings {
     /// Word ids kept, padding included (the course: 10,000).
     pub num_words: usize,
     pub layout: SequenceLayout,
@@ -16,7 +16,7 @@ pub struct RunConfig {
     pub trainer: TrainerConfig,
 }
 
-impl UnitConfig for RunConfig {
+impl UnitConfig for Settings {
     fn trainer_mut(&mut self) -> &mut TrainerConfig {
         &mut self.trainer
     }
@@ -25,8 +25,8 @@ impl UnitConfig for RunConfig {
 /// The course's run: every review padded to 2,200 ids and run through the LSTM, padding
 /// included, then averaged over all 2,200 positions; AdamW 6e-4, batches of 32, 30 epochs.
 /// For a GPU: a CPU steps through 2,200 positions per batch, one at a time.
-pub fn faithful(seed: u64) -> RunConfig {
-    RunConfig {
+pub fn faithful(seed: u64) -> Settings {
+    Settings {
         num_words: 10_000,
         layout: SequenceLayout::COURSE,
         model: RnnConfig::course(),
@@ -43,8 +43,8 @@ pub fn faithful(seed: u64) -> RunConfig {
 /// Ours: the same layers; packed sequences (padding never enters the LSTM) cut at 500 words and
 /// grouped by length, the mean and the max over the real words, dropout on the word vectors and
 /// the review vector, early stopping.
-pub fn reference(seed: u64) -> RunConfig {
-    RunConfig {
+pub fn tuned(seed: u64) -> Settings {
+    Settings {
         num_words: 10_000,
         layout: SequenceLayout::dynamic(500),
         model: RnnConfig {

@@ -9,13 +9,13 @@
 //! solutions, `make test` or another unit. `cargo run -p course -- reset unit7` brings the
 //! stub back.
 
-use crate::{Learner, LstmWeights};
+use crate::{Answers, LstmWeights};
 use tch::Tensor;
 
 /// Your answers.
 pub struct Exercise;
 
-impl Learner for Exercise {
+impl Answers for Exercise {
     fn lstm_cell(x: &Tensor, h: &Tensor, c: &Tensor, weights: &LstmWeights) -> (Tensor, Tensor) {
         // TODO (task 1): one LSTM step. Shapes: x [batch, input], h and c [batch, hidden] ->
         // (h', c'), each [batch, hidden]. The weights stack the rows of four gates, in the

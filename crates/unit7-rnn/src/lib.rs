@@ -11,7 +11,7 @@
 //! * [`configs`]: the course's run (faithful: 2,200 padded positions through the LSTM, padding
 //!   averaged in) and ours (packed sequences, masked mean + max, dropout, early stopping).
 //! * [`program`]: `train`, shared by both examples.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
+//! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 pub mod configs;
@@ -66,8 +66,10 @@ pub struct LstmWeights<'a> {
     pub b_hh: &'a Tensor,
 }
 
-/// The learner's part of unit 7.
-pub trait Learner {
+/// Your answers to unit 7's tasks: the functions you write in `src/exercise.rs` (for
+/// `Exercise`); `Solution` has them done in `src/solution.rs`. The unit's models and programs are
+/// generic over them, so the same code runs yours or the solution's.
+pub trait Answers {
     /// Task 1: one LSTM step, from its equations. Stated in `src/exercise.rs`.
     fn lstm_cell(x: &Tensor, h: &Tensor, c: &Tensor, weights: &LstmWeights) -> (Tensor, Tensor);
 

@@ -5,7 +5,7 @@
 //! `pack_padded_sequence`), so at step t the layer only runs the reviews that still have a
 //! word t, and the backward direction starts at each review's own last word.
 
-use crate::{CellKind, Learner, LstmWeights};
+use crate::{Answers, CellKind, LstmWeights};
 use course_core::text::PaddedBatch;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use tch::{Kind, Tensor};
 /// How the outputs of every step become the review vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 pub enum TimePooling {
-    /// The mean over the real words (the learner's [`Learner::mean_over_time`]).
+    /// The mean over the real words (the learner's [`Answers::mean_over_time`]).
     Mean,
     /// The mean and the max over the real words, side by side.
     MeanMax,
@@ -82,6 +82,111 @@ impl RnnConfig {
     }
 }
 
+/// Embedding table, recurrent layer, pooling (the learner's) and a linear layer.
+#[derive(Debug)]
+pub struct RnnClassifier<A> {
+    pub embedding: nn::Embedding,
+    pub recurrent: Recurrent,
+    output: nn::Linear,
+    config: RnnConfig,
+    learner: PhantomData<A>,
+}
+
+impl<A: Answers> RnnClassifier<A> {
+    pub fn new(path: &nn::Path, config: &RnnConfig) -> RnnClassifier<A> {
+        RnnClassifier {
+            embedding: nn::embedding(
+                path / "embedding",
+                config.vocab_size,
+                config.dim,
+                Default::default(),
+            ),
+            recurrent: Recurrent::new(
+                &(path / "rnn"),
+                config.dim,
+                config.hidden,
+                config.cell,
+                config.bidirectional,
+            ),
+            output: nn::linear(path / "output", config.features(), 2, Default::default()),
+            config: config.clone(),
+            learner: PhantomData,
+        }
+    }
+
+    /// The review vectors of a batch, `[batch, features]`.
+    pub fn review_vectors(&self, batch: &PaddedBatch, train: bool) -> Tensor {
+        let vectors = self
+            .embedding
+            .forward(&batch.ids)
+            .dropout(self.config.dropout, train);
+        // Word dropout: a dropped word's vector becomes zeros (its step stays in the sequence).
+        let vectors = if train && self.config.word_dropout > 0.0 {
+            let kept = batch.mask_with_word_dropout(self.config.word_dropout);
+            vectors * kept.unsqueeze(-1).to_kind(Kind::Float)
+        } else {
+            vectors
+        };
+        if self.config.pooling == TimePooling::UnmaskedMean {
+            let outputs = if self.config.lstm_by_hand {
+                let [batch, steps, _] = vectors.size()[..] else {
+                    unreachable!("word vectors are [batch, steps, dim]")
+                };
+                let every_step = Tensor::full([batch], steps, (Kind::Int64, vectors.device()));
+                self.recurrent.by_hand::<A>(&vectors, &every_step)
+            } else {
+                self.recurrent.unpacked(&vectors)
+            };
+            return outputs.mean_dim(1, false, Kind::Float);
+        }
+        // A review with no known word still gets one (padding) step, so packing has work.
+        let lengths = batch.lengths.clamp_min(1);
+        let outputs = if self.config.lstm_by_hand {
+            self.recurrent.by_hand::<A>(&vectors, &lengths)
+        } else {
+            self.recurrent.packed(&vectors, &lengths)
+        };
+        let mean = A::mean_over_time(&outputs, &lengths);
+        match self.config.pooling {
+            TimePooling::MeanMax => {
+                let steps = outputs.size()[1];
+                let after_end = Tensor::arange(steps, (Kind::Int64, outputs.device()))
+                    .unsqueeze(0)
+                    .ge_tensor(&lengths.unsqueeze(1))
+                    .unsqueeze(-1);
+                let max = outputs
+                    .masked_fill(&after_end, f64::NEG_INFINITY)
+                    .amax(1, false);
+                Tensor::cat(&[mean, max], 1)
+            }
+            _ => mean,
+        }
+    }
+}
+
+impl<A: Answers> Model for RnnClassifier<A> {
+    type Input = PaddedBatch;
+
+    fn forward(&self, batch: &PaddedBatch, train: bool) -> Tensor {
+        self.review_vectors(batch, train)
+            .dropout(self.config.dropout, train)
+            .apply(&self.output)
+    }
+}
+
+// ---- The recurrent layer: libtorch's fused kernels, or the learner's cell step by step ----
+
+// libtorch's recurrent kernels take these settings positionally, after the weights.
+/// Each gate has biases (`b_ih`, `b_hh`), as PyTorch's layers do by default.
+const HAS_BIASES: bool = true;
+/// One layer: the course's model stacks none.
+const LAYERS: i64 = 1;
+/// Dropout between stacked layers: none with one layer (the classifier has its own dropout).
+const DROPOUT_BETWEEN_LAYERS: f64 = 0.0;
+const TRAIN_DROPOUT_BETWEEN_LAYERS: bool = false;
+/// Tensors are `[batch, time, features]`.
+const BATCH_FIRST: bool = true;
+
 /// One recurrent layer's weights per direction, named and laid out as PyTorch's `nn.LSTM`
 /// (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, then `..._reverse`).
 #[derive(Debug)]
@@ -146,7 +251,6 @@ impl Recurrent {
         let (data, batch_sizes) =
             sorted.internal_pack_padded_sequence(&sorted_lengths.to_device(tch::Device::Cpu), true);
         let h0 = self.zero_state(inputs.size()[0], inputs);
-        let (train, dropout, layers) = (false, 0.0, 1);
         let output = match self.cell {
             CellKind::Lstm => {
                 let c0 = h0.zeros_like();
@@ -155,10 +259,10 @@ impl Recurrent {
                     &batch_sizes,
                     &[&h0, &c0],
                     &self.weight_refs(),
-                    true,
-                    layers,
-                    dropout,
-                    train,
+                    HAS_BIASES,
+                    LAYERS,
+                    DROPOUT_BETWEEN_LAYERS,
+                    TRAIN_DROPOUT_BETWEEN_LAYERS,
                     self.bidirectional,
                 )
                 .0
@@ -169,10 +273,10 @@ impl Recurrent {
                     &batch_sizes,
                     &h0,
                     &self.weight_refs(),
-                    true,
-                    layers,
-                    dropout,
-                    train,
+                    HAS_BIASES,
+                    LAYERS,
+                    DROPOUT_BETWEEN_LAYERS,
+                    TRAIN_DROPOUT_BETWEEN_LAYERS,
                     self.bidirectional,
                 )
                 .0
@@ -183,10 +287,10 @@ impl Recurrent {
                     &batch_sizes,
                     &h0,
                     &self.weight_refs(),
-                    true,
-                    layers,
-                    dropout,
-                    train,
+                    HAS_BIASES,
+                    LAYERS,
+                    DROPOUT_BETWEEN_LAYERS,
+                    TRAIN_DROPOUT_BETWEEN_LAYERS,
                     self.bidirectional,
                 )
                 .0
@@ -200,7 +304,6 @@ impl Recurrent {
     /// Runs over every position of `inputs`, padding included (the course's model).
     pub fn unpacked(&self, inputs: &Tensor) -> Tensor {
         let h0 = self.zero_state(inputs.size()[0], inputs);
-        let (dropout, layers, train, batch_first) = (0.0, 1, false, true);
         match self.cell {
             CellKind::Lstm => {
                 let c0 = h0.zeros_like();
@@ -208,12 +311,12 @@ impl Recurrent {
                     .lstm(
                         &[&h0, &c0],
                         &self.weight_refs(),
-                        true,
-                        layers,
-                        dropout,
-                        train,
+                        HAS_BIASES,
+                        LAYERS,
+                        DROPOUT_BETWEEN_LAYERS,
+                        TRAIN_DROPOUT_BETWEEN_LAYERS,
                         self.bidirectional,
-                        batch_first,
+                        BATCH_FIRST,
                     )
                     .0
             }
@@ -222,12 +325,12 @@ impl Recurrent {
                     .gru(
                         &h0,
                         &self.weight_refs(),
-                        true,
-                        layers,
-                        dropout,
-                        train,
+                        HAS_BIASES,
+                        LAYERS,
+                        DROPOUT_BETWEEN_LAYERS,
+                        TRAIN_DROPOUT_BETWEEN_LAYERS,
                         self.bidirectional,
-                        batch_first,
+                        BATCH_FIRST,
                     )
                     .0
             }
@@ -236,12 +339,12 @@ impl Recurrent {
                     .rnn_tanh(
                         &h0,
                         &self.weight_refs(),
-                        true,
-                        layers,
-                        dropout,
-                        train,
+                        HAS_BIASES,
+                        LAYERS,
+                        DROPOUT_BETWEEN_LAYERS,
+                        TRAIN_DROPOUT_BETWEEN_LAYERS,
                         self.bidirectional,
-                        batch_first,
+                        BATCH_FIRST,
                     )
                     .0
             }
@@ -256,12 +359,12 @@ impl Recurrent {
     /// `lstm_over_time` (tasks 1-2). The forward direction reads each review from its first
     /// word; the backward one reads it reversed within its own length, so it starts at the
     /// review's last word, not in the padding. Outputs after each review's end are zeros.
-    pub fn by_hand<L: Learner>(&self, inputs: &Tensor, lengths: &Tensor) -> Tensor {
+    pub fn by_hand<A: Answers>(&self, inputs: &Tensor, lengths: &Tensor) -> Tensor {
         assert_eq!(self.cell, CellKind::Lstm, "only an LSTM runs by hand");
-        let mut outputs = vec![L::lstm_over_time(inputs, &self.lstm_weights(0))];
+        let mut outputs = vec![A::lstm_over_time(inputs, &self.lstm_weights(0))];
         if self.bidirectional {
             let backward =
-                L::lstm_over_time(&reverse_within(inputs, lengths), &self.lstm_weights(1));
+                A::lstm_over_time(&reverse_within(inputs, lengths), &self.lstm_weights(1));
             outputs.push(reverse_within(&backward, lengths));
         }
         let outputs = Tensor::cat(&outputs, 2);
@@ -294,96 +397,4 @@ fn reverse_within(x: &Tensor, lengths: &Tensor) -> Tensor {
     let mirrored = &lengths - 1 - &t;
     let source = mirrored.where_self(&t.lt_tensor(&lengths), &t);
     x.gather(1, &source.unsqueeze(-1).expand(x.size(), false), false)
-}
-
-/// Embedding table, recurrent layer, pooling (the learner's) and a linear layer.
-#[derive(Debug)]
-pub struct RnnClassifier<L> {
-    pub embedding: nn::Embedding,
-    pub recurrent: Recurrent,
-    output: nn::Linear,
-    config: RnnConfig,
-    learner: PhantomData<L>,
-}
-
-impl<L: Learner> RnnClassifier<L> {
-    pub fn new(path: &nn::Path, config: &RnnConfig) -> RnnClassifier<L> {
-        RnnClassifier {
-            embedding: nn::embedding(
-                path / "embedding",
-                config.vocab_size,
-                config.dim,
-                Default::default(),
-            ),
-            recurrent: Recurrent::new(
-                &(path / "rnn"),
-                config.dim,
-                config.hidden,
-                config.cell,
-                config.bidirectional,
-            ),
-            output: nn::linear(path / "output", config.features(), 2, Default::default()),
-            config: config.clone(),
-            learner: PhantomData,
-        }
-    }
-
-    /// The review vectors of a batch, `[batch, features]`.
-    pub fn review_vectors(&self, batch: &PaddedBatch, train: bool) -> Tensor {
-        let vectors = self
-            .embedding
-            .forward(&batch.ids)
-            .dropout(self.config.dropout, train);
-        // Word dropout: a dropped word's vector becomes zeros (its step stays in the sequence).
-        let vectors = if train && self.config.word_dropout > 0.0 {
-            let kept = batch.mask_with_word_dropout(self.config.word_dropout);
-            vectors * kept.unsqueeze(-1).to_kind(Kind::Float)
-        } else {
-            vectors
-        };
-        if self.config.pooling == TimePooling::UnmaskedMean {
-            let outputs = if self.config.lstm_by_hand {
-                let [batch, steps, _] = vectors.size()[..] else {
-                    unreachable!("word vectors are [batch, steps, dim]")
-                };
-                let every_step = Tensor::full([batch], steps, (Kind::Int64, vectors.device()));
-                self.recurrent.by_hand::<L>(&vectors, &every_step)
-            } else {
-                self.recurrent.unpacked(&vectors)
-            };
-            return outputs.mean_dim(1, false, Kind::Float);
-        }
-        // A review with no known word still gets one (padding) step, so packing has work.
-        let lengths = batch.lengths.clamp_min(1);
-        let outputs = if self.config.lstm_by_hand {
-            self.recurrent.by_hand::<L>(&vectors, &lengths)
-        } else {
-            self.recurrent.packed(&vectors, &lengths)
-        };
-        let mean = L::mean_over_time(&outputs, &lengths);
-        match self.config.pooling {
-            TimePooling::MeanMax => {
-                let steps = outputs.size()[1];
-                let after_end = Tensor::arange(steps, (Kind::Int64, outputs.device()))
-                    .unsqueeze(0)
-                    .ge_tensor(&lengths.unsqueeze(1))
-                    .unsqueeze(-1);
-                let max = outputs
-                    .masked_fill(&after_end, f64::NEG_INFINITY)
-                    .amax(1, false);
-                Tensor::cat(&[mean, max], 1)
-            }
-            _ => mean,
-        }
-    }
-}
-
-impl<L: Learner> Model for RnnClassifier<L> {
-    type Input = PaddedBatch;
-
-    fn forward(&self, batch: &PaddedBatch, train: bool) -> Tensor {
-        self.review_vectors(batch, train)
-            .dropout(self.config.dropout, train)
-            .apply(&self.output)
-    }
 }

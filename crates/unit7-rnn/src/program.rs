@@ -1,18 +1,18 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`: train the
 //! recurrent classifier (the default), predict the test reviews, write a submission.
 
-use crate::configs::{self, RunConfig};
+use crate::configs::{self, Settings};
 use crate::model::{RnnClassifier, TimePooling};
-use crate::{CellKind, Learner};
+use crate::{Answers, CellKind};
 use anyhow::{ensure, Result};
 use clap::{Subcommand, ValueEnum};
 use course_core::cli::{set, TrainOptions, UnitArgs, VectorsOption};
 use course_core::text::start_embedding;
-use course_core::training::{start_run, SequenceRun};
+use course_core::training::{start_run, SequenceTraining};
 use serde_json::json;
 
 /// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
-pub fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+pub fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
     let vectors = match args.options.resume {
         Some(_) => None,
@@ -33,7 +33,7 @@ pub fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         "--lstm-by-hand runs your LSTM cell: it needs --cell lstm, not {:?}",
         config.model.cell
     );
-    let run = SequenceRun {
+    let run = SequenceTraining {
         unit: "unit7",
         run: start.run,
         checkpoint: start.checkpoint,
@@ -43,16 +43,16 @@ pub fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         trainer: config.trainer.clone(),
     };
     run.train(|path, data| {
-        let mut model = RnnClassifier::<L>::new(path, &config.model);
+        let mut model = RnnClassifier::<A>::new(path, &config.model);
         let init = start_embedding(&mut model.embedding, &data.word_index, vectors.as_ref())?;
         Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
     Ok(())
 }
 
-pub fn run<L: Learner>(args: Args) -> Result<()> {
+pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
-        Command::Train(train_args) => train::<L>(train_args),
+        Command::Train(train_args) => train::<A>(train_args),
     }
 }
 
@@ -72,7 +72,7 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
     /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Reference, conflicts_with = "resume")]
+    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
     pub config: Which,
     /// The recurrent cell
     #[arg(long, value_enum)]
@@ -105,7 +105,7 @@ pub struct TrainArgs {
 impl TrainArgs {
     /// Writes the unit's flags that were given over `config`; `width` is that of the
     /// pre-trained word vectors, when a new run starts from some.
-    pub fn apply(&self, config: &mut RunConfig, width: Option<i64>) {
+    pub fn apply(&self, config: &mut Settings, width: Option<i64>) {
         let model = &mut config.model;
         set(&mut model.cell, self.cell);
         set(&mut model.pooling, self.pooling);
@@ -123,21 +123,21 @@ pub enum Which {
     /// The course's run: 2,200 padded positions through the LSTM, padding averaged in (GPU)
     Faithful,
     /// Packed sequences, masked mean + max, dropout, early stopping
-    Reference,
+    Tuned,
 }
 
 impl Which {
     fn name(self) -> &'static str {
         match self {
             Which::Faithful => "faithful",
-            Which::Reference => "reference",
+            Which::Tuned => "tuned",
         }
     }
 
-    fn settings(self, seed: u64) -> RunConfig {
+    fn settings(self, seed: u64) -> Settings {
         match self {
             Which::Faithful => configs::faithful(seed),
-            Which::Reference => configs::reference(seed),
+            Which::Tuned => configs::tuned(seed),
         }
     }
 }

@@ -1,12 +1,12 @@
 //! Unit 7's tasks, done. Try `src/exercise.rs` first!
 
-use crate::{Learner, LstmWeights};
+use crate::{Answers, LstmWeights};
 use tch::{Kind, Tensor};
 
 /// The reference answers.
 pub struct Solution;
 
-impl Learner for Solution {
+impl Answers for Solution {
     fn lstm_cell(x: &Tensor, h: &Tensor, c: &Tensor, weights: &LstmWeights) -> (Tensor, Tensor) {
         let gates =
             x.linear(weights.w_ih, Some(weights.b_ih)) + h.linear(weights.w_hh, Some(weights.b_hh)); // [batch, 4 * hidden]

@@ -2,7 +2,7 @@
 //! against `Exercise` (`src/exercise.rs`) by `course verify unit7`.
 
 use crate::model::{RnnClassifier, RnnConfig, TimePooling};
-use crate::{CellKind, Learner, LstmWeights};
+use crate::{Answers, CellKind, LstmWeights};
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, MustLearn, Task};
 use course_core::prepared::{SequenceDataset, SequenceLayout};
@@ -12,7 +12,7 @@ use tch::Tensor;
 const FILE: &str = "crates/unit7-rnn/src/exercise.rs";
 
 /// Unit 7's tasks, in the order a learner does them.
-pub fn tasks<L: Learner>() -> Vec<Task> {
+pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "one LSTM step, from its equations",
@@ -22,7 +22,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "x.linear(weights.w_ih, Some(weights.b_ih)) is x W_ih^T + b_ih; .chunk(4, 1) splits [batch, 4 * hidden] into i, f, g, o.",
                 "c' = f.sigmoid() * c + i.sigmoid() * g.tanh(); h' = o.sigmoid() * c'.tanh()",
             ],
-            check: lstm_cell::<L>,
+            check: lstm_cell::<A>,
         },
         Task {
             name: "your cell over a sequence matches libtorch's LSTM",
@@ -32,7 +32,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "For t in 0..time, inputs.select(1, t) is step t, [batch, input]: update (h, c) with Self::lstm_cell and keep h.",
                 "Tensor::stack(&kept, 1) lays the kept h's along dimension 1: [batch, time, hidden].",
             ],
-            check: lstm_over_time::<L>,
+            check: lstm_over_time::<A>,
         },
         Task {
             name: "the mean over the real steps of each sequence",
@@ -42,7 +42,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "Tensor::arange(time, (Kind::Int64, device)).unsqueeze(0).lt_tensor(&lengths.unsqueeze(1)) is that mask; .to_kind(Kind::Float).unsqueeze(-1) makes it [batch, time, 1].",
                 "(outputs * &mask) summed over dimension 1, divided by the mask summed over dimension 1 and clamped to at least 1.",
             ],
-            check: mean_over_time::<L>,
+            check: mean_over_time::<A>,
         },
         Task {
             name: "a bidirectional LSTM of your cell and pooling finds where the word 3 is",
@@ -51,7 +51,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "This trains a bidirectional LSTM made of your cell (tasks 1-2) and your mean (task 3): with those right it learns.",
                 "If it does not, read the error above: a mean that counts padded steps, or gives NaN for empty sequences, is the usual cause.",
             ],
-            check: position_toy::<L>,
+            check: position_toy::<A>,
         },
     ]
 }
@@ -77,12 +77,12 @@ fn view(w: &[Tensor; 4]) -> LstmWeights<'_> {
     }
 }
 
-fn lstm_cell<L: Learner>() -> Result<()> {
+fn lstm_cell<A: Answers>() -> Result<()> {
     let weights = random_weights(3, 2, 1);
     let x = Tensor::randn([4, 3], tch::kind::FLOAT_CPU);
     let h = Tensor::randn([4, 2], tch::kind::FLOAT_CPU);
     let c = Tensor::randn([4, 2], tch::kind::FLOAT_CPU);
-    let (h_next, c_next) = L::lstm_cell(&x, &h, &c, &view(&weights));
+    let (h_next, c_next) = A::lstm_cell(&x, &h, &c, &view(&weights));
     // libtorch's own LSTM cell, on the same weights.
     let (h_ref, c_ref) = x.lstm_cell(
         &[&h, &c],
@@ -105,10 +105,10 @@ fn lstm_cell<L: Learner>() -> Result<()> {
     )
 }
 
-fn lstm_over_time<L: Learner>() -> Result<()> {
+fn lstm_over_time<A: Answers>() -> Result<()> {
     let weights = random_weights(3, 5, 2);
     let inputs = Tensor::randn([2, 6, 3], tch::kind::FLOAT_CPU);
-    let outputs = L::lstm_over_time(&inputs, &view(&weights));
+    let outputs = A::lstm_over_time(&inputs, &view(&weights));
     ensure!(
         outputs.size() == [2, 6, 5],
         "outputs must be [batch 2, time 6, hidden 5], got {:?}",
@@ -133,7 +133,7 @@ fn lstm_over_time<L: Learner>() -> Result<()> {
     )
 }
 
-fn mean_over_time<L: Learner>() -> Result<()> {
+fn mean_over_time<A: Answers>() -> Result<()> {
     // 3 sequences of up to 3 steps, 2 features; after each end the outputs hold 1000s.
     let outputs = Tensor::from_slice(&[
         1.0f32, 2.0, 3.0, 4.0, 1000.0, 1000.0, // 2 steps
@@ -142,7 +142,7 @@ fn mean_over_time<L: Learner>() -> Result<()> {
     ])
     .view([3, 3, 2]);
     let lengths = Tensor::from_slice(&[2i64, 3, 0]);
-    let mean = L::mean_over_time(&outputs, &lengths);
+    let mean = A::mean_over_time(&outputs, &lengths);
     expect_close(
         "means over 2, 3 and 0 steps (no step: zeros, not NaN)",
         &mean,
@@ -178,7 +178,7 @@ fn position_sequences(count: usize, seed: u64) -> SequenceDataset {
     }
 }
 
-fn position_toy<L: Learner>() -> Result<()> {
+fn position_toy<A: Answers>() -> Result<()> {
     let train = position_sequences(1_000, 1);
     let validation = position_sequences(300, 2);
     let config = RnnConfig {
@@ -199,6 +199,6 @@ fn position_toy<L: Learner>() -> Result<()> {
         at_least: 0.9,
     };
     must.check("", &train, &validation, |path| {
-        RnnClassifier::<L>::new(path, &config)
+        RnnClassifier::<A>::new(path, &config)
     })
 }

@@ -4,10 +4,10 @@
 use unit7_rnn::tasks::tasks;
 
 #[cfg(feature = "exercise")]
-type Learner = unit7_rnn::Exercise;
+type Answers = unit7_rnn::Exercise;
 #[cfg(not(feature = "exercise"))]
-type Learner = unit7_rnn::Solution;
+type Answers = unit7_rnn::Solution;
 
 fn main() {
-    course_core::exercises::runner::main("unit7", &tasks::<Learner>());
+    course_core::exercises::runner::main("unit7", &tasks::<Answers>());
 }

@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! cargo run -p unit8-transformers --example solution -- train                      # the small encoder
-//! cargo run -p unit8-transformers --example solution -- train --config reference   # the course's layer, masked
+//! cargo run -p unit8-transformers --example solution -- train --config tuned   # the course's layer, masked
 //! cargo run -p unit8-transformers --example solution -- train --config faithful    # the course's run (GPU)
 //! ```
 

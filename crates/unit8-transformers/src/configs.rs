@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// A whole run: vocabulary, sequence layout, model and trainer (saved in the run's
 /// `config.json`, which `--resume` reads back).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RunConfig {
+pub struct Settings {
     /// Word ids kept, padding included (the course: 10,000).
     pub num_words: usize,
     pub layout: SequenceLayout,
@@ -18,7 +18,7 @@ pub struct RunConfig {
     pub trainer: TrainerConfig,
 }
 
-impl UnitConfig for RunConfig {
+impl UnitConfig for Settings {
     fn trainer_mut(&mut self) -> &mut TrainerConfig {
         &mut self.trainer
     }
@@ -27,8 +27,8 @@ impl UnitConfig for RunConfig {
 /// The course's run: every review padded to 2,200 ids, attention over all of them (the mask
 /// never fired), the mean over all 2,200 positions; AdamW 6e-4, batches of 32, 30 epochs.
 /// For a GPU: each batch computes 2,200 x 2,200 attention weights per head.
-pub fn faithful(seed: u64) -> RunConfig {
-    RunConfig {
+pub fn faithful(seed: u64) -> Settings {
+    Settings {
         num_words: 10_000,
         layout: SequenceLayout::COURSE,
         model: TransformerConfig::course(),
@@ -45,8 +45,8 @@ pub fn faithful(seed: u64) -> RunConfig {
 /// Ours, with the course's layer (d_model 128, 2 heads, feed-forward 2,048, dropout 0.1):
 /// padding masked out of attention and the mean, reviews cut at 512 words and grouped by
 /// length, a warm-up then cosine learning rate, early stopping.
-pub fn reference(seed: u64) -> RunConfig {
-    RunConfig {
+pub fn tuned(seed: u64) -> Settings {
+    Settings {
         num_words: 10_000,
         layout: SequenceLayout::dynamic(512),
         model: TransformerConfig {
@@ -75,10 +75,10 @@ pub fn reference(seed: u64) -> RunConfig {
     }
 }
 
-/// The reference with a feed-forward block of 256 instead of 2,048: the layer's cost is
+/// The tuned run with a feed-forward block of 256 instead of 2,048: the layer's cost is
 /// mostly that block, so this one trains several times faster.
-pub fn small(seed: u64) -> RunConfig {
-    let mut config = reference(seed);
+pub fn small(seed: u64) -> Settings {
+    let mut config = tuned(seed);
     config.model.feed_forward = 256;
     config
 }

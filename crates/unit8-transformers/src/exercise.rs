@@ -9,13 +9,13 @@
 //! solutions, `make test` or another unit. `cargo run -p course -- reset unit8` brings the
 //! stub back.
 
-use crate::{AttentionWeights, Learner};
+use crate::{Answers, AttentionWeights};
 use tch::Tensor;
 
 /// Your answers.
 pub struct Exercise;
 
-impl Learner for Exercise {
+impl Answers for Exercise {
     fn sinusoidal_positions(length: i64, d_model: i64) -> Tensor {
         // TODO (task 1): the sinusoidal positional encodings of "Attention Is All You Need": row p
         // (the position) and columns 2i, 2i + 1 hold

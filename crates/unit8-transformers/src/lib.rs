@@ -12,7 +12,7 @@
 //!   2,200 padded positions, padding averaged in), ours with the course's layer, and a small one.
 //! * [`plot`]: one review's attention weights as a PNG.
 //! * [`program`]: `train`, shared by both examples.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
+//! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 pub mod configs;
@@ -53,8 +53,10 @@ impl AttentionWeights {
     }
 }
 
-/// The learner's part of unit 8.
-pub trait Learner {
+/// Your answers to unit 8's tasks: the functions you write in `src/exercise.rs` (for
+/// `Exercise`); `Solution` has them done in `src/solution.rs`. The unit's models and programs are
+/// generic over them, so the same code runs yours or the solution's.
+pub trait Answers {
     /// Task 1: sinusoidal positional encodings. Stated in `src/exercise.rs`.
     fn sinusoidal_positions(length: i64, d_model: i64) -> Tensor;
 

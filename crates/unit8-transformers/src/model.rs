@@ -2,7 +2,7 @@
 //! mean over the real words -> linear layer -> two logits. Every part of the encoder layer is
 //! here, in the order of the original paper's figure (post-norm, as PyTorch's default).
 
-use crate::{AttentionWeights, Learner};
+use crate::{Answers, AttentionWeights};
 use course_core::text::PaddedBatch;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
@@ -96,7 +96,7 @@ impl EncoderLayer {
     }
 
     /// `[batch, length, d_model]` -> the same shape, and the attention weights.
-    fn forward<L: Learner>(
+    fn forward<A: Answers>(
         &self,
         x: &Tensor,
         key_mask: &Tensor,
@@ -104,7 +104,7 @@ impl EncoderLayer {
         dropout: f64,
         train: bool,
     ) -> (Tensor, Tensor) {
-        let (attended, weights) = L::multi_head_attention(x, key_mask, &self.attention, heads);
+        let (attended, weights) = A::multi_head_attention(x, key_mask, &self.attention, heads);
         let x = (x + attended.dropout(dropout, train)).apply(&self.norm_attention);
         let expanded = self.expand.forward(&x).relu().dropout(dropout, train);
         let x = (&x + self.contract.forward(&expanded).dropout(dropout, train))
@@ -115,18 +115,18 @@ impl EncoderLayer {
 
 /// Embedding, positions, encoder layers and a linear layer.
 #[derive(Debug)]
-pub struct TransformerClassifier<L> {
+pub struct TransformerClassifier<A> {
     pub embedding: nn::Embedding,
     /// Sinusoidal: a fixed `[max_positions, d_model]` table; learned: a trainable one.
     positions: Tensor,
     layers: Vec<EncoderLayer>,
     output: nn::Linear,
     config: TransformerConfig,
-    learner: PhantomData<L>,
+    learner: PhantomData<A>,
 }
 
-impl<L: Learner> TransformerClassifier<L> {
-    pub fn new(path: &nn::Path, config: &TransformerConfig) -> TransformerClassifier<L> {
+impl<A: Answers> TransformerClassifier<A> {
+    pub fn new(path: &nn::Path, config: &TransformerConfig) -> TransformerClassifier<A> {
         assert!(
             config.d_model % config.heads == 0,
             "d_model {} is not a multiple of {} heads",
@@ -134,7 +134,7 @@ impl<L: Learner> TransformerClassifier<L> {
             config.heads
         );
         let positions = match config.positions {
-            Positions::Sinusoidal => L::sinusoidal_positions(config.max_positions, config.d_model)
+            Positions::Sinusoidal => A::sinusoidal_positions(config.max_positions, config.d_model)
                 .to_device(path.device()),
             Positions::Learned => path.var(
                 "positions",
@@ -187,7 +187,7 @@ impl<L: Learner> TransformerClassifier<L> {
         let mut maps = Vec::with_capacity(self.layers.len());
         for layer in &self.layers {
             let (next, weights) =
-                layer.forward::<L>(&x, &mask, self.config.heads, self.config.dropout, train);
+                layer.forward::<A>(&x, &mask, self.config.heads, self.config.dropout, train);
             x = next;
             maps.push(weights);
         }
@@ -195,7 +195,7 @@ impl<L: Learner> TransformerClassifier<L> {
     }
 }
 
-impl<L: Learner> Model for TransformerClassifier<L> {
+impl<A: Answers> Model for TransformerClassifier<A> {
     type Input = PaddedBatch;
 
     fn forward(&self, batch: &PaddedBatch, train: bool) -> Tensor {

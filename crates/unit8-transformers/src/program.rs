@@ -1,16 +1,16 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`: `train`, then
 //! a picture of one validation review's attention.
 
-use crate::configs::{self, RunConfig};
+use crate::configs::{self, Settings};
 use crate::model::{Positions, TransformerClassifier};
-use crate::Learner;
+use crate::Answers;
 use anyhow::{Context, Result};
 use clap::{Subcommand, ValueEnum};
 use course_core::cli::{set, TrainOptions, VectorsOption};
 use course_core::prepared::SequenceData;
 use course_core::text::start_embedding;
 use course_core::text::{PaddedBatch, Truncation};
-use course_core::training::{start_run, SequenceRun};
+use course_core::training::{start_run, SequenceTraining};
 use serde_json::json;
 use std::path::Path;
 
@@ -58,7 +58,7 @@ pub struct TrainArgs {
 impl TrainArgs {
     /// Writes the unit's flags that were given over `config`; `width` is that of the
     /// pre-trained word vectors, when a new run starts from some.
-    pub fn apply(&self, config: &mut RunConfig, width: Option<i64>) {
+    pub fn apply(&self, config: &mut Settings, width: Option<i64>) {
         let model = &mut config.model;
         set(&mut model.positions, self.positions);
         set(&mut model.feed_forward, self.feed_forward);
@@ -77,19 +77,19 @@ pub enum Which {
     /// The course's run: 2,200 padded positions, no working mask (GPU)
     Faithful,
     /// The course's layer (feed-forward 2,048), masked, cut at 512 words, warm-up + cosine
-    Reference,
+    Tuned,
     /// The reference with a feed-forward block of 256: several times faster
     Small,
 }
 
-pub fn run<L: Learner>(args: Args) -> Result<()> {
+pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
-        Command::Train(train_args) => train::<L>(train_args),
+        Command::Train(train_args) => train::<A>(train_args),
     }
 }
 
 /// The recipe: settings -> data -> model -> `Trainer::fit` -> submission -> attention plot.
-fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
     // The course's own run starts from random vectors; the others from unit 5's word2vec.
     let vectors = match args.options.resume {
@@ -103,7 +103,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         &args.options,
         |seed| match args.config {
             Which::Faithful => configs::faithful(seed),
-            Which::Reference => configs::reference(seed),
+            Which::Tuned => configs::tuned(seed),
             Which::Small => configs::small(seed),
         },
         |config| args.apply(config, width),
@@ -115,7 +115,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         "--heads {heads}: the word vectors' {d_model} dimensions must split evenly into the heads \
          (pick a divisor of {d_model})"
     );
-    let run = SequenceRun {
+    let run = SequenceTraining {
         unit: "unit8",
         run: start.run,
         checkpoint: start.checkpoint,
@@ -125,7 +125,7 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
         trainer: config.trainer.clone(),
     };
     let trained = run.train(|path, data| {
-        let mut model = TransformerClassifier::<L>::new(path, &config.model);
+        let mut model = TransformerClassifier::<A>::new(path, &config.model);
         let init = start_embedding(&mut model.embedding, &data.word_index, vectors.as_ref())?;
         Ok((model, json!({ "config": &config.model, "init": init })))
     })?;
@@ -139,8 +139,8 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
 
 /// The first words of the first validation review through the trained model, and the last
 /// layer's attention weights of every head, drawn.
-pub fn plot_attention<L: Learner>(
-    model: &TransformerClassifier<L>,
+pub fn plot_attention<A: Answers>(
+    model: &TransformerClassifier<A>,
     data: &SequenceData,
     path: &Path,
 ) -> Result<()> {

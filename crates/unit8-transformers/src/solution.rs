@@ -1,13 +1,13 @@
 //! Unit 8's tasks, done. Try `src/exercise.rs` first!
 
-use crate::{AttentionWeights, Learner};
+use crate::{Answers, AttentionWeights};
 use tch::nn::Module;
 use tch::{Kind, Tensor};
 
 /// The reference answers.
 pub struct Solution;
 
-impl Learner for Solution {
+impl Answers for Solution {
     fn sinusoidal_positions(length: i64, d_model: i64) -> Tensor {
         let options = (Kind::Float, tch::Device::Cpu);
         let positions = Tensor::arange(length, options).unsqueeze(1); // [length, 1]

@@ -2,7 +2,7 @@
 //! against `Exercise` (`src/exercise.rs`) by `course verify unit8`.
 
 use crate::model::{Positions, TransformerClassifier, TransformerConfig};
-use crate::{AttentionWeights, Learner, Solution};
+use crate::{Answers, AttentionWeights, Solution};
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, MustLearn, Task};
 use course_core::prepared::{SequenceDataset, SequenceLayout};
@@ -13,7 +13,7 @@ use tch::{Device, Kind, Tensor};
 const FILE: &str = "crates/unit8-transformers/src/exercise.rs";
 
 /// Unit 8's tasks, in the order a learner does them.
-pub fn tasks<L: Learner>() -> Vec<Task> {
+pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "sinusoidal positional encodings",
@@ -23,7 +23,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "The frequencies: exp(arange_start_step(0, d_model, 2) * (-ln(10000) / d_model)).",
                 "Tensor::stack(&[angles.sin(), angles.cos()], 2).view([length, d_model]) interleaves sin and cos.",
             ],
-            check: positions::<L>,
+            check: positions::<A>,
         },
         Task {
             name: "scaled dot-product attention with a key-padding mask",
@@ -33,7 +33,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "The mask as [batch, 1, 1, length]: masked_fill(&mask.logical_not(), f64::NEG_INFINITY) before softmax(-1, Kind::Float).",
                 "nan_to_num(0.0, None, None) turns the NaN rows (no real key) into 0; return (weights.matmul(value), weights).",
             ],
-            check: attention::<L>,
+            check: attention::<A>,
         },
         Task {
             name: "multi-head attention",
@@ -43,7 +43,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "Split: .view([batch, length, heads, d_head]).transpose(1, 2) gives [batch, heads, length, d_head].",
                 "Join: .transpose(1, 2).contiguous().view([batch, length, d_model]), then weights.output.forward(..).",
             ],
-            check: multi_head::<L>,
+            check: multi_head::<A>,
         },
         Task {
             name: "your encoder finds where the word 3 stands (it needs the positions)",
@@ -52,14 +52,14 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "This trains an encoder with your tasks 1-3 on a toy task where only positions tell: those done right are enough.",
                 "Read the error above: without positions (task 1) the encoder cannot tell where a word stands.",
             ],
-            check: position_toy::<L>,
+            check: position_toy::<A>,
         },
     ]
 }
 
-fn positions<L: Learner>() -> Result<()> {
+fn positions<A: Answers>() -> Result<()> {
     let (length, d_model) = (5i64, 6i64);
-    let got = L::sinusoidal_positions(length, d_model);
+    let got = A::sinusoidal_positions(length, d_model);
     let mut expected = Vec::new();
     for p in 0..length {
         for column in 0..d_model {
@@ -122,7 +122,7 @@ fn attention_by_loops(q: &Tensor, k: &Tensor, v: &Tensor, mask: &[Vec<bool>]) ->
     Ok(Tensor::from_slice(&out).view([b, h, t, d]))
 }
 
-fn attention<L: Learner>() -> Result<()> {
+fn attention<A: Answers>() -> Result<()> {
     tch::manual_seed(3);
     let f = tch::kind::FLOAT_CPU;
     let (q, k) = (
@@ -137,7 +137,7 @@ fn attention<L: Learner>() -> Result<()> {
     let mask_rows = vec![vec![true, true, true, false], vec![false; 4]];
     let mask =
         Tensor::from_slice(&[true, true, true, false, false, false, false, false]).view([2, 4]);
-    let (output, weights) = L::attention(&q, &k, &v, &mask);
+    let (output, weights) = A::attention(&q, &k, &v, &mask);
     ensure!(
         weights.size() == [2, 2, 4, 4],
         "weights must be [batch, heads, queries, keys] = [2, 2, 4, 4], got {:?}",
@@ -166,7 +166,7 @@ fn attention<L: Learner>() -> Result<()> {
     )
 }
 
-fn multi_head<L: Learner>() -> Result<()> {
+fn multi_head<A: Answers>() -> Result<()> {
     tch::manual_seed(4);
     let vars = VarStore::new(Device::Cpu);
     let (d_model, heads) = (8i64, 2i64);
@@ -176,7 +176,7 @@ fn multi_head<L: Learner>() -> Result<()> {
         true, true, true, true, true, true, true, false, false, false,
     ])
     .view([2, 5]);
-    let (got, maps) = L::multi_head_attention(&x, &mask, &weights, heads);
+    let (got, maps) = A::multi_head_attention(&x, &mask, &weights, heads);
     ensure!(
         got.size() == [2, 5, d_model] && maps.size() == [2, heads, 5, 5],
         "output must be [2, 5, 8] and weights [2, 2, 5, 5]; got {:?} and {:?}",
@@ -233,7 +233,7 @@ fn position_sequences(count: usize, seed: u64) -> SequenceDataset {
     }
 }
 
-fn position_toy<L: Learner>() -> Result<()> {
+fn position_toy<A: Answers>() -> Result<()> {
     let train = position_sequences(1_000, 1);
     let validation = position_sequences(300, 2);
     let config = TransformerConfig {
@@ -255,6 +255,6 @@ fn position_toy<L: Learner>() -> Result<()> {
         at_least: 0.9,
     };
     must.check("", &train, &validation, |path| {
-        TransformerClassifier::<L>::new(path, &config)
+        TransformerClassifier::<A>::new(path, &config)
     })
 }

@@ -4,10 +4,10 @@
 use unit8_transformers::tasks::tasks;
 
 #[cfg(feature = "exercise")]
-type Learner = unit8_transformers::Exercise;
+type Answers = unit8_transformers::Exercise;
 #[cfg(not(feature = "exercise"))]
-type Learner = unit8_transformers::Solution;
+type Answers = unit8_transformers::Solution;
 
 fn main() {
-    course_core::exercises::runner::main("unit8", &tasks::<Learner>());
+    course_core::exercises::runner::main("unit8", &tasks::<Answers>());
 }

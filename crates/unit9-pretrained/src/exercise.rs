@@ -9,13 +9,13 @@
 //! solutions, `make test` or another unit. `cargo run -p course -- reset unit9` brings the
 //! stub back.
 
-use crate::{Keep, Learner, SpecialTokens};
+use crate::{Answers, Keep, SpecialTokens};
 use tch::nn::VarStore;
 use tch::Tensor;
 
 pub struct Exercise;
 
-impl Learner for Exercise {
+impl Answers for Exercise {
     fn frame_review(
         tokens: &[u32],
         max_len: usize,

@@ -15,7 +15,7 @@
 //! * [`hub`]: a model by its Hugging Face id, downloaded once into a cache.
 //! * [`reviews`]: the reviews as token ids, batched for the model; cached encoder outputs.
 //! * [`program`]: `train` and `predict`, shared by both examples.
-//! * [`Learner`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
+//! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 pub mod bert;
@@ -61,8 +61,10 @@ pub struct SpecialTokens {
     pub pad: u32,
 }
 
-/// The learner's part of unit 9.
-pub trait Learner {
+/// Your answers to unit 9's tasks: the functions you write in `src/exercise.rs` (for
+/// `Exercise`); `Solution` has them done in `src/solution.rs`. The unit's models and programs are
+/// generic over them, so the same code runs yours or the solution's.
+pub trait Answers {
     /// Task 1: frame a review: `[CLS]` + the tokens that fit + `[SEP]`. Stated in
     /// `src/exercise.rs`.
     fn frame_review(tokens: &[u32], max_len: usize, keep: Keep, special: SpecialTokens)

@@ -6,7 +6,7 @@ use crate::folder::{default_model_dir, load_weights, ModelFolder};
 use crate::hub;
 use crate::model::{HeadOnly, Pooling, PretrainedClassifier};
 use crate::reviews::{review_vectors, ReviewSplits, TokenizedReviews, VectorCache};
-use crate::{Keep, Learner};
+use crate::{Answers, Keep};
 use anyhow::{bail, Result};
 use clap::{Subcommand, ValueEnum};
 use course_core::cli::{set, TrainOptions};
@@ -148,10 +148,10 @@ pub enum Mode {
     Full,
 }
 
-pub fn run<L: Learner>(args: Args) -> Result<()> {
+pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
-        Command::Train(train_args) => train::<L>(train_args),
-        Command::Predict(predict_args) => predict::<L>(predict_args),
+        Command::Train(train_args) => train::<A>(train_args),
+        Command::Predict(predict_args) => predict::<A>(predict_args),
     }
 }
 
@@ -236,7 +236,7 @@ fn load_model(
     Ok((folder, model, head_is_new))
 }
 
-fn train<L: Learner>(args: TrainArgs) -> Result<()> {
+fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     let started = Instant::now();
     let start = start_run(
         "unit9",
@@ -253,14 +253,14 @@ fn train<L: Learner>(args: TrainArgs) -> Result<()> {
     let mut vars = VarStore::new(trainer.device());
     let pooling = settings.pooling;
     let (folder, model, _) = load_model(&model_args, pooling, &mut vars)?;
-    let reviews = tokenize::<L>(&folder, &model_args, &data)?;
+    let reviews = tokenize::<A>(&folder, &model_args, &data)?;
 
     let trainable = match settings.mode {
-        Mode::Head => L::freeze_except(&mut vars, &|name| model.is_head(name)),
-        Mode::Top => L::freeze_except(&mut vars, &|name| {
+        Mode::Head => A::freeze_except(&mut vars, &|name| model.is_head(name)),
+        Mode::Top => A::freeze_except(&mut vars, &|name| {
             model.is_head_or_top_layer(name, settings.top_layers)
         }),
-        Mode::Full => L::freeze_except(&mut vars, &|_| true),
+        Mode::Full => A::freeze_except(&mut vars, &|_| true),
     };
     println!(
         "Training {trainable} of {} numbers ({:?} mode)",
@@ -365,7 +365,7 @@ fn train_head(
     Ok(fit_and_submit(trainer, &head, vars, &splits, "unit9", resume)?.0)
 }
 
-fn tokenize<L: Learner>(
+fn tokenize<A: Answers>(
     folder: &ModelFolder,
     args: &ModelArgs,
     data: &DataDir,
@@ -374,7 +374,7 @@ fn tokenize<L: Learner>(
     let started = Instant::now();
     let max_len = args.max_len.unwrap_or(ModelArgs::MAX_LEN);
     let keep = args.keep.unwrap_or(ModelArgs::KEEP);
-    let reviews = ReviewSplits::load::<L>(data, &tokenizer, max_len, keep)?;
+    let reviews = ReviewSplits::load::<A>(data, &tokenizer, max_len, keep)?;
     let (mean, longest) = reviews.train.length_stats();
     println!(
         "Tokenized in {:.0} s: {mean:.0} tokens per training review on average, at most {longest} (--max-len {})",
@@ -385,7 +385,7 @@ fn tokenize<L: Learner>(
 }
 
 /// Zero-shot: the model's own head (a sentiment model's) predicts, nothing is trained.
-fn predict<L: Learner>(predict_args: PredictArgs) -> Result<()> {
+fn predict<A: Answers>(predict_args: PredictArgs) -> Result<()> {
     let data = DataDir::resolve(predict_args.data.as_deref())?;
     let args = predict_args.model;
     println!("Data: {data}");
@@ -413,7 +413,7 @@ fn predict<L: Learner>(predict_args: PredictArgs) -> Result<()> {
             folder.path.display()
         );
     }
-    let reviews = tokenize::<L>(&folder, &args, &data)?;
+    let reviews = tokenize::<A>(&folder, &args, &data)?;
     let evaluation = trainer.evaluate(&model, &reviews.validation)?;
     println!(
         "Validation accuracy {:.4} (labels {labels:?})",

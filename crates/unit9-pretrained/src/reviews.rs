@@ -3,7 +3,7 @@
 
 use crate::folder::ReviewTokenizer;
 use crate::model::{PretrainedClassifier, TokenBatch};
-use crate::{Keep, Learner};
+use crate::{Answers, Keep};
 use anyhow::Result;
 use course_core::data::DataDir;
 use course_core::prepared::SplitReviews;
@@ -16,12 +16,12 @@ pub struct TokenizedReviews {
     pub sequences: Vec<Vec<u32>>,
     pub labels: Option<Vec<i64>>,
     pub pad: u32,
-    /// The learner's batching ([`Learner::pad_batch`]).
+    /// The learner's batching ([`Answers::pad_batch`]).
     pad_batch: fn(&[&[u32]], u32) -> (Tensor, Tensor),
 }
 
 impl TokenizedReviews {
-    pub fn new<L: Learner>(
+    pub fn new<A: Answers>(
         sequences: Vec<Vec<u32>>,
         labels: Option<Vec<i64>>,
         pad: u32,
@@ -30,7 +30,7 @@ impl TokenizedReviews {
             sequences,
             labels,
             pad,
-            pad_batch: L::pad_batch,
+            pad_batch: A::pad_batch,
         }
     }
 
@@ -76,7 +76,7 @@ pub struct ReviewSplits {
 }
 
 impl ReviewSplits {
-    pub fn load<L: Learner>(
+    pub fn load<A: Answers>(
         data: &DataDir,
         tokenizer: &ReviewTokenizer,
         max_len: usize,
@@ -87,17 +87,17 @@ impl ReviewSplits {
             tokenizer
                 .tokens_of_all(&texts)
                 .iter()
-                .map(|tokens| L::frame_review(tokens, max_len, keep, tokenizer.special))
+                .map(|tokens| A::frame_review(tokens, max_len, keep, tokenizer.special))
                 .collect()
         };
         let pad = tokenizer.special.pad;
         let labelled = |rows: &[usize]| {
-            TokenizedReviews::new::<L>(frame(reviews.texts(rows)), Some(reviews.labels(rows)), pad)
+            TokenizedReviews::new::<A>(frame(reviews.texts(rows)), Some(reviews.labels(rows)), pad)
         };
         Ok(ReviewSplits {
             train: labelled(&reviews.split.train),
             validation: labelled(&reviews.split.validation),
-            test: TokenizedReviews::new::<L>(frame(reviews.test_texts()), None, pad),
+            test: TokenizedReviews::new::<A>(frame(reviews.test_texts()), None, pad),
             test_ids: reviews.test_ids(),
         })
     }

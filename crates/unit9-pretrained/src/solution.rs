@@ -1,12 +1,12 @@
 //! Unit 9's tasks, done.
 
-use crate::{Keep, Learner, SpecialTokens};
+use crate::{Answers, Keep, SpecialTokens};
 use tch::nn::VarStore;
 use tch::Tensor;
 
 pub struct Solution;
 
-impl Learner for Solution {
+impl Answers for Solution {
     fn frame_review(
         tokens: &[u32],
         max_len: usize,

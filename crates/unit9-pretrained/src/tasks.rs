@@ -1,7 +1,7 @@
 //! The checks of unit 9's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
 //! against `Exercise` (`src/exercise.rs`) by `course verify unit9`.
 
-use crate::{Keep, Learner, SpecialTokens};
+use crate::{Answers, Keep, SpecialTokens};
 use anyhow::{ensure, Result};
 use course_core::exercises::Task;
 use tch::nn::{self, VarStore};
@@ -16,7 +16,7 @@ const SPECIAL: SpecialTokens = SpecialTokens {
 };
 
 /// Unit 9's tasks, in the order a learner does them.
-pub fn tasks<L: Learner>() -> Vec<Task> {
+pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "frame a review: [CLS] + the tokens that fit + [SEP]",
@@ -25,7 +25,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "The room for tokens is budget = max_len - 2 (start and end take one each).",
                 "Keep::Head: the first `budget` tokens. Keep::HeadAndTail: the first budget / 4 and the last budget - budget / 4.",
             ],
-            check: frame::<L>,
+            check: frame::<A>,
         },
         Task {
             name: "pad a batch and build its attention mask",
@@ -34,7 +34,7 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "longest = the largest review length; build the ids and the mask as flat Vec<i64> of batch * longest, row by row.",
                 "Tensor::from_slice(&ids).view([batch, longest]), the same for the mask.",
             ],
-            check: pad::<L>,
+            check: pad::<A>,
         },
         Task {
             name: "freeze all but the trainable variables",
@@ -43,30 +43,30 @@ pub fn tasks<L: Learner>() -> Vec<Task> {
                 "for (name, tensor) in vars.variables(): tensor.set_requires_grad(trainable(&name)) (it returns a tensor you can ignore).",
                 "Sum numel() over the variables kept trainable, as i64.",
             ],
-            check: freeze::<L>,
+            check: freeze::<A>,
         },
     ]
 }
 
-fn frame<L: Learner>() -> Result<()> {
+fn frame<A: Answers>() -> Result<()> {
     let tokens: Vec<u32> = (1000..1020).collect(); // 20 tokens
-    let short = L::frame_review(&tokens[..3], 8, Keep::Head, SPECIAL);
+    let short = A::frame_review(&tokens[..3], 8, Keep::Head, SPECIAL);
     ensure!(
         short == [101, 1000, 1001, 1002, 102],
         "a 3-token review with room to spare (max_len 8) should be [101, 1000, 1001, 1002, 102], got {short:?}"
     );
-    let head = L::frame_review(&tokens, 8, Keep::Head, SPECIAL);
+    let head = A::frame_review(&tokens, 8, Keep::Head, SPECIAL);
     ensure!(
         head == [101, 1000, 1001, 1002, 1003, 1004, 1005, 102],
         "Keep::Head, max_len 8: [CLS], the first 6 tokens, [SEP]; got {head:?}"
     );
-    let both = L::frame_review(&tokens, 10, Keep::HeadAndTail, SPECIAL);
+    let both = A::frame_review(&tokens, 10, Keep::HeadAndTail, SPECIAL);
     let expected = [101, 1000, 1001, 1014, 1015, 1016, 1017, 1018, 1019, 102];
     ensure!(
         both == expected,
         "Keep::HeadAndTail, max_len 10 (budget 8): the first 8 / 4 = 2 tokens and the last 6; expected {expected:?}, got {both:?}"
     );
-    let exact = L::frame_review(&tokens[..6], 8, Keep::HeadAndTail, SPECIAL);
+    let exact = A::frame_review(&tokens[..6], 8, Keep::HeadAndTail, SPECIAL);
     ensure!(
         exact.len() == 8 && exact[1..7] == tokens[..6],
         "a review that fits exactly (6 tokens, max_len 8) is kept whole; got {exact:?}"
@@ -74,9 +74,9 @@ fn frame<L: Learner>() -> Result<()> {
     Ok(())
 }
 
-fn pad<L: Learner>() -> Result<()> {
+fn pad<A: Answers>() -> Result<()> {
     let reviews: [&[u32]; 3] = [&[101, 7, 8, 102], &[101, 102], &[101, 5, 102]];
-    let (ids, mask) = L::pad_batch(&reviews, 9);
+    let (ids, mask) = A::pad_batch(&reviews, 9);
     ensure!(
         ids.size() == [3, 4] && mask.size() == [3, 4],
         "ids and mask should both be [3, 4] (3 reviews, the longest has 4 tokens); got {:?} and {:?}",
@@ -102,11 +102,11 @@ fn pad<L: Learner>() -> Result<()> {
     Ok(())
 }
 
-fn freeze<L: Learner>() -> Result<()> {
+fn freeze<A: Answers>() -> Result<()> {
     let mut vars = VarStore::new(Device::Cpu);
     let encoder = nn::linear(vars.root() / "bert" / "layer", 4, 4, Default::default());
     let head = nn::linear(vars.root() / "classifier", 4, 2, Default::default());
-    let kept = L::freeze_except(&mut vars, &|name| name.starts_with("classifier."));
+    let kept = A::freeze_except(&mut vars, &|name| name.starts_with("classifier."));
     ensure!(
         kept == 10,
         "the classifier has 4 x 2 weights + 2 biases = 10 trainable numbers; you returned {kept}"

@@ -4,10 +4,10 @@
 use unit9_pretrained::tasks::tasks;
 
 #[cfg(feature = "exercise")]
-type Learner = unit9_pretrained::Exercise;
+type Answers = unit9_pretrained::Exercise;
 #[cfg(not(feature = "exercise"))]
-type Learner = unit9_pretrained::Solution;
+type Answers = unit9_pretrained::Solution;
 
 fn main() {
-    course_core::exercises::runner::main("unit9", &tasks::<Learner>());
+    course_core::exercises::runner::main("unit9", &tasks::<Answers>());
 }

@@ -1,7 +1,7 @@
 //! The exercise mechanism every unit uses, in the spirit of rustlings.
 //!
 //! Each unit crate writes the learner's part twice, behind one trait of its own (called
-//! `Learner` in every unit): `Solution` implements it, and `Exercise` (in `src/exercise.rs`,
+//! `Answers` in every unit): `Solution` implements it, and `Exercise` (in `src/exercise.rs`,
 //! compiled only with the unit's `exercise` feature) implements it with stubs: `todo!()` under a
 //! `// TODO (task N)` comment that states the task. The unit's checks are a list of [`Task`]s,
 //! generic over the trait, so the same checks run against either:

@@ -20,6 +20,6 @@ pub mod run;
 pub mod tensorboard;
 
 pub use run::{
-    check_run_name, list_runs, read_metrics_csv, run_in_use, runs_root, timestamp_name, Run,
+    check_run_name, list_runs, read_metrics_csv, run_in_use, runs_root, timestamp_name, RunFolder,
     RunInfo,
 };

@@ -22,7 +22,7 @@ pub fn runs_root() -> PathBuf {
 
 /// One run's folder.
 #[derive(Debug)]
-pub struct Run {
+pub struct RunFolder {
     path: PathBuf,
     created: f64,
     /// Entries of `config.json` besides the trainer's (model, data, ...).
@@ -33,10 +33,10 @@ pub struct Run {
     _lock: RunLock,
 }
 
-impl Run {
+impl RunFolder {
     /// A new run `runs/<unit>/<name>`; without a name, the current UTC time names it.
     /// An existing run folder is never overwritten: pick another name, or resume it.
-    pub fn create(unit: &str, name: Option<&str>) -> Result<Run> {
+    pub fn create(unit: &str, name: Option<&str>) -> Result<RunFolder> {
         let name = match name {
             Some(name) => {
                 check_run_name(name)?;
@@ -45,7 +45,7 @@ impl Run {
             None => timestamp_name(),
         };
         let path = runs_root().join(unit).join(&name);
-        let run = Run::at(&path)?;
+        let run = RunFolder::at(&path)?;
         if path.join("config.json").exists() || path.join("metrics.csv").exists() {
             bail!(
                 "the run {} already exists; choose another --run-name, or continue it with \
@@ -58,10 +58,10 @@ impl Run {
 
     /// A run in `path` (created if needed; an existing run's files are updated in place,
     /// which is what resuming wants).
-    pub fn at(path: &Path) -> Result<Run> {
+    pub fn at(path: &Path) -> Result<RunFolder> {
         std::fs::create_dir_all(path.join("checkpoints"))
             .with_context(|| format!("cannot create the run folder {}", path.display()))?;
-        Ok(Run {
+        Ok(RunFolder {
             path: path.to_path_buf(),
             created: now(),
             extra: Map::new(),
@@ -71,9 +71,9 @@ impl Run {
     }
 
     /// An existing run, to continue it: its `config.json` keeps what it said when it started
-    /// ([`Run::describe`] does not change an entry it already has).
-    pub fn reopen(path: &Path) -> Result<Run> {
-        let mut run = Run::at(path)?;
+    /// ([`RunFolder::describe`] does not change an entry it already has).
+    pub fn reopen(path: &Path) -> Result<RunFolder> {
+        let mut run = RunFolder::at(path)?;
         if let Ok(text) = std::fs::read_to_string(path.join("config.json")) {
             if let Ok(Value::Object(mut config)) = serde_json::from_str(&text) {
                 config.remove("trainer");
@@ -98,7 +98,7 @@ impl Run {
         Ok(())
     }
 
-    /// Writes `config.json`: the trainer configuration plus everything [`Run::describe`]d.
+    /// Writes `config.json`: the trainer configuration plus everything [`RunFolder::describe`]d.
     pub fn write_config(&self, trainer: &TrainerConfig) -> Result<()> {
         let mut config = self.extra.clone();
         config.insert("trainer".into(), serde_json::to_value(trainer)?);
@@ -337,7 +337,7 @@ pub fn list_runs(root: &Path) -> Result<Vec<RunInfo>> {
     Ok(runs)
 }
 
-/// Reads a `metrics.csv` written by [`Run::record_epochs`].
+/// Reads a `metrics.csv` written by [`RunFolder::record_epochs`].
 pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;

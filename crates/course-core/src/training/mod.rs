@@ -3,7 +3,7 @@
 //! A model implements [`Model`] (its forward pass), its data implements [`Dataset`], and a
 //! [`Trainer`] configured by one [`TrainerConfig`] does the rest: batching, the optimiser and its
 //! learning-rate schedule, gradient clipping, validation, checkpoints (best and last), early
-//! stopping, resuming, progress bars, and, with a [`Run`](crate::tracking::Run), the run folder
+//! stopping, resuming, progress bars, and, with a [`RunFolder`](crate::tracking::RunFolder), the run folder
 //! with metrics, TensorBoard events, plots and the submission.
 
 pub mod config;
@@ -11,7 +11,7 @@ pub mod lr_finder;
 pub mod model;
 pub mod optimizer;
 pub mod schedule;
-pub mod sequence_run;
+pub mod sequence_training;
 pub mod start;
 pub mod submit;
 pub mod trainer;
@@ -21,7 +21,7 @@ pub use lr_finder::{LrFinder, LrFinding};
 pub use model::{Dataset, Model, TensorDataset};
 pub use optimizer::Optimizer;
 pub use schedule::LrScheduler;
-pub use sequence_run::{parameter_count, SequenceRun, Trained};
+pub use sequence_training::{parameter_count, SequenceTraining, Trained};
 pub use start::{start_run, RunStart, UnitConfig};
 pub use submit::{fit_and_submit, predict_and_submit, Splits, Submitted};
 pub use trainer::{

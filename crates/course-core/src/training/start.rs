@@ -8,7 +8,7 @@
 use super::config::TrainerConfig;
 use crate::cli::TrainOptions;
 use crate::data::DataDir;
-use crate::tracking::{run_in_use, runs_root, timestamp_name, Run};
+use crate::tracking::{run_in_use, runs_root, timestamp_name, RunFolder};
 use anyhow::{bail, Context, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -31,7 +31,7 @@ pub struct RunStart<C> {
     pub config: C,
     pub data: DataDir,
     /// The run folder, open (and locked) for writing.
-    pub run: Run,
+    pub run: RunFolder,
     /// The checkpoint to continue from; `None` trains from the beginning.
     pub checkpoint: Option<PathBuf>,
 }
@@ -72,7 +72,7 @@ pub fn start_run<C: UnitConfig>(
             let name = flags.run_name.clone().unwrap_or_else(|| {
                 format!("{what}-seed{seed}-{}", timestamp_name()).to_lowercase()
             });
-            let mut run = Run::create(unit, Some(&name))?;
+            let mut run = RunFolder::create(unit, Some(&name))?;
             run.describe("unit", unit)?;
             run.describe("data_folder", &data.path)?;
             run.describe("settings", &config)?;
@@ -103,7 +103,7 @@ pub fn start_run<C: UnitConfig>(
                 );
             }
             let data = resume_data(&saved.data_folder, flags.data.as_deref())?;
-            let run = Run::reopen(&folder)?;
+            let run = RunFolder::reopen(&folder)?;
             let last = folder.join("checkpoints/last.safetensors");
             let checkpoint = if last.is_file() {
                 println!(

@@ -5,7 +5,7 @@ use super::model::{Dataset, Model};
 use super::optimizer::Optimizer;
 use super::schedule::LrScheduler;
 use crate::batching::Batcher;
-use crate::tracking::Run;
+use crate::tracking::RunFolder;
 use anyhow::{bail, ensure, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
@@ -87,12 +87,104 @@ struct TrainerState {
     scheduler: LrScheduler,
 }
 
+impl TrainerState {
+    /// The state before the first epoch.
+    fn new(config: &TrainerConfig, plan: &EpochPlan) -> TrainerState {
+        TrainerState {
+            epoch: 0,
+            global_step: 0,
+            history: Vec::new(),
+            best_epoch: 0,
+            best_validation_accuracy: None,
+            early_stopping_best: None,
+            early_stopping_bad_epochs: 0,
+            scheduler: LrScheduler::new(
+                config.schedule.clone(),
+                config.optimizer.lr(),
+                plan.epochs * plan.steps_per_epoch,
+            ),
+        }
+    }
+
+    /// Whether early stopping has seen `patience` epochs in a row without improvement.
+    fn early_stopping_says_stop(&self, config: &TrainerConfig) -> bool {
+        config
+            .early_stopping
+            .as_ref()
+            .is_some_and(|early| self.epoch > 0 && self.early_stopping_bad_epochs >= early.patience)
+    }
+}
+
+/// Which batches each epoch trains on, and how many epochs and optimiser steps there are.
+struct EpochPlan {
+    epochs: usize,
+    steps_per_epoch: usize,
+    batcher: Batcher,
+    train_rows: Vec<usize>,
+    /// The debugging aids' fixed batches (`fast_dev_run`, `overfit_batches`), the same every
+    /// epoch; `None`: every row, shuffled per epoch.
+    fixed_batches: Option<Vec<Vec<usize>>>,
+}
+
+impl EpochPlan {
+    fn new<D: Dataset>(config: &TrainerConfig, train: &D) -> Result<EpochPlan> {
+        ensure!(
+            config.accumulate_batches >= 1,
+            "accumulate_batches must be at least 1"
+        );
+        let train_rows: Vec<usize> = (0..train.len()).collect();
+        if train_rows.is_empty() {
+            bail!("the training data is empty");
+        }
+        let mut batcher = Batcher::new(config.batch_size).shuffle(config.seed);
+        if let (Some(chunk), Some(lengths)) = (config.bucket_chunk_batches, train.lengths()) {
+            batcher = batcher.bucket_by_length(lengths, chunk);
+        }
+        let fixed_batches: Option<Vec<Vec<usize>>> = if config.fast_dev_run {
+            Some(vec![
+                train_rows[..config.batch_size.min(train_rows.len())].to_vec()
+            ])
+        } else {
+            config.overfit_batches.map(|n| {
+                train_rows
+                    .chunks(config.batch_size)
+                    .take(n)
+                    .map(<[usize]>::to_vec)
+                    .collect()
+            })
+        };
+        let batches_per_epoch = match &fixed_batches {
+            Some(batches) => batches.len(),
+            None => batcher.n_batches(train_rows.len()),
+        };
+        Ok(EpochPlan {
+            epochs: if config.fast_dev_run {
+                1
+            } else {
+                config.epochs
+            },
+            steps_per_epoch: batches_per_epoch.div_ceil(config.accumulate_batches),
+            batcher,
+            train_rows,
+            fixed_batches,
+        })
+    }
+
+    /// The batches of `epoch`, in order: the same for the same seed and epoch.
+    fn batches(&self, epoch: usize) -> Vec<Vec<usize>> {
+        match &self.fixed_batches {
+            Some(batches) => batches.clone(),
+            None => self.batcher.epoch(&self.train_rows, epoch as u64).collect(),
+        }
+    }
+}
+
 /// The name of the tensor that holds a checkpoint's [`TrainerState`] as JSON bytes.
 const STATE_TENSOR: &str = "trainer/state_json";
 
 pub struct Trainer {
     config: TrainerConfig,
-    run: Option<Run>,
+    run: Option<RunFolder>,
 }
 
 impl Trainer {
@@ -101,7 +193,7 @@ impl Trainer {
     }
 
     /// Record the run in `run`'s folder (config, metrics, events, plot, checkpoints).
-    pub fn with_run(mut self, run: Run) -> Trainer {
+    pub fn with_run(mut self, run: RunFolder) -> Trainer {
         self.run = Some(run);
         self
     }
@@ -110,7 +202,7 @@ impl Trainer {
         &self.config
     }
 
-    pub fn run(&self) -> Option<&Run> {
+    pub fn run(&self) -> Option<&RunFolder> {
         self.run.as_ref()
     }
 
@@ -151,6 +243,9 @@ impl Trainer {
         self.fit_from(Some(checkpoint), model, vars, train, validation)
     }
 
+    /// The loop: for each epoch, train on every batch, validate, then the epoch's bookkeeping
+    /// (metrics, best epoch, early stopping, checkpoints). From a checkpoint, it goes on after the
+    /// checkpoint's epoch.
     fn fit_from<M, D>(
         &mut self,
         checkpoint: Option<&Path>,
@@ -163,202 +258,64 @@ impl Trainer {
         M: Model,
         D: Dataset<Input = M::Input>,
     {
-        let config = self.config.clone();
-        let device = vars.device();
-        let train_labels = train.labels().context("the training data has no labels")?;
-        let train_rows: Vec<usize> = (0..train.len()).collect();
-        if train_rows.is_empty() {
-            bail!("the training data is empty");
-        }
-
-        let mut batcher = Batcher::new(config.batch_size).shuffle(config.seed);
-        if let (Some(chunk), Some(lengths)) = (config.bucket_chunk_batches, train.lengths()) {
-            batcher = batcher.bucket_by_length(lengths, chunk);
-        }
-        // Debugging aids: a fixed handful of batches, or a single one.
-        let fixed_batches: Option<Vec<Vec<usize>>> = if config.fast_dev_run {
-            Some(vec![
-                train_rows[..config.batch_size.min(train_rows.len())].to_vec()
-            ])
-        } else {
-            config.overfit_batches.map(|n| {
-                train_rows
-                    .chunks(config.batch_size)
-                    .take(n)
-                    .map(<[usize]>::to_vec)
-                    .collect()
-            })
+        let plan = EpochPlan::new(&self.config, train)?;
+        let mut optimizer = Optimizer::new(self.config.optimizer.clone(), vars);
+        let mut state = match checkpoint {
+            None => TrainerState::new(&self.config, &plan),
+            Some(path) => {
+                let state = load_checkpoint(path, vars, &mut optimizer)?;
+                println!(
+                    "Resuming from {} after epoch {}",
+                    path.display(),
+                    state.epoch
+                );
+                state
+            }
         };
-        let batches_per_epoch = match &fixed_batches {
-            Some(batches) => batches.len(),
-            None => batcher.n_batches(train_rows.len()),
-        };
-        let epochs = if config.fast_dev_run {
-            1
-        } else {
-            config.epochs
-        };
-        let writes_files = !config.fast_dev_run && self.run.is_some();
-
-        ensure!(
-            config.accumulate_batches >= 1,
-            "accumulate_batches must be at least 1"
-        );
-        let accumulate = config.accumulate_batches;
-        let steps_per_epoch = batches_per_epoch.div_ceil(accumulate);
-        let mut optimizer = Optimizer::new(config.optimizer.clone(), vars);
-        let mut state = TrainerState {
-            epoch: 0,
-            global_step: 0,
-            history: Vec::new(),
-            best_epoch: 0,
-            best_validation_accuracy: None,
-            early_stopping_best: None,
-            early_stopping_bad_epochs: 0,
-            scheduler: LrScheduler::new(
-                config.schedule.clone(),
-                config.optimizer.lr(),
-                epochs * steps_per_epoch,
-            ),
-        };
-        if let Some(path) = checkpoint {
-            state = load_checkpoint(path, vars, &mut optimizer)?;
-            println!(
-                "Resuming from {} after epoch {}",
-                path.display(),
-                state.epoch
-            );
-        }
-        if writes_files {
-            let run = self.run.as_mut().expect("writes_files implies a run");
-            run.write_config(&config)?;
+        let writes_files = !self.config.fast_dev_run && self.run.is_some();
+        if let Some(run) = self.run.as_ref().filter(|_| writes_files) {
+            run.write_config(&self.config)?;
         }
 
         // A resumed run that had already stopped early (and was stopped while predicting)
         // trains no further.
-        let mut stopped_early = config.early_stopping.as_ref().is_some_and(|early| {
-            state.epoch > 0 && state.early_stopping_bad_epochs >= early.patience
-        });
+        let mut stopped_early = state.early_stopping_says_stop(&self.config);
         let first_epoch = if stopped_early {
-            epochs + 1
+            plan.epochs + 1
         } else {
             state.epoch + 1
         };
-        for epoch in first_epoch..=epochs {
+        for epoch in first_epoch..=plan.epochs {
             let started = Instant::now();
             // Seeding per epoch makes dropout masks depend only on (seed, epoch): a resumed
             // run draws exactly what the uninterrupted run drew.
-            tch::manual_seed(config.seed.wrapping_add(epoch as u64) as i64);
-            let batches: Vec<Vec<usize>> = match &fixed_batches {
-                Some(batches) => batches.clone(),
-                None => batcher.epoch(&train_rows, epoch as u64).collect(),
-            };
-
-            let progress = progress_bar(batches.len(), epoch, epochs, config.progress);
-            let mut step_log = StepLog::default();
-            for (index, rows) in batches.iter().enumerate() {
-                let lr = state.scheduler.lr(state.global_step, epoch);
-                optimizer.set_lr(lr);
-                let inputs = train.inputs(rows, device)?;
-                let targets = labels_of(train_labels, rows, device);
-
-                let logits = model.forward(&inputs, true);
-                let loss = model.loss(&logits, &targets);
-                if index % accumulate == 0 {
-                    optimizer.zero_grad();
-                }
-                if accumulate == 1 {
-                    loss.backward();
-                } else {
-                    // The mean over the whole window, so the step is the one a big batch gives.
-                    (&loss / accumulate as f64).backward();
-                }
-                if (index + 1) % accumulate == 0 || index + 1 == batches.len() {
-                    if let Some(max_norm) = config.gradient_clip_norm {
-                        optimizer.clip_grad_norm(max_norm);
-                    }
-                    optimizer.step();
-                    state.global_step += 1;
-                }
-
-                let read_now = index + 1 == batches.len() || (index + 1) % StepLog::READ_EVERY == 0;
-                step_log.record(&loss, &logits, targets, rows.len());
-                if read_now {
-                    if let Err(diverged) = step_log.read(epoch) {
-                        progress.abandon();
-                        return Err(diverged.into());
-                    }
-                    if !progress.is_hidden() {
-                        progress.set_message(format!(
-                            "loss {:.4} acc {:.4}",
-                            step_log.mean_loss(),
-                            step_log.accuracy()
-                        ));
-                    }
-                }
-                progress.inc(1);
-            }
-            progress.finish_and_clear();
-
-            let evaluation = match &fixed_batches {
-                Some(batches) => self.evaluate_rows(model, train, &batches.concat(), device)?,
+            tch::manual_seed(self.config.seed.wrapping_add(epoch as u64) as i64);
+            let batches = plan.batches(epoch);
+            let trained = self.train_epoch(
+                model,
+                train,
+                &batches,
+                &mut optimizer,
+                &mut state,
+                epoch,
+                plan.epochs,
+            )?;
+            let evaluation = match &plan.fixed_batches {
+                // Debugging aids validate on the batches they train on.
+                Some(fixed) => self.evaluate_rows(model, train, &fixed.concat(), vars.device())?,
                 None => self.evaluate(model, validation)?,
             };
-            state.scheduler.end_epoch(evaluation.loss);
             let metrics = EpochMetrics {
                 epoch,
                 step: state.global_step,
                 lr: optimizer.lr(),
-                train_loss: step_log.mean_loss(),
-                train_accuracy: step_log.accuracy(),
+                train_loss: trained.mean_loss(),
+                train_accuracy: trained.accuracy(),
                 validation_loss: evaluation.loss,
                 validation_accuracy: evaluation.accuracy,
                 seconds: started.elapsed().as_secs_f64(),
             };
-            if config.progress {
-                println!(
-                "epoch {epoch:>3}/{epochs}  lr {:.2e}  train loss {:.4} acc {:.4}  val loss {:.4} acc {:.4}  ({:.1}s)",
-                metrics.lr,
-                metrics.train_loss,
-                metrics.train_accuracy,
-                metrics.validation_loss,
-                metrics.validation_accuracy,
-                metrics.seconds
-            );
-            }
-            state.history.push(metrics.clone());
-            state.epoch = epoch;
-
-            let is_best = state
-                .best_validation_accuracy
-                .is_none_or(|best| metrics.validation_accuracy > best);
-            if is_best {
-                state.best_validation_accuracy = Some(metrics.validation_accuracy);
-                state.best_epoch = epoch;
-            }
-            if let Some(early) = &config.early_stopping {
-                let value = match early.monitor {
-                    Monitor::ValidationAccuracy => metrics.validation_accuracy,
-                    Monitor::ValidationLoss => metrics.validation_loss,
-                };
-                let best = state.early_stopping_best.unwrap_or(early.monitor.worst());
-                if early.monitor.improves(value, best, early.min_delta) {
-                    state.early_stopping_best = Some(value);
-                    state.early_stopping_bad_epochs = 0;
-                } else {
-                    state.early_stopping_bad_epochs += 1;
-                }
-                stopped_early = state.early_stopping_bad_epochs >= early.patience;
-            }
-
-            if writes_files {
-                let run = self.run.as_mut().expect("writes_files implies a run");
-                if is_best {
-                    save_checkpoint(&run.checkpoint_path("best"), vars, &optimizer, &state)?;
-                }
-                save_checkpoint(&run.checkpoint_path("last"), vars, &optimizer, &state)?;
-                run.record_epochs(&state.history)?;
-            }
+            stopped_early = self.end_epoch(metrics, &mut state, vars, &optimizer, writes_files)?;
             if stopped_early {
                 println!(
                     "Early stopping after epoch {epoch}: no improvement for {} epochs",
@@ -368,22 +325,146 @@ impl Trainer {
             }
         }
 
+        let checkpoint = |which: &str| {
+            self.run
+                .as_ref()
+                .filter(|_| writes_files)
+                .map(|r| r.checkpoint_path(which))
+        };
         Ok(FitReport {
             best_epoch: state.best_epoch,
             best_validation_accuracy: state.best_validation_accuracy.unwrap_or(0.0),
             stopped_early,
-            best_checkpoint: self
-                .run
-                .as_ref()
-                .filter(|_| writes_files)
-                .map(|r| r.checkpoint_path("best")),
-            last_checkpoint: self
-                .run
-                .as_ref()
-                .filter(|_| writes_files)
-                .map(|r| r.checkpoint_path("last")),
+            best_checkpoint: checkpoint("best"),
+            last_checkpoint: checkpoint("last"),
             history: state.history,
         })
+    }
+
+    /// One epoch of training: for each batch, the forward pass, the loss and its gradients, and
+    /// (every `accumulate_batches` batches) an optimiser step at the schedule's learning rate.
+    /// Returns the epoch's training loss and accuracy.
+    #[allow(clippy::too_many_arguments)]
+    fn train_epoch<M, D>(
+        &self,
+        model: &M,
+        train: &D,
+        batches: &[Vec<usize>],
+        optimizer: &mut Optimizer,
+        state: &mut TrainerState,
+        epoch: usize,
+        epochs: usize,
+    ) -> Result<StepLog>
+    where
+        M: Model,
+        D: Dataset<Input = M::Input>,
+    {
+        let device = self.device();
+        let labels = train.labels().context("the training data has no labels")?;
+        let accumulate = self.config.accumulate_batches;
+        let progress = progress_bar(batches.len(), epoch, epochs, self.config.progress);
+        let mut step_log = StepLog::default();
+        for (index, rows) in batches.iter().enumerate() {
+            optimizer.set_lr(state.scheduler.lr(state.global_step, epoch));
+            let inputs = train.inputs(rows, device)?;
+            let targets = labels_of(labels, rows, device);
+
+            let logits = model.forward(&inputs, true);
+            let loss = model.loss(&logits, &targets);
+            if index % accumulate == 0 {
+                optimizer.zero_grad();
+            }
+            if accumulate == 1 {
+                loss.backward();
+            } else {
+                // The mean over the whole window, so the step is the one a big batch gives.
+                (&loss / accumulate as f64).backward();
+            }
+            if (index + 1) % accumulate == 0 || index + 1 == batches.len() {
+                if let Some(max_norm) = self.config.gradient_clip_norm {
+                    optimizer.clip_grad_norm(max_norm);
+                }
+                optimizer.step();
+                state.global_step += 1;
+            }
+
+            step_log.record(&loss, &logits, targets, rows.len());
+            let read_now = index + 1 == batches.len() || (index + 1) % StepLog::READ_EVERY == 0;
+            if read_now {
+                if let Err(diverged) = step_log.read(epoch) {
+                    progress.abandon();
+                    return Err(diverged.into());
+                }
+                if !progress.is_hidden() {
+                    progress.set_message(format!(
+                        "loss {:.4} acc {:.4}",
+                        step_log.mean_loss(),
+                        step_log.accuracy()
+                    ));
+                }
+            }
+            progress.inc(1);
+        }
+        progress.finish_and_clear();
+        Ok(step_log)
+    }
+
+    /// The end of an epoch: print and record its metrics, note the best epoch, count the epochs
+    /// without improvement for early stopping, and write the checkpoints (`best` when it is the
+    /// best so far, `last` always) and the metrics files. Returns whether to stop early.
+    fn end_epoch(
+        &mut self,
+        metrics: EpochMetrics,
+        state: &mut TrainerState,
+        vars: &VarStore,
+        optimizer: &Optimizer,
+        writes_files: bool,
+    ) -> Result<bool> {
+        state.scheduler.end_epoch(metrics.validation_loss);
+        if self.config.progress {
+            println!(
+                "epoch {:>3}/{}  lr {:.2e}  train loss {:.4} acc {:.4}  val loss {:.4} acc {:.4}  ({:.1}s)",
+                metrics.epoch,
+                if self.config.fast_dev_run { 1 } else { self.config.epochs },
+                metrics.lr,
+                metrics.train_loss,
+                metrics.train_accuracy,
+                metrics.validation_loss,
+                metrics.validation_accuracy,
+                metrics.seconds
+            );
+        }
+        let is_best = state
+            .best_validation_accuracy
+            .is_none_or(|best| metrics.validation_accuracy > best);
+        if is_best {
+            state.best_validation_accuracy = Some(metrics.validation_accuracy);
+            state.best_epoch = metrics.epoch;
+        }
+        if let Some(early) = &self.config.early_stopping {
+            let value = match early.monitor {
+                Monitor::ValidationAccuracy => metrics.validation_accuracy,
+                Monitor::ValidationLoss => metrics.validation_loss,
+            };
+            let best = state.early_stopping_best.unwrap_or(early.monitor.worst());
+            if early.monitor.improves(value, best, early.min_delta) {
+                state.early_stopping_best = Some(value);
+                state.early_stopping_bad_epochs = 0;
+            } else {
+                state.early_stopping_bad_epochs += 1;
+            }
+        }
+        state.epoch = metrics.epoch;
+        state.history.push(metrics);
+
+        if let Some(run) = self.run.as_mut().filter(|_| writes_files) {
+            if is_best {
+                save_checkpoint(&run.checkpoint_path("best"), vars, optimizer, state)?;
+            }
+            save_checkpoint(&run.checkpoint_path("last"), vars, optimizer, state)?;
+            run.record_epochs(&state.history)?;
+        }
+        Ok(state.early_stopping_says_stop(&self.config))
     }
 
     /// Mean loss and accuracy over a labelled dataset (no gradients, `train = false`).

@@ -9,17 +9,17 @@ use super::trainer::{FitReport, Trainer};
 use crate::data::DataDir;
 use crate::prepared::{SequenceData, SequenceLayout};
 use crate::text::PaddedBatch;
-use crate::tracking::Run;
+use crate::tracking::RunFolder;
 use anyhow::Result;
 use serde_json::json;
 use tch::nn::{self, VarStore};
 
 /// One classifier trained on word-id sequences.
-pub struct SequenceRun<'a> {
+pub struct SequenceTraining<'a> {
     /// `unit6`, ...: where the submission goes when the run writes no folder.
     pub unit: &'a str,
     /// The run folder ([`start_run`](super::start_run) opens it).
-    pub run: Run,
+    pub run: RunFolder,
     /// Continue from this checkpoint (`--resume`); `None` starts from the beginning.
     pub checkpoint: Option<std::path::PathBuf>,
     pub data: &'a DataDir,
@@ -29,7 +29,7 @@ pub struct SequenceRun<'a> {
     pub trainer: TrainerConfig,
 }
 
-impl SequenceRun<'_> {
+impl SequenceTraining<'_> {
     /// Loads the data, then `build`s the model on the run's variables (it may read the data,
     /// e.g. the word index, to initialise an embedding table) and returns it with a description
     /// for `config.json`; fits, predicts the test reviews with the best checkpoint and submits.
@@ -88,7 +88,7 @@ impl SequenceRun<'_> {
     }
 }
 
-/// What a [`SequenceRun`] leaves: the model with its best weights loaded, the data, the figures.
+/// What a [`SequenceTraining`] leaves: the model with its best weights loaded, the data, the figures.
 pub struct Trained<M> {
     pub model: M,
     pub vars: VarStore,
