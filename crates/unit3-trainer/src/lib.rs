@@ -8,12 +8,14 @@
 //! checkpoints and submission: the part W&B plays.
 //!
 //! * [`model`]: the bag-of-words classifier as a trainer [`Model`] (the solution's).
+//! * [`configs`]: the two vocabularies and the run's settings.
 //! * [`program`]: the whole run, shared by both examples and the tests.
 //! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 // Your code: compiled only with `--features exercise`, so a mistake in it never stops the
 // solution, `make test` or another unit.
+pub mod configs;
 #[cfg(feature = "exercise")]
 pub mod exercise;
 pub mod model;

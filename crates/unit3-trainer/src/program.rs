@@ -1,6 +1,7 @@
 //! Unit 3's program, shared by `--example solution` and `--example exercise`: one run of the
 //! bag-of-words classifier through the Trainer: data, model, run folder, submission.
 
+use crate::configs::{Settings, Vocabulary};
 use crate::Answers;
 use anyhow::Result;
 use course_core::cli::{set, TrainOptions, VocabularyOptions};
@@ -10,9 +11,8 @@ use course_core::text::Terms;
 use course_core::tracking::RunFolder;
 use course_core::training::{
     fit_and_submit, start_run, EarlyStopping, FitReport, Monitor, Splits, Submitted, Trainer,
-    TrainerConfig, UnitConfig,
+    TrainerConfig,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::PathBuf;
 use tch::nn::VarStore;
@@ -122,21 +122,6 @@ pub struct Args {
     pub options: TrainOptions,
 }
 
-/// Unit 3's settings: what the bag of words counts, and the trainer's (saved in the run's
-/// `config.json`, which `--resume` reads back).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Settings {
-    pub max_features: usize,
-    pub terms: Terms,
-    pub trainer: TrainerConfig,
-}
-
-impl UnitConfig for Settings {
-    fn trainer_mut(&mut self) -> &mut TrainerConfig {
-        &mut self.trainer
-    }
-}
-
 impl Args {
     /// The experiment these arguments ask for, on the learner's settings.
     pub fn experiment<A: Answers>(&self) -> Result<Experiment> {
@@ -190,26 +175,6 @@ impl Args {
             &mut settings.trainer.overfit_batches,
             self.overfit_batches.map(Some),
         );
-    }
-}
-
-/// The two vocabularies of unit 3. The model and the Trainer's settings are the same for both;
-/// only what the bag of words counts changes (README: how `large` was chosen on validation).
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Vocabulary {
-    /// The course's `CountVectorizer(max_features=10000, stop_words="english")`
-    Course,
-    /// The 100,000 most frequent words and word pairs of the training split, stop words kept
-    Large,
-}
-
-impl Vocabulary {
-    /// `(max_features, terms)`.
-    pub fn settings(self) -> (usize, Terms) {
-        match self {
-            Vocabulary::Course => (10_000, Terms::COURSE),
-            Vocabulary::Large => (100_000, Terms::WORDS_AND_PAIRS),
-        }
     }
 }
 

@@ -17,86 +17,6 @@ use std::path::PathBuf;
 use std::time::Instant;
 use tch::nn::VarStore;
 
-/// The command line: a command, or with none, `train` (its options work without the word).
-pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Train, validate, predict the test set and write a submission (runs/unit4/<name>/); the
-    /// default
-    Train(TrainArgs),
-    /// Sweep the learning rate of the tuned model and suggest one (runs/unit4/lr_finder.png)
-    LrFind {
-        #[arg(long)]
-        data: Option<PathBuf>,
-        #[arg(long, default_value_t = 300)]
-        steps: usize,
-    },
-    /// Train short runs over learning rate x weight decay x dropout; print the table
-    Search {
-        /// Draw N random trials instead of the whole grid
-        #[arg(long)]
-        random: Option<usize>,
-        /// Epochs per trial
-        #[arg(long, default_value_t = 3)]
-        epochs: usize,
-        #[arg(long, default_value_t = 123)]
-        seed: u64,
-        #[arg(long)]
-        data: Option<PathBuf>,
-    },
-}
-
-/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...), the
-/// vocabulary's, and this unit's model's: try your own ideas from the command line.
-#[derive(clap::Args, Debug)]
-pub struct TrainArgs {
-    /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
-    pub config: Which,
-    #[command(flatten)]
-    pub vocabulary: VocabularyOptions,
-    /// Hidden layer widths, e.g. --hidden 64,32
-    #[arg(long, value_delimiter = ',')]
-    pub hidden: Option<Vec<i64>>,
-    #[arg(long)]
-    pub dropout: Option<f64>,
-    #[arg(long)]
-    pub batch_norm: Option<bool>,
-    /// Feed log(1 + count) instead of the counts
-    #[arg(long)]
-    pub log_counts: Option<bool>,
-    /// Weight decay of the config's optimiser
-    #[arg(long)]
-    pub weight_decay: Option<f64>,
-    #[command(flatten)]
-    pub options: TrainOptions,
-}
-
-impl TrainArgs {
-    /// Writes the unit's flags that were given over `config`.
-    pub fn apply(&self, config: &mut Settings) {
-        self.vocabulary
-            .apply(&mut config.max_features, &mut config.terms);
-        set(&mut config.mlp.hidden, self.hidden.clone());
-        set(&mut config.mlp.dropout, self.dropout);
-        set(&mut config.mlp.batch_norm, self.batch_norm);
-        set(&mut config.mlp.log_counts, self.log_counts);
-        if let Some(decay) = self.weight_decay {
-            config.trainer.optimizer = config.trainer.optimizer.clone().with_weight_decay(decay);
-        }
-    }
-}
-
-/// Which run configuration.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    /// The course's MLP and settings, as they were
-    Faithful,
-    /// Tuned: bigger vocabulary, log counts, dropout, AdamW, warm-up + cosine
-    Tuned,
-}
-
 pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
         Command::Train(train_args) => train::<A>(train_args),
@@ -234,4 +154,86 @@ fn search<A: Answers>(
     course_core::fs::write_bytes_atomically(&path, table.as_bytes())?;
     println!("Table: {}", path.display());
     Ok(())
+}
+
+// ---- The command line ---------------------------------------------------------------------
+
+/// The command line: a command, or with none, `train` (its options work without the word).
+pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train, validate, predict the test set and write a submission (runs/unit4/<name>/); the
+    /// default
+    Train(TrainArgs),
+    /// Sweep the learning rate of the tuned model and suggest one (runs/unit4/lr_finder.png)
+    LrFind {
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, default_value_t = 300)]
+        steps: usize,
+    },
+    /// Train short runs over learning rate x weight decay x dropout; print the table
+    Search {
+        /// Draw N random trials instead of the whole grid
+        #[arg(long)]
+        random: Option<usize>,
+        /// Epochs per trial
+        #[arg(long, default_value_t = 3)]
+        epochs: usize,
+        #[arg(long, default_value_t = 123)]
+        seed: u64,
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+}
+
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...), the
+/// vocabulary's, and this unit's model's: try your own ideas from the command line.
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// The settings a new run starts from
+    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
+    pub config: Which,
+    #[command(flatten)]
+    pub vocabulary: VocabularyOptions,
+    /// Hidden layer widths, e.g. --hidden 64,32
+    #[arg(long, value_delimiter = ',')]
+    pub hidden: Option<Vec<i64>>,
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    #[arg(long)]
+    pub batch_norm: Option<bool>,
+    /// Feed log(1 + count) instead of the counts
+    #[arg(long)]
+    pub log_counts: Option<bool>,
+    /// Weight decay of the config's optimiser
+    #[arg(long)]
+    pub weight_decay: Option<f64>,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `config`.
+    pub fn apply(&self, config: &mut Settings) {
+        self.vocabulary
+            .apply(&mut config.max_features, &mut config.terms);
+        set(&mut config.mlp.hidden, self.hidden.clone());
+        set(&mut config.mlp.dropout, self.dropout);
+        set(&mut config.mlp.batch_norm, self.batch_norm);
+        set(&mut config.mlp.log_counts, self.log_counts);
+        if let Some(decay) = self.weight_decay {
+            config.trainer.optimizer = config.trainer.optimizer.clone().with_weight_decay(decay);
+        }
+    }
+}
+
+/// Which run configuration.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// The course's MLP and settings, as they were
+    Faithful,
+    /// Tuned: bigger vocabulary, log counts, dropout, AdamW, warm-up + cosine
+    Tuned,
 }

@@ -16,106 +16,6 @@ use course_core::training::{start_run, SequenceTraining};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
-/// The command line: a command, or with none, `train` (its options work without the word).
-pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Train a classifier, predict the test set, write a submission (runs/unit5/<name>/)
-    Train(TrainArgs),
-    /// Train word2vec on the training split + the 50,000 unlabelled reviews (never the test set)
-    Word2vec {
-        #[arg(long)]
-        data: Option<PathBuf>,
-        #[arg(long, default_value_t = 5)]
-        epochs: usize,
-        #[arg(long, default_value_t = 100)]
-        dim: i64,
-        /// Pairs in a row that meet the same random negative words (1: each pair its own, as
-        /// in gensim and the original C code; more: faster)
-        #[arg(long, default_value_t = Word2VecConfig::default().share_negatives)]
-        share_negatives: usize,
-        /// Threads that train at once (default: one per core); with 1, every run gives the
-        /// same vectors
-        #[arg(long)]
-        workers: Option<usize>,
-        /// Where the vectors, the plot and the corpus go
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Also write the corpus as text (one review per line), for gensim
-        #[arg(long)]
-        corpus_text: Option<PathBuf>,
-    },
-    /// The nearest words of each WORD in saved vectors
-    Neighbours {
-        words: Vec<String>,
-        /// A vectors.txt written by `word2vec` (default: runs/unit5/word2vec/vectors.txt)
-        #[arg(long)]
-        vectors: Option<PathBuf>,
-        #[arg(long, default_value_t = 8)]
-        k: usize,
-    },
-}
-
-/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this
-/// unit's model's.
-#[derive(clap::Args, Debug)]
-pub struct TrainArgs {
-    /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
-    pub config: Which,
-    /// How word vectors become a review vector
-    #[arg(long, value_enum)]
-    pub pooling: Option<Pooling>,
-    /// Where the embedding table starts
-    #[arg(long, value_enum, default_value_t = Init::Random, conflicts_with = "resume")]
-    pub init: Init,
-    /// Keep the initial vectors fixed (with --init glove or word2vec)
-    #[arg(long)]
-    pub freeze: bool,
-    /// GloVe folder (default: models/glove-6b-50d) or word2vec vectors.txt
-    #[arg(long, conflicts_with = "resume")]
-    pub vectors: Option<PathBuf>,
-    /// Dropout on the review vector
-    #[arg(long)]
-    pub dropout: Option<f64>,
-    /// Leave out each word of a training review with this probability
-    #[arg(long)]
-    pub word_dropout: Option<f64>,
-    #[command(flatten)]
-    pub options: TrainOptions,
-}
-
-impl TrainArgs {
-    /// Writes the unit's flags that were given over `config`; `width` is that of the
-    /// pre-trained word vectors, when a new run starts from some.
-    pub fn apply(&self, config: &mut Settings, width: Option<i64>) {
-        let model = &mut config.model;
-        set(&mut model.pooling, self.pooling);
-        set(&mut model.dropout, self.dropout);
-        set(&mut model.word_dropout, self.word_dropout);
-        set(&mut model.freeze_embedding, self.freeze.then_some(true));
-        set(&mut model.dim, width);
-    }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    /// The course's run: 2,200 padded positions averaged, padding included
-    Faithful,
-    /// Masked pooling, dynamic padding, length buckets, early stopping
-    Tuned,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Init {
-    Random,
-    /// GloVe 6B, 50 dimensions (the table becomes 50 wide)
-    Glove,
-    /// Vectors from `word2vec` (the table takes their width)
-    Word2vec,
-}
-
 pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
         Command::Train(train_args) => train::<A>(train_args),
@@ -295,4 +195,106 @@ fn print_neighbours(vectors: &WordVectors, word: &str, k: usize) {
         }
         Err(error) => println!("{word}: {error}"),
     }
+}
+
+// ---- The command line ---------------------------------------------------------------------
+
+/// The command line: a command, or with none, `train` (its options work without the word).
+pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train a classifier, predict the test set, write a submission (runs/unit5/<name>/)
+    Train(TrainArgs),
+    /// Train word2vec on the training split + the 50,000 unlabelled reviews (never the test set)
+    Word2vec {
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, default_value_t = 5)]
+        epochs: usize,
+        #[arg(long, default_value_t = 100)]
+        dim: i64,
+        /// Pairs in a row that meet the same random negative words (1: each pair its own, as
+        /// in gensim and the original C code; more: faster)
+        #[arg(long, default_value_t = Word2VecConfig::default().share_negatives)]
+        share_negatives: usize,
+        /// Threads that train at once (default: one per core); with 1, every run gives the
+        /// same vectors
+        #[arg(long)]
+        workers: Option<usize>,
+        /// Where the vectors, the plot and the corpus go
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also write the corpus as text (one review per line), for gensim
+        #[arg(long)]
+        corpus_text: Option<PathBuf>,
+    },
+    /// The nearest words of each WORD in saved vectors
+    Neighbours {
+        words: Vec<String>,
+        /// A vectors.txt written by `word2vec` (default: runs/unit5/word2vec/vectors.txt)
+        #[arg(long)]
+        vectors: Option<PathBuf>,
+        #[arg(long, default_value_t = 8)]
+        k: usize,
+    },
+}
+
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this
+/// unit's model's.
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// The settings a new run starts from
+    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
+    pub config: Which,
+    /// How word vectors become a review vector
+    #[arg(long, value_enum)]
+    pub pooling: Option<Pooling>,
+    /// Where the embedding table starts
+    #[arg(long, value_enum, default_value_t = Init::Random, conflicts_with = "resume")]
+    pub init: Init,
+    /// Keep the initial vectors fixed (with --init glove or word2vec)
+    #[arg(long)]
+    pub freeze: bool,
+    /// GloVe folder (default: models/glove-6b-50d) or word2vec vectors.txt
+    #[arg(long, conflicts_with = "resume")]
+    pub vectors: Option<PathBuf>,
+    /// Dropout on the review vector
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    /// Leave out each word of a training review with this probability
+    #[arg(long)]
+    pub word_dropout: Option<f64>,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `config`; `width` is that of the
+    /// pre-trained word vectors, when a new run starts from some.
+    pub fn apply(&self, config: &mut Settings, width: Option<i64>) {
+        let model = &mut config.model;
+        set(&mut model.pooling, self.pooling);
+        set(&mut model.dropout, self.dropout);
+        set(&mut model.word_dropout, self.word_dropout);
+        set(&mut model.freeze_embedding, self.freeze.then_some(true));
+        set(&mut model.dim, width);
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// The course's run: 2,200 padded positions averaged, padding included
+    Faithful,
+    /// Masked pooling, dynamic padding, length buckets, early stopping
+    Tuned,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Init {
+    Random,
+    /// GloVe 6B, 50 dimensions (the table becomes 50 wide)
+    Glove,
+    /// Vectors from `word2vec` (the table takes their width)
+    Word2vec,
 }

@@ -14,77 +14,6 @@ use course_core::training::{start_run, OptimizerConfig, SequenceTraining, Traine
 use serde_json::json;
 use tch::nn::VarStore;
 
-/// The command line: a command, or with none, `train` (its options work without the word).
-pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Train the text CNN, predict the test set, write a submission (runs/unit6/<name>/)
-    Train(TrainArgs),
-    /// Train a small 2-D CNN on images of shapes drawn here (runs/unit6/shapes-<time>/)
-    Images {
-        #[arg(long, default_value_t = 8)]
-        epochs: usize,
-        /// Training images (a quarter as many more for validation)
-        #[arg(long, default_value_t = 2_000)]
-        images: usize,
-        #[arg(long, default_value_t = 123)]
-        seed: u64,
-        #[arg(long)]
-        run_name: Option<String>,
-    },
-}
-
-/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this
-/// unit's model's.
-#[derive(clap::Args, Debug)]
-pub struct TrainArgs {
-    /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
-    pub config: Which,
-    /// How each filter's responses become features
-    #[arg(long, value_enum)]
-    pub pooling: Option<TimePooling>,
-    /// Dropout on the pooled features
-    #[arg(long)]
-    pub dropout: Option<f64>,
-    /// Zero each word vector of a training review with this probability
-    #[arg(long)]
-    pub word_dropout: Option<f64>,
-    /// Filters per width
-    #[arg(long)]
-    pub filters: Option<i64>,
-    /// Cut reviews at this many words
-    #[arg(long)]
-    pub max_len: Option<usize>,
-    #[command(flatten)]
-    pub vectors: VectorsOption,
-    #[command(flatten)]
-    pub options: TrainOptions,
-}
-
-impl TrainArgs {
-    /// Writes the unit's flags that were given over `config`; `width` is that of the
-    /// pre-trained word vectors, when a new run starts from some.
-    pub fn apply(&self, config: &mut Settings, width: Option<i64>) {
-        let model = &mut config.model;
-        set(&mut model.pooling, self.pooling);
-        set(&mut model.dropout, self.dropout);
-        set(&mut model.word_dropout, self.word_dropout);
-        set(&mut model.filters, self.filters);
-        set(&mut model.dim, width);
-        set(&mut config.layout.max_len, self.max_len.map(Some));
-    }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    /// The course's run: 2,200 padded positions, padding included in the max (slow on a CPU)
-    Faithful,
-    /// Masked padding, dynamic padding, max + mean pooling, early stopping
-    Tuned,
-}
-
 pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
         Command::Train(train_args) => train::<A>(train_args),
@@ -171,4 +100,77 @@ pub fn train_shapes<A: Answers>(
         run.write_summary("validation_accuracy", accuracy)?;
     }
     Ok(accuracy)
+}
+
+// ---- The command line ---------------------------------------------------------------------
+
+/// The command line: a command, or with none, `train` (its options work without the word).
+pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train the text CNN, predict the test set, write a submission (runs/unit6/<name>/)
+    Train(TrainArgs),
+    /// Train a small 2-D CNN on images of shapes drawn here (runs/unit6/shapes-<time>/)
+    Images {
+        #[arg(long, default_value_t = 8)]
+        epochs: usize,
+        /// Training images (a quarter as many more for validation)
+        #[arg(long, default_value_t = 2_000)]
+        images: usize,
+        #[arg(long, default_value_t = 123)]
+        seed: u64,
+        #[arg(long)]
+        run_name: Option<String>,
+    },
+}
+
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this
+/// unit's model's.
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// The settings a new run starts from
+    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
+    pub config: Which,
+    /// How each filter's responses become features
+    #[arg(long, value_enum)]
+    pub pooling: Option<TimePooling>,
+    /// Dropout on the pooled features
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    /// Zero each word vector of a training review with this probability
+    #[arg(long)]
+    pub word_dropout: Option<f64>,
+    /// Filters per width
+    #[arg(long)]
+    pub filters: Option<i64>,
+    /// Cut reviews at this many words
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    #[command(flatten)]
+    pub vectors: VectorsOption,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `config`; `width` is that of the
+    /// pre-trained word vectors, when a new run starts from some.
+    pub fn apply(&self, config: &mut Settings, width: Option<i64>) {
+        let model = &mut config.model;
+        set(&mut model.pooling, self.pooling);
+        set(&mut model.dropout, self.dropout);
+        set(&mut model.word_dropout, self.word_dropout);
+        set(&mut model.filters, self.filters);
+        set(&mut model.dim, width);
+        set(&mut config.layout.max_len, self.max_len.map(Some));
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// The course's run: 2,200 padded positions, padding included in the max (slow on a CPU)
+    Faithful,
+    /// Masked padding, dynamic padding, max + mean pooling, early stopping
+    Tuned,
 }

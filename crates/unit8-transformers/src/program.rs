@@ -14,74 +14,6 @@ use course_core::training::{start_run, SequenceTraining};
 use serde_json::json;
 use std::path::Path;
 
-/// The command line: a command, or with none, `train` (its options work without the word).
-pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Train the encoder, predict the test set, write a submission and attention.png
-    /// (runs/unit8/<name>/)
-    Train(TrainArgs),
-}
-
-/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this
-/// unit's model's.
-#[derive(clap::Args, Debug)]
-pub struct TrainArgs {
-    /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Small, conflicts_with = "resume")]
-    pub config: Which,
-    /// Positional encodings
-    #[arg(long, value_enum)]
-    pub positions: Option<Positions>,
-    /// Hidden width of the feed-forward block
-    #[arg(long)]
-    pub feed_forward: Option<i64>,
-    #[arg(long)]
-    pub heads: Option<i64>,
-    #[arg(long)]
-    pub layers: Option<i64>,
-    #[arg(long)]
-    pub dropout: Option<f64>,
-    /// Leave out each word of a training review with this probability
-    #[arg(long)]
-    pub word_dropout: Option<f64>,
-    /// Cut reviews at this many words
-    #[arg(long)]
-    pub max_len: Option<usize>,
-    #[command(flatten)]
-    pub vectors: VectorsOption,
-    #[command(flatten)]
-    pub options: TrainOptions,
-}
-
-impl TrainArgs {
-    /// Writes the unit's flags that were given over `config`; `width` is that of the
-    /// pre-trained word vectors, when a new run starts from some.
-    pub fn apply(&self, config: &mut Settings, width: Option<i64>) {
-        let model = &mut config.model;
-        set(&mut model.positions, self.positions);
-        set(&mut model.feed_forward, self.feed_forward);
-        set(&mut model.heads, self.heads);
-        set(&mut model.layers, self.layers);
-        set(&mut model.dropout, self.dropout);
-        set(&mut model.word_dropout, self.word_dropout);
-        set(&mut model.d_model, width);
-        set(&mut model.max_positions, self.max_len.map(|n| n as i64));
-        set(&mut config.layout.max_len, self.max_len.map(Some));
-    }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    /// The course's run: 2,200 padded positions, no working mask (GPU)
-    Faithful,
-    /// The course's layer (feed-forward 2,048), masked, cut at 512 words, warm-up + cosine
-    Tuned,
-    /// The reference with a feed-forward block of 256: several times faster
-    Small,
-}
-
 pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
         Command::Train(train_args) => train::<A>(train_args),
@@ -174,4 +106,74 @@ pub fn plot_attention<A: Answers>(
         .map(|&id| data.word_index.word(id).unwrap_or("?").to_string())
         .collect();
     crate::plot::attention_map(path, &words, &weights)
+}
+
+// ---- The command line ---------------------------------------------------------------------
+
+/// The command line: a command, or with none, `train` (its options work without the word).
+pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train the encoder, predict the test set, write a submission and attention.png
+    /// (runs/unit8/<name>/)
+    Train(TrainArgs),
+}
+
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this
+/// unit's model's.
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    /// The settings a new run starts from
+    #[arg(long, value_enum, default_value_t = Which::Small, conflicts_with = "resume")]
+    pub config: Which,
+    /// Positional encodings
+    #[arg(long, value_enum)]
+    pub positions: Option<Positions>,
+    /// Hidden width of the feed-forward block
+    #[arg(long)]
+    pub feed_forward: Option<i64>,
+    #[arg(long)]
+    pub heads: Option<i64>,
+    #[arg(long)]
+    pub layers: Option<i64>,
+    #[arg(long)]
+    pub dropout: Option<f64>,
+    /// Leave out each word of a training review with this probability
+    #[arg(long)]
+    pub word_dropout: Option<f64>,
+    /// Cut reviews at this many words
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    #[command(flatten)]
+    pub vectors: VectorsOption,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `config`; `width` is that of the
+    /// pre-trained word vectors, when a new run starts from some.
+    pub fn apply(&self, config: &mut Settings, width: Option<i64>) {
+        let model = &mut config.model;
+        set(&mut model.positions, self.positions);
+        set(&mut model.feed_forward, self.feed_forward);
+        set(&mut model.heads, self.heads);
+        set(&mut model.layers, self.layers);
+        set(&mut model.dropout, self.dropout);
+        set(&mut model.word_dropout, self.word_dropout);
+        set(&mut model.d_model, width);
+        set(&mut model.max_positions, self.max_len.map(|n| n as i64));
+        set(&mut config.layout.max_len, self.max_len.map(Some));
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Which {
+    /// The course's run: 2,200 padded positions, no working mask (GPU)
+    Faithful,
+    /// The course's layer (feed-forward 2,048), masked, cut at 512 words, warm-up + cosine
+    Tuned,
+    /// The reference with a feed-forward block of 256: several times faster
+    Small,
 }

@@ -14,11 +14,13 @@
 //!   tokenizer, and its weights loaded by name from `.safetensors` or `.ot`.
 //! * [`hub`]: a model by its Hugging Face id, downloaded once into a cache.
 //! * [`reviews`]: the reviews as token ids, batched for the model; cached encoder outputs.
+//! * [`configs`]: what trains in each mode, and the trainer's settings.
 //! * [`program`]: `train` and `predict`, shared by both examples.
 //! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 pub mod bert;
+pub mod configs;
 // Your code: compiled only with `--features exercise`, so a mistake in it never stops the
 // solution, `make test` or another unit.
 #[cfg(feature = "exercise")]

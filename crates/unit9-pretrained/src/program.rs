@@ -2,151 +2,24 @@
 //! `train` (the head, the top layers, or everything) and `predict` (with the head a model
 //! already has, e.g. a sentiment model's: zero-shot).
 
+use crate::configs::{Mode, Settings, KEEP, MAX_LEN};
 use crate::folder::{default_model_dir, load_weights, ModelFolder};
 use crate::hub;
 use crate::model::{HeadOnly, Pooling, PretrainedClassifier};
 use crate::reviews::{review_vectors, ReviewSplits, TokenizedReviews, VectorCache};
 use crate::{Answers, Keep};
 use anyhow::{bail, Result};
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use course_core::cli::{set, TrainOptions};
 use course_core::data::DataDir;
 use course_core::training::start_run;
 use course_core::training::{
-    fit_and_submit, parameter_count, predict_and_submit, EarlyStopping, FitReport, Monitor,
-    OptimizerConfig, Schedule, Splits, TensorDataset, Trainer, TrainerConfig, UnitConfig,
+    fit_and_submit, parameter_count, predict_and_submit, FitReport, Splits, TensorDataset, Trainer,
+    TrainerConfig,
 };
 use serde_json::json;
 use std::time::Instant;
 use tch::nn::VarStore;
-
-/// The command line: a command, or with none, `train` (its options work without the word).
-pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
-
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Train a classifier on a pre-trained encoder, predict the test set, write a submission
-    /// (runs/unit9/<name>/)
-    Train(TrainArgs),
-    /// Predict with the classification head the model already has (a sentiment model), no
-    /// training: validation accuracy and a submission
-    Predict(PredictArgs),
-}
-
-#[derive(clap::Args, Debug, Clone)]
-pub struct ModelArgs {
-    /// A model folder, or a Hugging Face id (downloaded once into models/hub/)
-    /// [default: models/all-minilm-l6-v2, from `make models`]
-    #[arg(long)]
-    pub model: Option<String>,
-    /// What the head reads: the first token, or the mean of all tokens [default: mean for
-    /// `train`; first for `predict`, as the heads of Hugging Face's classifiers were trained]
-    #[arg(long, value_enum)]
-    pub pooling: Option<Pooling>,
-    /// Tokens per review, the special tokens included [default: 256]
-    #[arg(long)]
-    pub max_len: Option<usize>,
-    /// Which tokens of a longer review to keep [default: head-and-tail]
-    #[arg(long, value_enum)]
-    pub keep: Option<Keep>,
-}
-
-impl ModelArgs {
-    const MAX_LEN: usize = 256;
-    const KEEP: Keep = Keep::HeadAndTail;
-}
-
-#[derive(clap::Args, Debug)]
-pub struct PredictArgs {
-    #[command(flatten)]
-    pub model: ModelArgs,
-    /// Folder with the Kaggle files (default: datasets/imdb when complete, else the sample)
-    #[arg(long)]
-    pub data: Option<std::path::PathBuf>,
-}
-
-/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...), the
-/// model's, and what trains.
-#[derive(clap::Args, Debug)]
-pub struct TrainArgs {
-    #[command(flatten)]
-    pub model: ModelArgs,
-    /// What is trained
-    #[arg(long, value_enum, default_value_t = Mode::Head, conflicts_with = "resume")]
-    pub mode: Mode,
-    /// With --mode top: how many of the last encoder layers train with the head [default: 2]
-    #[arg(long)]
-    pub top_layers: Option<i64>,
-    /// Batches whose gradients add up to one optimiser step
-    #[arg(long)]
-    pub accumulate: Option<usize>,
-    #[command(flatten)]
-    pub options: TrainOptions,
-}
-
-/// A unit 9 run's settings (saved in the run's `config.json`, which `--resume` reads back).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Settings {
-    /// A model folder or hub id; `None`: models/all-minilm-l6-v2.
-    pub model: Option<String>,
-    pub pooling: Pooling,
-    pub max_len: usize,
-    pub keep: Keep,
-    pub mode: Mode,
-    pub top_layers: i64,
-    pub trainer: TrainerConfig,
-}
-
-impl UnitConfig for Settings {
-    fn trainer_mut(&mut self) -> &mut TrainerConfig {
-        &mut self.trainer
-    }
-}
-
-impl Settings {
-    fn new(mode: Mode, seed: u64) -> Settings {
-        Settings {
-            model: None,
-            pooling: Pooling::Mean,
-            max_len: ModelArgs::MAX_LEN,
-            keep: ModelArgs::KEEP,
-            mode,
-            top_layers: 2,
-            trainer: trainer_config(mode, seed),
-        }
-    }
-
-    fn model_args(&self) -> ModelArgs {
-        ModelArgs {
-            model: self.model.clone(),
-            pooling: Some(self.pooling),
-            max_len: Some(self.max_len),
-            keep: Some(self.keep),
-        }
-    }
-}
-
-impl TrainArgs {
-    /// Writes the unit's flags that were given over `settings`.
-    fn apply(&self, settings: &mut Settings) {
-        set(&mut settings.model, self.model.model.clone().map(Some));
-        set(&mut settings.pooling, self.model.pooling);
-        set(&mut settings.max_len, self.model.max_len);
-        set(&mut settings.keep, self.model.keep);
-        set(&mut settings.top_layers, self.top_layers);
-        set(&mut settings.trainer.accumulate_batches, self.accumulate);
-    }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Mode {
-    /// The head alone: the frozen encoder reads each review once, the head trains in seconds
-    Head,
-    /// The head and the last --top-layers layers of the encoder
-    Top,
-    /// Everything (fine-tuning)
-    Full,
-}
 
 pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
@@ -155,39 +28,81 @@ pub fn run<A: Answers>(args: Args) -> Result<()> {
     }
 }
 
-/// The trainer's settings for each mode; `--epochs`, `--lr`, ... change them.
-pub fn trainer_config(mode: Mode, seed: u64) -> TrainerConfig {
-    let early_stopping = |patience| {
-        Some(EarlyStopping {
-            monitor: Monitor::ValidationAccuracy,
-            patience,
-            min_delta: 0.0,
-        })
+fn train<A: Answers>(args: TrainArgs) -> Result<()> {
+    let started = Instant::now();
+    let start = start_run(
+        "unit9",
+        &format!("{:?}", args.mode),
+        &args.options,
+        |seed| Settings::new(args.mode, seed),
+        |settings| args.apply(settings),
+    )?;
+    let (settings, data, mut run) = (start.config, start.data, start.run);
+    let model_args = settings.model_args();
+    println!("Data: {data}");
+    tch::manual_seed(settings.trainer.seed as i64);
+    let trainer = Trainer::new(settings.trainer.clone());
+    let mut vars = VarStore::new(trainer.device());
+    let pooling = settings.pooling;
+    let (folder, model, _) = load_model(&model_args, pooling, &mut vars)?;
+    let reviews = tokenize::<A>(&folder, &model_args, &data)?;
+
+    // What trains: the rest is frozen (your task 3).
+    let trainable = match settings.mode {
+        Mode::Head => A::freeze_except(&mut vars, &|name| model.is_head(name)),
+        Mode::Top => A::freeze_except(&mut vars, &|name| {
+            model.is_head_or_top_layer(name, settings.top_layers)
+        }),
+        Mode::Full => A::freeze_except(&mut vars, &|_| true),
     };
-    match mode {
-        Mode::Head => TrainerConfig {
-            epochs: 30,
-            batch_size: 32,
-            optimizer: OptimizerConfig::adamw(1e-3),
-            early_stopping: early_stopping(3),
-            seed,
-            ..TrainerConfig::default()
-        },
-        Mode::Top | Mode::Full => TrainerConfig {
-            epochs: 2,
-            batch_size: 16,
-            accumulate_batches: 2,
-            optimizer: OptimizerConfig::adamw(if mode == Mode::Full { 5e-5 } else { 1e-4 }),
-            schedule: Schedule::WarmupCosine {
-                warmup_steps: 60,
-                min_lr: 1e-6,
-            },
-            gradient_clip_norm: Some(1.0),
-            bucket_chunk_batches: Some(50),
-            seed,
-            ..TrainerConfig::default()
-        },
+    println!(
+        "Training {trainable} of {} numbers ({:?} mode)",
+        parameter_count(&vars),
+        settings.mode
+    );
+    run.describe(
+        "model",
+        json!({
+            "folder": folder.path.display().to_string(),
+            "family": folder.family,
+            "trainable_numbers": trainable,
+        }),
+    )?;
+    let mut trainer = trainer.with_run(run);
+    let resume = start.checkpoint.as_deref();
+    let report = match settings.mode {
+        Mode::Head => {
+            let key = encoder_output_key(&folder, &settings, &data)?;
+            train_head(
+                &mut trainer,
+                &model,
+                &mut vars,
+                &reviews,
+                &data,
+                key,
+                resume,
+            )?
+        }
+        Mode::Top | Mode::Full => {
+            let splits = Splits {
+                train: &reviews.train,
+                validation: &reviews.validation,
+                test: &reviews.test,
+                test_ids: &reviews.test_ids,
+                data: &data,
+            };
+            fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit9", resume)?.0
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    if let Some(run) = trainer.run() {
+        run.write_summary("wall_seconds", seconds)?;
     }
+    println!(
+        "Done in {seconds:.0} s (best validation accuracy {:.4})",
+        report.best_validation_accuracy
+    );
+    Ok(())
 }
 
 /// The model folder (downloading a hub model first when needed), with its weights loaded into
@@ -236,94 +151,22 @@ fn load_model(
     Ok((folder, model, head_is_new))
 }
 
-fn train<A: Answers>(args: TrainArgs) -> Result<()> {
-    let started = Instant::now();
-    let start = start_run(
-        "unit9",
-        &format!("{:?}", args.mode),
-        &args.options,
-        |seed| Settings::new(args.mode, seed),
-        |settings| args.apply(settings),
-    )?;
-    let (settings, data, mut run) = (start.config, start.data, start.run);
-    let model_args = settings.model_args();
-    println!("Data: {data}");
-    tch::manual_seed(settings.trainer.seed as i64);
-    let trainer = Trainer::new(settings.trainer.clone());
-    let mut vars = VarStore::new(trainer.device());
-    let pooling = settings.pooling;
-    let (folder, model, _) = load_model(&model_args, pooling, &mut vars)?;
-    let reviews = tokenize::<A>(&folder, &model_args, &data)?;
-
-    let trainable = match settings.mode {
-        Mode::Head => A::freeze_except(&mut vars, &|name| model.is_head(name)),
-        Mode::Top => A::freeze_except(&mut vars, &|name| {
-            model.is_head_or_top_layer(name, settings.top_layers)
-        }),
-        Mode::Full => A::freeze_except(&mut vars, &|_| true),
-    };
-    println!(
-        "Training {trainable} of {} numbers ({:?} mode)",
-        parameter_count(&vars),
-        settings.mode
-    );
-    run.describe(
-        "model",
-        json!({
-            "folder": folder.path.display().to_string(),
-            "family": folder.family,
-            "trainable_numbers": trainable,
-        }),
-    )?;
-    let mut trainer = trainer.with_run(run);
-    let resume = start.checkpoint.as_deref();
-    let report = match settings.mode {
-        Mode::Head => {
-            // Everything the encoder's output depends on names its cached vectors. The data
-            // folder by its full path: `--data datasets/imdb` and the same folder reached
-            // another way are one data set.
-            let weights = std::fs::metadata(&folder.weights)?;
-            let data_folder = std::fs::canonicalize(&data.path).unwrap_or(data.path.clone());
-            let key = format!(
-                "{}|{}|{:?}|{:?}|{}|{}|{}",
-                folder.weights.display(),
-                weights.len(),
-                weights.modified().ok(),
-                pooling,
-                settings.max_len,
-                serde_json::to_string(&settings.keep)?,
-                data_folder.display()
-            );
-            train_head(
-                &mut trainer,
-                &model,
-                &mut vars,
-                &reviews,
-                &data,
-                key,
-                resume,
-            )?
-        }
-        Mode::Top | Mode::Full => {
-            let splits = Splits {
-                train: &reviews.train,
-                validation: &reviews.validation,
-                test: &reviews.test,
-                test_ids: &reviews.test_ids,
-                data: &data,
-            };
-            fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit9", resume)?.0
-        }
-    };
-    let seconds = started.elapsed().as_secs_f64();
-    if let Some(run) = trainer.run() {
-        run.write_summary("wall_seconds", seconds)?;
-    }
-    println!(
-        "Done in {seconds:.0} s (best validation accuracy {:.4})",
-        report.best_validation_accuracy
-    );
-    Ok(())
+/// Everything the frozen encoder's output depends on, which names its cached vectors: the
+/// weights file (path, size, time), the pooling, the length budget, and the data folder by its
+/// full path (`--data datasets/imdb` and the same folder reached another way are one data set).
+fn encoder_output_key(folder: &ModelFolder, settings: &Settings, data: &DataDir) -> Result<String> {
+    let weights = std::fs::metadata(&folder.weights)?;
+    let data_folder = std::fs::canonicalize(&data.path).unwrap_or(data.path.clone());
+    Ok(format!(
+        "{}|{}|{:?}|{:?}|{}|{}|{}",
+        folder.weights.display(),
+        weights.len(),
+        weights.modified().ok(),
+        settings.pooling,
+        settings.max_len,
+        serde_json::to_string(&settings.keep)?,
+        data_folder.display()
+    ))
 }
 
 /// Head-only training: the frozen encoder reads every review once; the head then trains on
@@ -372,8 +215,8 @@ fn tokenize<A: Answers>(
 ) -> Result<ReviewSplits> {
     let tokenizer = folder.tokenizer()?;
     let started = Instant::now();
-    let max_len = args.max_len.unwrap_or(ModelArgs::MAX_LEN);
-    let keep = args.keep.unwrap_or(ModelArgs::KEEP);
+    let max_len = args.max_len.unwrap_or(MAX_LEN);
+    let keep = args.keep.unwrap_or(KEEP);
     let reviews = ReviewSplits::load::<A>(data, &tokenizer, max_len, keep)?;
     let (mean, longest) = reviews.train.length_stats();
     println!(
@@ -439,6 +282,91 @@ fn predict<A: Answers>(predict_args: PredictArgs) -> Result<()> {
         fallback,
     )?;
     Ok(())
+}
+
+// ---- The command line ---------------------------------------------------------------------
+
+/// The command line: a command, or with none, `train` (its options work without the word).
+pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Train a classifier on a pre-trained encoder, predict the test set, write a submission
+    /// (runs/unit9/<name>/)
+    Train(TrainArgs),
+    /// Predict with the classification head the model already has (a sentiment model), no
+    /// training: validation accuracy and a submission
+    Predict(PredictArgs),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ModelArgs {
+    /// A model folder, or a Hugging Face id (downloaded once into models/hub/)
+    /// [default: models/all-minilm-l6-v2, from `make models`]
+    #[arg(long)]
+    pub model: Option<String>,
+    /// What the head reads: the first token, or the mean of all tokens [default: mean for
+    /// `train`; first for `predict`, as the heads of Hugging Face's classifiers were trained]
+    #[arg(long, value_enum)]
+    pub pooling: Option<Pooling>,
+    /// Tokens per review, the special tokens included [default: 256]
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    /// Which tokens of a longer review to keep [default: head-and-tail]
+    #[arg(long, value_enum)]
+    pub keep: Option<Keep>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PredictArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Folder with the Kaggle files (default: datasets/imdb when complete, else the sample)
+    #[arg(long)]
+    pub data: Option<std::path::PathBuf>,
+}
+
+/// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...), the
+/// model's, and what trains.
+#[derive(clap::Args, Debug)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// What is trained
+    #[arg(long, value_enum, default_value_t = Mode::Head, conflicts_with = "resume")]
+    pub mode: Mode,
+    /// With --mode top: how many of the last encoder layers train with the head [default: 2]
+    #[arg(long)]
+    pub top_layers: Option<i64>,
+    /// Batches whose gradients add up to one optimiser step
+    #[arg(long)]
+    pub accumulate: Option<usize>,
+    #[command(flatten)]
+    pub options: TrainOptions,
+}
+
+impl Settings {
+    /// The model flags these settings stand for.
+    fn model_args(&self) -> ModelArgs {
+        ModelArgs {
+            model: self.model.clone(),
+            pooling: Some(self.pooling),
+            max_len: Some(self.max_len),
+            keep: Some(self.keep),
+        }
+    }
+}
+
+impl TrainArgs {
+    /// Writes the unit's flags that were given over `settings`.
+    fn apply(&self, settings: &mut Settings) {
+        set(&mut settings.model, self.model.model.clone().map(Some));
+        set(&mut settings.pooling, self.model.pooling);
+        set(&mut settings.max_len, self.model.max_len);
+        set(&mut settings.keep, self.model.keep);
+        set(&mut settings.top_layers, self.top_layers);
+        set(&mut settings.trainer.accumulate_batches, self.accumulate);
+    }
 }
 
 #[cfg(test)]
