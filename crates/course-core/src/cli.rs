@@ -59,6 +59,10 @@ pub struct TrainOptions {
     /// Where to train [default: cuda when available, else cpu]
     #[arg(long, value_enum)]
     pub device: Option<DeviceChoice>,
+    /// Inside an epoch, save the run's `last` checkpoint every this many minutes, so a run
+    /// stopped in a long epoch loses at most that much [default: 5]
+    #[arg(long, value_name = "MINUTES")]
+    pub checkpoint_minutes: Option<f64>,
 }
 
 /// `*setting = value` when a flag gave a value: how a unit applies its own flags to its

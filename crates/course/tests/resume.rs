@@ -26,7 +26,10 @@ fn unit7_solution() -> PathBuf {
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter_map(|message| message["executable"].as_str().map(PathBuf::from))
+        // The hashed file, not `target/debug/examples/solution`: every unit's example has that
+        // name, and another unit's build may have put its own there.
+        .filter(|message| message["target"]["name"] == "solution")
+        .filter_map(|message| message["filenames"][0].as_str().map(PathBuf::from))
         .next_back()
         .expect("cargo names the example's executable")
 }
@@ -59,6 +62,8 @@ impl Unit7 {
             .args(args)
             .env("COURSE_RUNS_DIR", self.runs.path())
             .env("COURSE_DEVICE", "cpu")
+            // Several runs at once in this test: one thread each shares the cores best.
+            .env("OMP_NUM_THREADS", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         command
@@ -81,6 +86,23 @@ impl Unit7 {
     fn folder(&self, name: &str) -> PathBuf {
         self.runs.path().join("unit7").join(name)
     }
+}
+
+/// The uninterrupted run every test compares with, made once: its folder.
+fn straight_run() -> &'static Path {
+    static STRAIGHT: std::sync::OnceLock<(Unit7, PathBuf)> = std::sync::OnceLock::new();
+    let (_, folder) = STRAIGHT.get_or_init(|| {
+        let unit7 = Unit7 {
+            exe: unit7_solution(),
+            runs: tempfile::tempdir().unwrap(),
+        };
+        let args = unit7.new_run("straight");
+        let output = unit7.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(output.status.success(), "{}", text(&output));
+        let folder = unit7.folder("straight");
+        (unit7, folder)
+    });
+    folder
 }
 
 fn text(output: &Output) -> String {
@@ -113,9 +135,7 @@ fn a_killed_run_resumed_ends_where_an_uninterrupted_run_ends() {
         exe: unit7_solution(),
         runs: tempfile::tempdir().unwrap(),
     };
-    let straight = unit7.new_run("straight");
-    let straight = unit7.run(&straight.iter().map(String::as_str).collect::<Vec<_>>());
-    assert!(straight.status.success(), "{}", text(&straight));
+    let straight = straight_run();
 
     // The same run, killed (SIGKILL) once its first checkpoint is written.
     let args = unit7.new_run("cut");
@@ -165,14 +185,183 @@ fn a_killed_run_resumed_ends_where_an_uninterrupted_run_ends() {
 
     assert_eq!(
         metrics_without_seconds(&unit7.folder("cut")),
-        metrics_without_seconds(&unit7.folder("straight"))
+        metrics_without_seconds(straight)
     );
     assert_eq!(
         read(&unit7.folder("cut").join("submission.csv")),
-        read(&unit7.folder("straight").join("submission.csv")),
+        read(&straight.join("submission.csv")),
         "the resumed run's submission differs from the uninterrupted run's"
     );
     assert!(!unit7.folder("cut").join("run.lock").exists());
+}
+
+/// Starts a run and kills it (SIGKILL) when `when` says so, given what it printed so far and
+/// the run folder; returns what it printed. Panics if the run ends by itself first.
+fn kill_when(
+    unit7: &Unit7,
+    args: &[&str],
+    folder: &Path,
+    when: impl Fn(&str, &Path) -> bool,
+) -> String {
+    use std::io::Read;
+    let mut child = unit7.command(args).spawn().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let printed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let reader = {
+        let printed = printed.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                printed
+                    .lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        })
+    };
+    let started = Instant::now();
+    loop {
+        let so_far = printed.lock().unwrap().clone();
+        if when(&so_far, folder) {
+            break;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the run ended ({status}) before it could be killed:\n{so_far}");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "5 minutes without the moment to kill"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    reader.join().unwrap();
+    let text = printed.lock().unwrap().clone();
+    text
+}
+
+#[test]
+fn killed_anywhere_three_times_a_run_still_ends_as_if_never_stopped() {
+    let unit7 = Unit7 {
+        exe: unit7_solution(),
+        runs: tempfile::tempdir().unwrap(),
+    };
+    let straight = straight_run();
+
+    // Checkpoints inside every epoch, every few steps: kills land inside epochs.
+    let mut args = unit7.new_run("killed");
+    args.extend(["--checkpoint-minutes".to_string(), "0.0003".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let folder = unit7.folder("killed");
+    let last = folder.join("checkpoints/last.safetensors");
+    // 1. inside the first epoch, right after its first checkpoint;
+    kill_when(&unit7, &args, &folder, |_, _| last.exists());
+    // 2. a moment into the continued run, wherever it is (loading, training, a checkpoint);
+    let resume = ["--resume", "killed", "--checkpoint-minutes", "0.0003"];
+    let started = Instant::now();
+    kill_when(&unit7, &resume, &folder, |_, _| {
+        started.elapsed() > Duration::from_millis(2500)
+    });
+    // 3. while it predicts the test reviews.
+    let printed = kill_when(&unit7, &resume, &folder, |printed, _| {
+        printed.contains("Predicting")
+    });
+    assert!(printed.contains("Resuming from"), "{printed}");
+    assert!(!folder.join("submission.csv").exists());
+
+    let resumed = unit7.run(&["--resume", "killed"]);
+    assert!(resumed.status.success(), "{}", text(&resumed));
+    assert_eq!(
+        metrics_without_seconds(&folder),
+        metrics_without_seconds(straight)
+    );
+    assert_eq!(
+        read(&folder.join("submission.csv")),
+        read(&straight.join("submission.csv"))
+    );
+    // Nothing half-written or left over: no temporary files, no lock.
+    let leftovers: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .chain(std::fs::read_dir(folder.join("checkpoints")).unwrap())
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().to_string())
+        .filter(|name| name.starts_with(".tmp") || name == "run.lock")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn ctrl_c_saves_where_the_run_is_and_says_how_to_continue() {
+    let unit7 = Unit7 {
+        exe: unit7_solution(),
+        runs: tempfile::tempdir().unwrap(),
+    };
+    let straight = straight_run();
+
+    let args = unit7.new_run("stopped");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = unit7.command(&args).spawn().unwrap();
+    let folder = unit7.folder("stopped");
+    // Once the first epoch's checkpoint exists, the run is in its second epoch.
+    let started = Instant::now();
+    while !folder.join("checkpoints/last.safetensors").exists() {
+        assert!(started.elapsed() < Duration::from_secs(300));
+        assert!(child.try_wait().unwrap().is_none(), "the run ended first");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let signal = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signal.success());
+    let output = child.wait_with_output().unwrap();
+    let said = text(&output);
+    assert!(!output.status.success(), "{said}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a clean stop, not a crash:\n{said}"
+    );
+    assert!(
+        said.contains("To continue, run the same program with `--resume stopped`"),
+        "{said}"
+    );
+    assert!(!folder.join("run.lock").exists());
+
+    let resumed = unit7.run(&["--resume", "stopped"]);
+    assert!(resumed.status.success(), "{}", text(&resumed));
+    assert_eq!(
+        metrics_without_seconds(&folder),
+        metrics_without_seconds(straight)
+    );
+    assert_eq!(
+        read(&folder.join("submission.csv")),
+        read(&straight.join("submission.csv"))
+    );
+}
+
+#[test]
+fn a_corrupt_checkpoint_is_a_clear_error_not_a_crash() {
+    let unit7 = Unit7 {
+        exe: unit7_solution(),
+        runs: tempfile::tempdir().unwrap(),
+    };
+    let args = unit7.new_run("broken");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let first = unit7.run(&args);
+    assert!(first.status.success(), "{}", text(&first));
+    let last = unit7.folder("broken").join("checkpoints/last.safetensors");
+    let bytes = std::fs::read(&last).unwrap();
+    std::fs::write(&last, &bytes[..bytes.len() / 2]).unwrap();
+    let output = unit7.run(&["--resume", "broken"]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("cannot read the checkpoint"), "{said}");
+    assert!(!said.contains("panicked"), "{said}");
 }
 
 #[test]

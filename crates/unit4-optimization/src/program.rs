@@ -161,6 +161,8 @@ fn search<A: Answers>(
 /// The command line: a command, or with none, `train` (its options work without the word).
 pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
 
+// Parsed once per run: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Train, validate, predict the test set and write a submission (runs/unit4/<name>/); the

@@ -202,6 +202,8 @@ fn print_neighbours(vectors: &WordVectors, word: &str, k: usize) {
 /// The command line: a command, or with none, `train` (its options work without the word).
 pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
 
+// Parsed once per run: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Train a classifier, predict the test set, write a submission (runs/unit5/<name>/)

@@ -107,6 +107,8 @@ pub fn train_shapes<A: Answers>(
 /// The command line: a command, or with none, `train` (its options work without the word).
 pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
 
+// Parsed once per run: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Train the text CNN, predict the test set, write a submission (runs/unit6/<name>/)

@@ -289,6 +289,8 @@ fn predict<A: Answers>(predict_args: PredictArgs) -> Result<()> {
 /// The command line: a command, or with none, `train` (its options work without the word).
 pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
 
+// Parsed once per run: the size of its largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Train a classifier on a pre-trained encoder, predict the test set, write a submission

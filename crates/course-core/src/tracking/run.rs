@@ -74,6 +74,15 @@ impl RunFolder {
     /// ([`RunFolder::describe`] does not change an entry it already has).
     pub fn reopen(path: &Path) -> Result<RunFolder> {
         let mut run = RunFolder::at(path)?;
+        // A write cut short by a kill leaves its temporary file (`.tmp-<pid>-<name>`); the
+        // real file is whole. Holding the lock, nobody else writes here: clear them.
+        for folder in [path.to_path_buf(), path.join("checkpoints")] {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
         if let Ok(text) = std::fs::read_to_string(path.join("config.json")) {
             if let Ok(Value::Object(mut config)) = serde_json::from_str(&text) {
                 config.remove("trainer");

@@ -30,6 +30,10 @@ pub struct TrainerConfig {
     /// Print a line per epoch, and show a progress bar while it runs (the bar is only ever
     /// drawn on a terminal). `false` keeps benchmarks and tests quiet.
     pub progress: bool,
+    /// Also save the `last` checkpoint inside an epoch once this many minutes have passed since
+    /// the previous one, so a run killed in a long epoch loses at most that much (`None`: only
+    /// at the end of each epoch). It does not change what the run computes.
+    pub checkpoint_minutes: Option<f64>,
 }
 
 impl Default for TrainerConfig {
@@ -52,6 +56,7 @@ impl Default for TrainerConfig {
             fast_dev_run: false,
             overfit_batches: None,
             progress: true,
+            checkpoint_minutes: Some(5.0),
         }
     }
 }

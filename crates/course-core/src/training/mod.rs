@@ -7,6 +7,7 @@
 //! with metrics, TensorBoard events, plots and the submission.
 
 pub mod config;
+pub mod interrupt;
 pub mod lr_finder;
 pub mod model;
 pub mod optimizer;

@@ -50,8 +50,8 @@ impl<C> RunStart<C> {
 ///   them, then the shared flags; the run folder is `runs/<unit>/<--run-name>`, or
 ///   `<what>-seed<seed>-<time>`.
 /// * `--resume`: the run's saved settings; `apply` and the shared flags may repeat them but not
-///   change them (an error names each setting that differs, with both values). `--device` may
-///   differ: a run trained on a GPU can go on on a CPU.
+///   change them (an error names each setting that differs, with both values). `--device` and
+///   `--checkpoint-minutes` may differ: a run trained on a GPU can go on on a CPU.
 pub fn start_run<C: UnitConfig>(
     unit: &str,
     what: &str,
@@ -123,8 +123,12 @@ pub fn start_run<C: UnitConfig>(
             (saved_config, data, run, checkpoint)
         }
     };
+    // Neither changes what the run computes: a continued run may change them.
     if let Some(device) = flags.device {
         config.trainer_mut().device = device;
+    }
+    if let Some(minutes) = flags.checkpoint_minutes {
+        config.trainer_mut().checkpoint_minutes = Some(minutes);
     }
     if checkpoint.is_none() {
         // Saved now, before any data is read: a run stopped from here on can be continued.

@@ -1,6 +1,7 @@
 //! The [`Trainer`]: the training loop every unit from 3 on uses.
 
 use super::config::{Monitor, TrainerConfig};
+use super::interrupt;
 use super::model::{Dataset, Model};
 use super::optimizer::Optimizer;
 use super::schedule::LrScheduler;
@@ -85,7 +86,63 @@ struct TrainerState {
     early_stopping_best: Option<f64>,
     early_stopping_bad_epochs: usize,
     scheduler: LrScheduler,
+    /// Batches of epoch `epoch + 1` already trained, when the checkpoint was saved inside an
+    /// epoch (after some minutes, or at Ctrl-C); 0 at the end of an epoch.
+    #[serde(default)]
+    batches_done: usize,
+    /// That epoch's training loss and accuracy so far.
+    #[serde(default)]
+    epoch_so_far: Option<EpochSoFar>,
 }
+
+/// The sums behind an epoch's training loss and accuracy, and its seconds, part way through.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct EpochSoFar {
+    loss_sum: f64,
+    correct: i64,
+    seen: usize,
+    steps_read: usize,
+    seconds: f64,
+}
+
+/// Training stopped at Ctrl-C or SIGTERM, after saving where it was.
+#[derive(Debug, Clone)]
+pub struct Interrupted {
+    /// The checkpoint that holds the run (`None`: the run has no folder; nothing was saved).
+    pub checkpoint: Option<PathBuf>,
+    pub epoch: usize,
+    /// Batches of `epoch` trained.
+    pub batches_done: usize,
+    pub batches: usize,
+}
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "stopped by a signal (Ctrl-C or SIGTERM) in epoch {}, after batch {} of {}",
+            self.epoch, self.batches_done, self.batches
+        )?;
+        match &self.checkpoint {
+            Some(path) => {
+                let run = path
+                    .parent()
+                    .and_then(Path::parent)
+                    .and_then(Path::file_name)
+                    .map(|name| name.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                write!(
+                    f,
+                    ": saved in {}. To continue, run the same program with `--resume {run}`",
+                    path.display()
+                )
+            }
+            None => write!(f, "; this run keeps no folder, so nothing was saved"),
+        }
+    }
+}
+
+impl std::error::Error for Interrupted {}
 
 impl TrainerState {
     /// The state before the first epoch.
@@ -103,6 +160,8 @@ impl TrainerState {
                 config.optimizer.lr(),
                 plan.epochs * plan.steps_per_epoch,
             ),
+            batches_done: 0,
+            epoch_so_far: None,
         }
     }
 
@@ -113,6 +172,22 @@ impl TrainerState {
             .as_ref()
             .is_some_and(|early| self.epoch > 0 && self.early_stopping_bad_epochs >= early.patience)
     }
+}
+
+/// Where [`Trainer::train_epoch`] is: the epoch, its batches, and what to do on a signal.
+struct EpochPlace<'a> {
+    epoch: usize,
+    epochs: usize,
+    batches: &'a [Vec<usize>],
+    writes_files: bool,
+    training: &'a interrupt::Training,
+}
+
+/// The seed of one training step: (seed, epoch, batch) -> a number no other step of the run
+/// gets.
+fn step_seed(seed: u64, epoch: usize, batch: usize) -> i64 {
+    seed.wrapping_add((epoch as u64) << 32)
+        .wrapping_add(batch as u64) as i64
 }
 
 /// Which batches each epoch trains on, and how many epochs and optimiser steps there are.
@@ -264,11 +339,20 @@ impl Trainer {
             None => TrainerState::new(&self.config, &plan),
             Some(path) => {
                 let state = load_checkpoint(path, vars, &mut optimizer)?;
-                println!(
-                    "Resuming from {} after epoch {}",
-                    path.display(),
-                    state.epoch
-                );
+                if state.batches_done == 0 {
+                    println!(
+                        "Resuming from {} after epoch {}",
+                        path.display(),
+                        state.epoch
+                    );
+                } else {
+                    println!(
+                        "Resuming from {} in epoch {}, after batch {}",
+                        path.display(),
+                        state.epoch + 1,
+                        state.batches_done
+                    );
+                }
                 state
             }
         };
@@ -285,21 +369,19 @@ impl Trainer {
         } else {
             state.epoch + 1
         };
+        let training = interrupt::Training::start();
         for epoch in first_epoch..=plan.epochs {
             let started = Instant::now();
-            // Seeding per epoch makes dropout masks depend only on (seed, epoch): a resumed
-            // run draws exactly what the uninterrupted run drew.
-            tch::manual_seed(self.config.seed.wrapping_add(epoch as u64) as i64);
             let batches = plan.batches(epoch);
-            let trained = self.train_epoch(
-                model,
-                train,
-                &batches,
-                &mut optimizer,
-                &mut state,
+            let place = EpochPlace {
                 epoch,
-                plan.epochs,
-            )?;
+                epochs: plan.epochs,
+                batches: &batches,
+                writes_files,
+                training: &training,
+            };
+            let trained =
+                self.train_epoch(model, train, vars, &mut optimizer, &mut state, place)?;
             let evaluation = match &plan.fixed_batches {
                 // Debugging aids validate on the batches they train on.
                 Some(fixed) => self.evaluate_rows(model, train, &fixed.concat(), vars.device())?,
@@ -313,9 +395,18 @@ impl Trainer {
                 train_accuracy: trained.accuracy(),
                 validation_loss: evaluation.loss,
                 validation_accuracy: evaluation.accuracy,
-                seconds: started.elapsed().as_secs_f64(),
+                seconds: trained.earlier_seconds + started.elapsed().as_secs_f64(),
             };
             stopped_early = self.end_epoch(metrics, &mut state, vars, &optimizer, writes_files)?;
+            if training.stop_requested() && epoch < plan.epochs && !stopped_early {
+                return Err(Interrupted {
+                    checkpoint: self.last_checkpoint_path(writes_files),
+                    epoch,
+                    batches_done: batches.len(),
+                    batches: batches.len(),
+                }
+                .into());
+            }
             if stopped_early {
                 println!(
                     "Early stopping after epoch {epoch}: no improvement for {} epochs",
@@ -343,17 +434,16 @@ impl Trainer {
 
     /// One epoch of training: for each batch, the forward pass, the loss and its gradients, and
     /// (every `accumulate_batches` batches) an optimiser step at the schedule's learning rate.
-    /// Returns the epoch's training loss and accuracy.
-    #[allow(clippy::too_many_arguments)]
+    /// Returns the epoch's training loss and accuracy. A run continued from a checkpoint saved
+    /// inside this epoch starts at the batch after it.
     fn train_epoch<M, D>(
-        &self,
+        &mut self,
         model: &M,
         train: &D,
-        batches: &[Vec<usize>],
+        vars: &VarStore,
         optimizer: &mut Optimizer,
         state: &mut TrainerState,
-        epoch: usize,
-        epochs: usize,
+        place: EpochPlace,
     ) -> Result<StepLog>
     where
         M: Model,
@@ -362,9 +452,17 @@ impl Trainer {
         let device = self.device();
         let labels = train.labels().context("the training data has no labels")?;
         let accumulate = self.config.accumulate_batches;
-        let progress = progress_bar(batches.len(), epoch, epochs, self.config.progress);
-        let mut step_log = StepLog::default();
-        for (index, rows) in batches.iter().enumerate() {
+        let (epoch, batches) = (place.epoch, place.batches);
+        let progress = progress_bar(batches.len(), epoch, place.epochs, self.config.progress);
+        let first = std::mem::take(&mut state.batches_done);
+        let mut step_log = StepLog::continuing(state.epoch_so_far.take());
+        progress.set_position(first as u64);
+        let started = Instant::now();
+        let mut since_checkpoint = Instant::now();
+        for (index, rows) in batches.iter().enumerate().skip(first) {
+            // Dropout masks depend only on (seed, epoch, batch): a run continued from any
+            // step draws what the uninterrupted run drew.
+            tch::manual_seed(step_seed(self.config.seed, epoch, index));
             optimizer.set_lr(state.scheduler.lr(state.global_step, epoch));
             let inputs = train.inputs(rows, device)?;
             let targets = labels_of(labels, rows, device);
@@ -380,7 +478,9 @@ impl Trainer {
                 // The mean over the whole window, so the step is the one a big batch gives.
                 (&loss / accumulate as f64).backward();
             }
-            if (index + 1) % accumulate == 0 || index + 1 == batches.len() {
+            let last_batch = index + 1 == batches.len();
+            let steps_now = (index + 1) % accumulate == 0 || last_batch;
+            if steps_now {
                 if let Some(max_norm) = self.config.gradient_clip_norm {
                     optimizer.clip_grad_norm(max_norm);
                 }
@@ -389,8 +489,7 @@ impl Trainer {
             }
 
             step_log.record(&loss, &logits, targets, rows.len());
-            let read_now = index + 1 == batches.len() || (index + 1) % StepLog::READ_EVERY == 0;
-            if read_now {
+            if last_batch || (index + 1) % StepLog::READ_EVERY == 0 {
                 if let Err(diverged) = step_log.read(epoch) {
                     progress.abandon();
                     return Err(diverged.into());
@@ -404,9 +503,64 @@ impl Trainer {
                 }
             }
             progress.inc(1);
+
+            // Inside the epoch, after an optimiser step: save when asked to stop, or when the
+            // last save is old enough.
+            let stop = place.training.stop_requested();
+            let due = self
+                .config
+                .checkpoint_minutes
+                .is_some_and(|minutes| since_checkpoint.elapsed().as_secs_f64() >= minutes * 60.0);
+            if steps_now && !last_batch && (stop || due) {
+                if let Err(diverged) = step_log.read(epoch) {
+                    progress.abandon();
+                    return Err(diverged.into());
+                }
+                state.batches_done = index + 1;
+                let seconds = step_log.earlier_seconds + started.elapsed().as_secs_f64();
+                state.epoch_so_far = Some(step_log.so_far(seconds));
+                let checkpoint = self.save_last(vars, optimizer, state, place.writes_files)?;
+                state.batches_done = 0;
+                state.epoch_so_far = None;
+                since_checkpoint = Instant::now();
+                if stop {
+                    progress.abandon();
+                    return Err(Interrupted {
+                        checkpoint,
+                        epoch,
+                        batches_done: index + 1,
+                        batches: batches.len(),
+                    }
+                    .into());
+                }
+            }
         }
         progress.finish_and_clear();
         Ok(step_log)
+    }
+
+    /// Saves the `last` checkpoint when the run writes files; returns its path.
+    fn save_last(
+        &self,
+        vars: &VarStore,
+        optimizer: &Optimizer,
+        state: &TrainerState,
+        writes_files: bool,
+    ) -> Result<Option<PathBuf>> {
+        match self.last_checkpoint_path(writes_files) {
+            Some(path) => {
+                save_checkpoint(&path, vars, optimizer, state)?;
+                Ok(Some(path))
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn last_checkpoint_path(&self, writes_files: bool) -> Option<PathBuf> {
+        self.run
+            .as_ref()
+            .filter(|_| writes_files)
+            .map(|run| run.checkpoint_path("last"))
     }
 
     /// The end of an epoch: print and record its metrics, note the best epoch, count the epochs
@@ -551,6 +705,8 @@ impl Trainer {
 /// step (the weights it spoilt are never checkpointed: the run stops before the epoch ends).
 #[derive(Default)]
 struct StepLog {
+    /// Seconds of this epoch trained before the checkpoint this run continues from.
+    earlier_seconds: f64,
     pending_losses: Vec<Tensor>,
     pending_logits: Vec<Tensor>,
     pending_targets: Vec<Tensor>,
@@ -563,6 +719,30 @@ struct StepLog {
 
 impl StepLog {
     const READ_EVERY: usize = 25;
+
+    /// A log that goes on from the sums a checkpoint saved inside the epoch.
+    fn continuing(so_far: Option<EpochSoFar>) -> StepLog {
+        let so_far = so_far.unwrap_or_default();
+        StepLog {
+            earlier_seconds: so_far.seconds,
+            steps_read: so_far.steps_read,
+            loss_sum: so_far.loss_sum,
+            correct: so_far.correct,
+            seen: so_far.seen,
+            ..StepLog::default()
+        }
+    }
+
+    /// The sums so far (read every waiting step first), for a checkpoint.
+    fn so_far(&self, seconds: f64) -> EpochSoFar {
+        EpochSoFar {
+            loss_sum: self.loss_sum,
+            correct: self.correct,
+            seen: self.seen,
+            steps_read: self.steps_read,
+            seconds,
+        }
+    }
 
     fn record(&mut self, loss: &Tensor, logits: &Tensor, targets: Tensor, rows: usize) {
         // Handles, not copies and not `detach()` (one more libtorch call per step): after
