@@ -1,5 +1,5 @@
 # Everything a learner or CI needs, from a fresh clone:
-#   make demo   - install what is missing, then run every unit's reference solution on the bundled
+#   make demo   - install what is missing, then run every unit's solution on the bundled
 #                 sample (`course leaderboard --quick`, a few minutes)
 #   make test   - install what is missing, then run every test of the workspace
 # Both run `make setup` first, which is quick once the venv exists.
@@ -22,8 +22,8 @@ TRANSFORMERS := "transformers>=4.40,<5"
 .PHONY: setup models data demo leaderboard test check-exercises lint fmt docs bench bench-data bench-data-python bench-architectures bench-architectures-python clean-venv help
 
 help:
-	@echo "make demo        every unit's reference solution on the bundled sample (course leaderboard --quick)"
-	@echo "make leaderboard every unit's reference solution on the full data (hours on a CPU; release build)"
+	@echo "make demo        every unit's solution on the bundled sample (course leaderboard --quick)"
+	@echo "make leaderboard every unit's solution on the full data (hours on a CPU; release build)"
 	@echo "make test        run all tests (installs libtorch first if needed)"
 	@echo "make setup       install libtorch $(TORCH_VERSION) (PyPI torch) into $(VENV)"
 	@echo "make data        put the full IMDb files into datasets/imdb/"

@@ -1,4 +1,4 @@
-//! `course leaderboard`: every unit's reference solution, one after another on the same data,
+//! `course leaderboard`: every unit's solution, one after another on the same data,
 //! with its best validation accuracy, its test accuracy and its wall time, beside the original
 //! course's figures.
 //!

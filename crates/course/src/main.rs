@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! course leaderboard --quick                  # every unit on the bundled sample, a few minutes
-//! course leaderboard [unit6 ...]               # the reference solutions on the full data
+//! course leaderboard [unit6 ...]               # the solutions on the full data
 //! course demo                                # what `make demo` runs: leaderboard --quick
 //! course baseline                            # unit 2's bag of words on the bundled sample
 //! course data check [--data DIR]             # read and check the Kaggle files
@@ -43,7 +43,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run each unit's reference solution and show validation and test accuracy and wall time
+    /// Run each unit's solution and show validation and test accuracy and wall time
     /// beside the original course's figures (writes docs/results.md from the rows in docs/results/; --quick: runs/leaderboard/)
     Leaderboard {
         /// Units to run, e.g. unit6 unit7 (default: all)
@@ -85,7 +85,7 @@ enum Command {
     Verify {
         /// Units to check, e.g. unit1 unit3 (default: all)
         units: Vec<String>,
-        /// Check the reference solutions instead of the exercises
+        /// Check the solutions instead of the exercises
         #[arg(long, conflicts_with = "expect_stubs")]
         solutions: bool,
         /// For CI: check that the committed stubs compile and leave every task to do

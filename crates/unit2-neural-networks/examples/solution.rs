@@ -1,4 +1,4 @@
-//! Unit 2's reference solution: the bag-of-words baseline with a hand-written training loop.
+//! Unit 2's solution: the bag-of-words baseline with a hand-written training loop.
 //!
 //! ```sh
 //! cargo run -p unit2-neural-networks --example solution -- --epochs 10

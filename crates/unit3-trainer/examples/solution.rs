@@ -1,4 +1,4 @@
-//! Unit 3's reference solution: the bag-of-words model trained by the Trainer, tracked in
+//! Unit 3's solution: the bag-of-words model trained by the Trainer, tracked in
 //! `runs/unit3/<run-name>/`, and submitted.
 //!
 //! ```sh

@@ -329,13 +329,13 @@ pub fn write_results(path: &Path, mode: Mode, rows: &[Row], full: &[Row]) -> Res
     let (command, about) = match mode {
         Mode::Full => (
             "cargo run --release -p course -- leaderboard",
-            "Each unit's reference solution on the full data (20,000 training and 5,000 \
+            "Each unit's solution on the full data (20,000 training and 5,000 \
              validation reviews from Kaggle's labelled file; the test accuracy is the offline \
              score of the submission on the 25,000 test reviews), with its default settings.",
         ),
         Mode::Quick => (
             "cargo run --release -p course -- leaderboard --quick",
-            "Each unit's reference solution on the bundled sample (1,600 training, 400 \
+            "Each unit's solution on the bundled sample (1,600 training, 400 \
              validation and 1,000 test reviews) with few epochs: a check that every unit still \
              trains, not a result to compare with the course's full-data figures.",
         ),

@@ -35,7 +35,7 @@ pub struct Unit {
     pub course: Option<f64>,
     /// The arguments of `--example solution` for this plan.
     pub arguments: fn(&Plan) -> Vec<String>,
-    /// Runs the reference solution with those arguments, as its example binary would.
+    /// Runs the solution with those arguments, as its example binary would.
     pub run: fn(&[String], &Plan) -> Result<Figures>,
 }
 
