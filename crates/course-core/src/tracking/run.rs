@@ -227,10 +227,7 @@ impl RunLock {
                     return Ok(RunLock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let owner = std::fs::read_to_string(&path)
-                        .ok()
-                        .and_then(|text| text.trim().parse::<u32>().ok());
-                    if let Some(pid) = owner.filter(|&pid| process_is_alive(pid)) {
+                    if let Some(pid) = live_owner(&path) {
                         bail!(
                             "the run {} is being written by process {pid} (another run with the \
                              same --run-name?). Wait for it to end or pick another --run-name; \
@@ -273,12 +270,17 @@ fn process_is_alive(pid: u32) -> bool {
     }
 }
 
-/// Whether a process holds the run in `folder` now.
-pub fn run_in_use(folder: &Path) -> bool {
-    std::fs::read_to_string(folder.join(RunLock::FILE))
+/// The id of the live process that holds the lock file `lock`, if one does.
+fn live_owner(lock: &Path) -> Option<u32> {
+    std::fs::read_to_string(lock)
         .ok()
         .and_then(|text| text.trim().parse::<u32>().ok())
-        .is_some_and(process_is_alive)
+        .filter(|&pid| process_is_alive(pid))
+}
+
+/// Whether a process holds the run in `folder` now.
+pub fn run_in_use(folder: &Path) -> bool {
+    live_owner(&folder.join(RunLock::FILE)).is_some()
 }
 
 /// A finished (or running) run, read back from its folder.

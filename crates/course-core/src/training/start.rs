@@ -36,14 +36,6 @@ pub struct RunStart<C> {
     pub checkpoint: Option<PathBuf>,
 }
 
-impl<C> RunStart<C> {
-    /// Whether this run continues an earlier one (its weights come from the checkpoint, so
-    /// pre-trained vectors need not be read again).
-    pub fn is_resumed(&self) -> bool {
-        self.checkpoint.is_some()
-    }
-}
-
 /// Opens the run the flags ask for.
 ///
 /// * New run: `fresh(seed)` gives the unit's settings, `apply` writes the unit's own flags over
