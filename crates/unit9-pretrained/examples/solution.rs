@@ -2,8 +2,8 @@
 //!
 //! ```sh
 //! make models                                                                  # all-MiniLM-L6-v2, once
-//! cargo run -p unit9-pretrained --example solution -- train                    # the head alone
-//! cargo run -p unit9-pretrained --example solution -- train --mode full        # fine-tune everything
+//! cargo run -p unit9-pretrained --example solution                          # fine-tune MiniLM (about 50 min on 2 cores)
+//! cargo run -p unit9-pretrained --example solution -- train --mode head      # the head alone, on the frozen encoder
 //! cargo run -p unit9-pretrained --example solution -- train --model distilbert-base-uncased --mode full
 //! cargo run -p unit9-pretrained --example solution -- predict --model siebert/sentiment-roberta-large-english
 //! ```

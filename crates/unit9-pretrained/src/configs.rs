@@ -10,17 +10,35 @@ use course_core::training::{
 
 /// Tokens per review, the special tokens included, unless `--max-len` says otherwise.
 pub const MAX_LEN: usize = 256;
+/// Tokens per validation and test review when fine-tuned weights predict, unless
+/// `--predict-max-len` says otherwise: a model trained on 256 tokens reads longer reviews well
+/// (its position embeddings go to 512), and reading the whole review is worth it where it is
+/// cheap: a prediction pass costs a third of a training pass.
+pub const PREDICT_MAX_LEN: usize = 512;
 /// Which tokens of a longer review are kept, unless `--keep` says otherwise.
 pub const KEEP: Keep = Keep::HeadAndTail;
 
+/// The numbers the encoder's linear layers predict the test reviews with.
+#[derive(
+    ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize,
+)]
+pub enum Precision {
+    /// The trained weights as they are
+    #[default]
+    Float32,
+    /// 8-bit weights (`src/int8.rs`): faster on a CPU, a little less exact
+    Int8,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Mode {
-    /// The head alone: the frozen encoder reads each review once, the head trains in seconds
-    Head,
+    /// Everything (fine-tuning): the unit's result
+    Full,
     /// The head and the last --top-layers layers of the encoder
     Top,
-    /// Everything (fine-tuning)
-    Full,
+    /// The head alone on the frozen encoder's mean vector: a lesson (a sentence embedding is
+    /// not a sentiment feature), not the unit's result. The encoder reads each review once.
+    Head,
 }
 
 /// A unit 9 run's settings (saved in the run's `config.json`, which `--resume` reads back).
@@ -30,6 +48,12 @@ pub struct Settings {
     pub model: Option<String>,
     pub pooling: Pooling,
     pub max_len: usize,
+    /// Tokens per validation and test review for the submission's model; `None`: `max_len`.
+    #[serde(default)]
+    pub predict_max_len: Option<usize>,
+    /// How the submission's model multiplies (runs from before this setting: float32).
+    #[serde(default)]
+    pub predict_precision: Precision,
     pub keep: Keep,
     pub mode: Mode,
     pub top_layers: i64,
@@ -44,12 +68,21 @@ impl UnitConfig for Settings {
 
 impl Settings {
     /// A new run's settings for `mode`: MiniLM from `models/`, the mean of its tokens, 256
-    /// tokens per review (head and tail), and the trainer's settings of the mode.
+    /// tokens per review (head and tail), and the trainer's settings of the mode. Fine-tuned
+    /// weights predict from 512 tokens per review with 8-bit weights; the frozen encoder of
+    /// head-only training reads the test reviews as it read the training reviews.
     pub fn new(mode: Mode, seed: u64) -> Settings {
+        let fine_tuned = mode != Mode::Head;
         Settings {
             model: None,
             pooling: Pooling::Mean,
             max_len: MAX_LEN,
+            predict_max_len: fine_tuned.then_some(PREDICT_MAX_LEN),
+            predict_precision: if fine_tuned {
+                Precision::Int8
+            } else {
+                Precision::Float32
+            },
             keep: KEEP,
             mode,
             top_layers: 2,
@@ -77,7 +110,8 @@ pub fn trainer_config(mode: Mode, seed: u64) -> TrainerConfig {
             ..TrainerConfig::default()
         },
         Mode::Top | Mode::Full => TrainerConfig {
-            epochs: 2,
+            // One epoch of fine-tuning is most of what it gives (unit 9's README).
+            epochs: if mode == Mode::Full { 1 } else { 2 },
             batch_size: 16,
             accumulate_batches: 2,
             optimizer: OptimizerConfig::adamw(if mode == Mode::Full { 5e-5 } else { 1e-4 }),
@@ -90,5 +124,12 @@ pub fn trainer_config(mode: Mode, seed: u64) -> TrainerConfig {
             seed,
             ..TrainerConfig::default()
         },
+    }
+}
+
+impl Settings {
+    /// Tokens per review when predicting.
+    pub fn predict_max_len(&self) -> usize {
+        self.predict_max_len.unwrap_or(self.max_len)
     }
 }

@@ -13,6 +13,7 @@
 //! * [`folder`]: a model folder (`config.json`, vocabulary, weights): which family, its
 //!   tokenizer, and its weights loaded by name from `.safetensors` or `.ot`.
 //! * [`hub`]: a model by its Hugging Face id, downloaded once into a cache.
+//! * [`int8`]: linear layers with 8-bit weights, for a faster prediction pass on a CPU.
 //! * [`reviews`]: the reviews as token ids, batched for the model; cached encoder outputs.
 //! * [`configs`]: what trains in each mode, and the trainer's settings.
 //! * [`program`]: `train` and `predict`, shared by both examples.
@@ -27,6 +28,7 @@ pub mod configs;
 pub mod exercise;
 pub mod folder;
 pub mod hub;
+pub mod int8;
 pub mod model;
 pub mod program;
 pub mod reviews;

@@ -65,6 +65,28 @@ impl Family {
     }
 }
 
+/// Fields rust-bert's DistilBERT config requires that `transformers` may leave out (a DistilBERT
+/// saved by a recent `transformers` has no `tie_weights_`). The values are `transformers`' own defaults.
+fn distilbert_defaults() -> [(&'static str, Value); 4] {
+    [
+        ("tie_weights_", Value::Bool(true)),
+        ("sinusoidal_pos_embds", Value::Bool(false)),
+        ("qa_dropout", serde_json::json!(0.1)),
+        ("seq_classif_dropout", serde_json::json!(0.2)),
+    ]
+}
+
+/// `config` with each of `defaults` added where `config` lacks it.
+fn with_defaults(config: &Value, defaults: &[(&str, Value)]) -> Value {
+    let mut config = config.clone();
+    if let Value::Object(fields) = &mut config {
+        for (name, value) in defaults {
+            fields.entry(*name).or_insert_with(|| value.clone());
+        }
+    }
+    config
+}
+
 /// What the head reads of the encoder's output.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
@@ -161,8 +183,9 @@ impl PretrainedClassifier {
                 (encoder, head, hidden, layers, config.hidden_dropout_prob)
             }
             Family::DistilBert => {
-                let config: DistilBertConfig = serde_json::from_value(config.clone())
-                    .context("config.json does not describe a DistilBERT model")?;
+                let config: DistilBertConfig =
+                    serde_json::from_value(with_defaults(config, &distilbert_defaults()))
+                        .context("config.json does not describe a DistilBERT model")?;
                 let hidden = config.dim;
                 (
                     // DistilBertModel adds the `distilbert` level itself.
@@ -200,6 +223,17 @@ impl PretrainedClassifier {
         self.is_head(name)
             || (self.layers - k..self.layers)
                 .any(|i| name.starts_with(&self.family.layer_prefix(i)))
+    }
+
+    /// Switches the encoder's linear layers to 8-bit weights for prediction ([`crate::int8`]);
+    /// false (and nothing changes) for DistilBERT, whose layers are rust-bert's.
+    pub fn switch_to_int8(&mut self) -> bool {
+        match &mut self.encoder {
+            Encoder::Bert(encoder) => encoder.switch_to_int8(),
+            Encoder::Roberta(encoder) => encoder.switch_to_int8(),
+            Encoder::DistilBert(_) => return false,
+        }
+        true
     }
 
     /// One vector per review: what the head reads (`[batch, hidden]`).

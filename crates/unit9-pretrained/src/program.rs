@@ -2,20 +2,22 @@
 //! `train` (the head, the top layers, or everything) and `predict` (with the head a model
 //! already has, e.g. a sentiment model's: zero-shot).
 
-use crate::configs::{Mode, Settings, KEEP, MAX_LEN};
+use crate::configs::{Mode, Precision, Settings, KEEP, MAX_LEN};
 use crate::folder::{default_model_dir, load_weights, ModelFolder};
 use crate::hub;
 use crate::model::{HeadOnly, Pooling, PretrainedClassifier};
 use crate::reviews::{review_vectors, ReviewSplits, TokenizedReviews, VectorCache};
 use crate::{Answers, Keep};
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use course_core::cli::{set, TrainOptions};
 use course_core::data::DataDir;
+use course_core::tracking::RunInfo;
+use course_core::training::start::find_run;
 use course_core::training::start_run;
 use course_core::training::{
-    fit_and_submit, parameter_count, predict_and_submit, FitReport, Splits, TensorDataset, Trainer,
-    TrainerConfig,
+    fit_and_submit, fit_or_resume, load_weights_from, parameter_count, predict_and_submit,
+    FitReport, Splits, TensorDataset, Trainer, TrainerConfig,
 };
 use serde_json::json;
 use std::time::Instant;
@@ -25,6 +27,7 @@ pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
         Command::Train(train_args) => train::<A>(train_args),
         Command::Predict(predict_args) => predict::<A>(predict_args),
+        Command::Evaluate(evaluate_args) => evaluate::<A>(evaluate_args),
     }
 }
 
@@ -45,7 +48,8 @@ fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     let mut vars = VarStore::new(trainer.device());
     let pooling = settings.pooling;
     let (folder, model, _) = load_model(&model_args, pooling, &mut vars)?;
-    let reviews = tokenize::<A>(&folder, &model_args, &data)?;
+    let lengths = (settings.max_len, settings.predict_max_len());
+    let reviews = tokenize::<A>(&folder, lengths, settings.keep, &data)?;
 
     // What trains: the rest is frozen (your task 3).
     let trainable = match settings.mode {
@@ -83,16 +87,15 @@ fn train<A: Answers>(args: TrainArgs) -> Result<()> {
                 resume,
             )?
         }
-        Mode::Top | Mode::Full => {
-            let splits = Splits {
-                train: &reviews.train,
-                validation: &reviews.validation,
-                test: &reviews.test,
-                test_ids: &reviews.test_ids,
-                data: &data,
-            };
-            fit_and_submit(&mut trainer, &model, &mut vars, &splits, "unit9", resume)?.0
-        }
+        Mode::Top | Mode::Full => fine_tune(
+            &mut trainer,
+            model,
+            &mut vars,
+            &reviews,
+            &data,
+            settings.predict_precision,
+            resume,
+        )?,
     };
     let seconds = started.elapsed().as_secs_f64();
     if let Some(run) = trainer.run() {
@@ -103,6 +106,73 @@ fn train<A: Answers>(args: TrainArgs) -> Result<()> {
         report.best_validation_accuracy
     );
     Ok(())
+}
+
+/// Fine-tuning (the top layers or everything): the trainer fits on reviews cut to the training
+/// length and keeps the best epoch; those weights (in 8-bit with `Precision::Int8`) then read
+/// the validation and test reviews at the prediction length, and the submission is theirs.
+fn fine_tune(
+    trainer: &mut Trainer,
+    mut model: PretrainedClassifier,
+    vars: &mut VarStore,
+    reviews: &ReviewSplits,
+    data: &DataDir,
+    precision: Precision,
+    resume: Option<&std::path::Path>,
+) -> Result<FitReport> {
+    let clock = Instant::now();
+    let report = fit_or_resume(
+        trainer,
+        &model,
+        vars,
+        &reviews.train,
+        &reviews.validation,
+        resume,
+    )?;
+    let training_seconds = clock.elapsed().as_secs_f64();
+
+    // The submission's model: the best epoch's weights, read at the prediction length.
+    if let Some(best) = &report.best_checkpoint {
+        load_weights_from(best, vars)?;
+    }
+    if precision == Precision::Int8 {
+        if model.switch_to_int8() {
+            // libtorch prints two warnings on first use: the kernels are deprecated, not gone.
+            println!(
+                "Predicting with 8-bit weights (libtorch's fbgemm kernels, which torch 2.4 calls \
+                 deprecated)"
+            );
+        } else {
+            println!("8-bit weights are for BERT and RoBERTa encoders: predicting in float32");
+        }
+    }
+    let clock = Instant::now();
+    let validation = trainer.evaluate(&model, &reviews.final_validation)?;
+    let validation_seconds = clock.elapsed().as_secs_f64();
+    let (mean, longest) = reviews.final_validation.length_stats();
+    println!(
+        "The submission's model ({precision:?}, up to {longest} tokens per review, {mean:.0} on average): validation accuracy {:.4}",
+        validation.accuracy
+    );
+    let clock = Instant::now();
+    let fallback = course_core::tracking::runs_root().join("unit9/submission.csv");
+    predict_and_submit(
+        trainer,
+        &model,
+        vars,
+        &report,
+        &reviews.test,
+        &reviews.test_ids,
+        data,
+        fallback,
+    )?;
+    if let Some(run) = trainer.run() {
+        run.write_summary("submission_validation_accuracy", validation.accuracy)?;
+        run.write_summary("seconds_training_and_validation", training_seconds)?;
+        run.write_summary("seconds_submission_validation", validation_seconds)?;
+        run.write_summary("seconds_prediction", clock.elapsed().as_secs_f64())?;
+    }
+    Ok(report)
 }
 
 /// The model folder (downloading a hub model first when needed), with its weights loaded into
@@ -158,12 +228,13 @@ fn encoder_output_key(folder: &ModelFolder, settings: &Settings, data: &DataDir)
     let weights = std::fs::metadata(&folder.weights)?;
     let data_folder = std::fs::canonicalize(&data.path).unwrap_or(data.path.clone());
     Ok(format!(
-        "{}|{}|{:?}|{:?}|{}|{}|{}",
+        "{}|{}|{:?}|{:?}|{}|{}|{}|{}",
         folder.weights.display(),
         weights.len(),
         weights.modified().ok(),
         settings.pooling,
         settings.max_len,
+        settings.predict_max_len(),
         serde_json::to_string(&settings.keep)?,
         data_folder.display()
     ))
@@ -208,16 +279,16 @@ fn train_head(
     Ok(fit_and_submit(trainer, &head, vars, &splits, "unit9", resume)?.0)
 }
 
+/// The reviews as `folder`'s tokenizer reads them, framed to `(training, prediction)` lengths.
 fn tokenize<A: Answers>(
     folder: &ModelFolder,
-    args: &ModelArgs,
+    (max_len, predict_max_len): (usize, usize),
+    keep: Keep,
     data: &DataDir,
 ) -> Result<ReviewSplits> {
     let tokenizer = folder.tokenizer()?;
     let started = Instant::now();
-    let max_len = args.max_len.unwrap_or(MAX_LEN);
-    let keep = args.keep.unwrap_or(KEEP);
-    let reviews = ReviewSplits::load::<A>(data, &tokenizer, max_len, keep)?;
+    let reviews = ReviewSplits::load::<A>(data, &tokenizer, max_len, predict_max_len, keep)?;
     let (mean, longest) = reviews.train.length_stats();
     println!(
         "Tokenized in {:.0} s: {mean:.0} tokens per training review on average, at most {longest} (--max-len {})",
@@ -256,7 +327,9 @@ fn predict<A: Answers>(predict_args: PredictArgs) -> Result<()> {
             folder.path.display()
         );
     }
-    let reviews = tokenize::<A>(&folder, &args, &data)?;
+    let max_len = args.max_len.unwrap_or(MAX_LEN);
+    let keep = args.keep.unwrap_or(KEEP);
+    let reviews = tokenize::<A>(&folder, (max_len, max_len), keep, &data)?;
     let evaluation = trainer.evaluate(&model, &reviews.validation)?;
     println!(
         "Validation accuracy {:.4} (labels {labels:?})",
@@ -284,6 +357,56 @@ fn predict<A: Answers>(predict_args: PredictArgs) -> Result<()> {
     Ok(())
 }
 
+/// A fine-tuned run's best weights scored on the validation reviews at another length or
+/// precision, without training again: how the prediction settings were chosen.
+fn evaluate<A: Answers>(args: EvaluateArgs) -> Result<()> {
+    let folder = find_run("unit9", Some(&args.run))?;
+    let info = RunInfo::read(&folder)?;
+    let settings: Settings = serde_json::from_value(info.config["settings"].clone())
+        .with_context(|| format!("{} holds no unit 9 settings", folder.display()))?;
+    if settings.mode == Mode::Head {
+        bail!(
+            "{} trained the head alone: `evaluate` scores fine-tuned runs",
+            folder.display()
+        );
+    }
+    let checkpoint = ["best", "last"]
+        .map(|which| folder.join(format!("checkpoints/{which}.safetensors")))
+        .into_iter()
+        .find(|path| path.exists())
+        .with_context(|| format!("{} has no checkpoint yet", folder.display()))?;
+    let data_folder = info.config["data_folder"]
+        .as_str()
+        .map(std::path::PathBuf::from);
+    let data = DataDir::resolve(data_folder.as_deref())?;
+    let trainer = Trainer::new(settings.trainer.clone());
+    let mut vars = VarStore::new(trainer.device());
+    let (model_folder, mut model, _) =
+        load_model(&settings.model_args(), settings.pooling, &mut vars)?;
+    load_weights_from(&checkpoint, &mut vars)?;
+    let max_len = args.max_len.unwrap_or(settings.predict_max_len());
+    let reviews = tokenize::<A>(
+        &model_folder,
+        (settings.max_len, max_len),
+        settings.keep,
+        &data,
+    )?;
+    let precision = args.precision.unwrap_or(settings.predict_precision);
+    if precision == Precision::Int8 && !model.switch_to_int8() {
+        bail!("8-bit weights are for BERT and RoBERTa encoders");
+    }
+    let clock = Instant::now();
+    let validation = trainer.evaluate(&model, &reviews.final_validation)?;
+    println!(
+        "{}: validation accuracy {:.4} at {max_len} tokens per review, {precision:?} ({} reviews in {:.0} s)",
+        checkpoint.display(),
+        validation.accuracy,
+        reviews.final_validation.sequences.len(),
+        clock.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
 // ---- The command line ---------------------------------------------------------------------
 
 /// The command line: a command, or with none, `train` (its options work without the word).
@@ -299,11 +422,27 @@ pub enum Command {
     /// Predict with the classification head the model already has (a sentiment model), no
     /// training: validation accuracy and a submission
     Predict(PredictArgs),
+    /// Score a fine-tuned run's best weights on the validation reviews at another
+    /// --max-len or --precision (nothing is trained or written)
+    Evaluate(EvaluateArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct EvaluateArgs {
+    /// The run: its folder, or its name under runs/unit9/
+    pub run: std::path::PathBuf,
+    /// Tokens per review [default: the run's --predict-max-len]
+    #[arg(long)]
+    pub max_len: Option<usize>,
+    /// The numbers the encoder computes with [default: the run's --predict-precision]
+    #[arg(long, value_enum)]
+    pub precision: Option<Precision>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ModelArgs {
-    /// A model folder, or a Hugging Face id (downloaded once into models/hub/)
+    /// A model folder, or a Hugging Face id[@revision] (kept in Hugging Face's cache,
+    /// ~/.cache/huggingface/hub)
     /// [default: models/all-minilm-l6-v2, from `make models`]
     #[arg(long)]
     pub model: Option<String>,
@@ -335,8 +474,16 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub model: ModelArgs,
     /// What is trained
-    #[arg(long, value_enum, default_value_t = Mode::Head, conflicts_with = "resume")]
+    #[arg(long, value_enum, default_value_t = Mode::Full, conflicts_with = "resume")]
     pub mode: Mode,
+    /// Tokens per validation and test review when the trained model predicts [default: 512
+    /// for fine-tuning, --max-len for --mode head]
+    #[arg(long)]
+    pub predict_max_len: Option<usize>,
+    /// The numbers the encoder predicts with [default: int8 for fine-tuning, float32 for
+    /// --mode head]
+    #[arg(long, value_enum)]
+    pub predict_precision: Option<Precision>,
     /// With --mode top: how many of the last encoder layers train with the head [default: 2]
     #[arg(long)]
     pub top_layers: Option<i64>,
@@ -365,6 +512,11 @@ impl TrainArgs {
         set(&mut settings.model, self.model.model.clone().map(Some));
         set(&mut settings.pooling, self.model.pooling);
         set(&mut settings.max_len, self.model.max_len);
+        set(
+            &mut settings.predict_max_len,
+            self.predict_max_len.map(Some),
+        );
+        set(&mut settings.predict_precision, self.predict_precision);
         set(&mut settings.keep, self.model.keep);
         set(&mut settings.top_layers, self.top_layers);
         set(&mut settings.trainer.accumulate_batches, self.accumulate);

@@ -67,37 +67,58 @@ impl Dataset for TokenizedReviews {
     }
 }
 
-/// Train, validation (the course's split) and test reviews, tokenized and framed.
+/// Train, validation (the course's split) and test reviews, tokenized and framed: the training
+/// reviews at the training length, the test reviews at the prediction length, and the
+/// validation reviews at both (one chooses the epoch, the other scores the model that predicts).
 pub struct ReviewSplits {
     pub train: TokenizedReviews,
+    /// At the training length: the trainer's validation after each epoch.
     pub validation: TokenizedReviews,
+    /// At the prediction length: the validation accuracy of the submission's model.
+    pub final_validation: TokenizedReviews,
     pub test: TokenizedReviews,
     pub test_ids: Vec<String>,
 }
 
 impl ReviewSplits {
+    /// `max_len` tokens per training review, `predict_max_len` per test review.
     pub fn load<A: Answers>(
         data: &DataDir,
         tokenizer: &ReviewTokenizer,
         max_len: usize,
+        predict_max_len: usize,
         keep: Keep,
     ) -> Result<ReviewSplits> {
         let reviews = SplitReviews::read(data)?;
-        let frame = |texts: Vec<&str>| -> Vec<Vec<u32>> {
-            tokenizer
-                .tokens_of_all(&texts)
+        let tokens_of = |texts: Vec<&str>| tokenizer.tokens_of_all(&texts);
+        let frame = |tokens: &[Vec<u32>], max_len: usize| -> Vec<Vec<u32>> {
+            tokens
                 .iter()
                 .map(|tokens| A::frame_review(tokens, max_len, keep, tokenizer.special))
                 .collect()
         };
         let pad = tokenizer.special.pad;
-        let labelled = |rows: &[usize]| {
-            TokenizedReviews::new::<A>(frame(reviews.texts(rows)), Some(reviews.labels(rows)), pad)
-        };
+        let train_tokens = tokens_of(reviews.texts(&reviews.split.train));
+        let validation_tokens = tokens_of(reviews.texts(&reviews.split.validation));
+        let test_tokens = tokens_of(reviews.test_texts());
+        let validation_labels = reviews.labels(&reviews.split.validation);
         Ok(ReviewSplits {
-            train: labelled(&reviews.split.train),
-            validation: labelled(&reviews.split.validation),
-            test: TokenizedReviews::new::<A>(frame(reviews.test_texts()), None, pad),
+            train: TokenizedReviews::new::<A>(
+                frame(&train_tokens, max_len),
+                Some(reviews.labels(&reviews.split.train)),
+                pad,
+            ),
+            validation: TokenizedReviews::new::<A>(
+                frame(&validation_tokens, max_len),
+                Some(validation_labels.clone()),
+                pad,
+            ),
+            final_validation: TokenizedReviews::new::<A>(
+                frame(&validation_tokens, predict_max_len),
+                Some(validation_labels),
+                pad,
+            ),
+            test: TokenizedReviews::new::<A>(frame(&test_tokens, predict_max_len), None, pad),
             test_ids: reviews.test_ids(),
         })
     }

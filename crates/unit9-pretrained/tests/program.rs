@@ -1,5 +1,6 @@
 //! `train` runs end to end on the bundled sample with a tiny BERT in each mode: the head alone
-//! (its review vectors cached and reused), and the top layer with the head.
+//! (its review vectors cached and reused), the top layer with the head, and everything (its
+//! submission predicted with 8-bit weights from longer reviews).
 
 use clap::Parser;
 use unit9_pretrained::program::{run, Args};
@@ -27,6 +28,8 @@ fn every_mode_trains_on_the_sample_and_head_only_reuses_its_vectors() {
             "1",
             "--max-len",
             "32",
+            "--predict-max-len",
+            "48",
             "--epochs",
             "1",
             "--data",
@@ -48,10 +51,16 @@ fn every_mode_trains_on_the_sample_and_head_only_reuses_its_vectors() {
                 folder.display()
             );
         }
-        std::fs::read_to_string(folder.join("config.json")).unwrap()
+        let summary = std::fs::read_to_string(folder.join("summary.json")).unwrap();
+        let config = std::fs::read_to_string(folder.join("config.json")).unwrap();
+        (config, summary)
     };
-    let config = train("head", "head");
+    let (config, _) = train("head", "head");
     assert!(config.contains("\"mode\": \"Head\""), "{config}");
+    assert!(
+        config.contains("\"predict_precision\": \"Float32\""),
+        "{config}"
+    );
     let cache = runs.path().join("unit9/vector-cache");
     let cached: Vec<_> = std::fs::read_dir(&cache).unwrap().collect();
     assert_eq!(cached.len(), 1, "one set of cached vectors");
@@ -61,6 +70,17 @@ fn every_mode_trains_on_the_sample_and_head_only_reuses_its_vectors() {
         1,
         "the second run made new vectors"
     );
-    let config = train("top", "top");
+    let (config, _) = train("top", "top");
     assert!(config.contains("\"trainable_numbers\""), "{config}");
+    let (config, summary) = train("full", "full");
+    assert!(
+        config.contains("\"predict_precision\": \"Int8\""),
+        "{config}"
+    );
+    assert!(config.contains("\"predict_max_len\": 48"), "{config}");
+    assert!(
+        summary.contains("\"submission_validation_accuracy\""),
+        "{summary}"
+    );
+    assert!(summary.contains("\"seconds_prediction\""), "{summary}");
 }

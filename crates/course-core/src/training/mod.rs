@@ -24,7 +24,7 @@ pub use optimizer::Optimizer;
 pub use schedule::LrScheduler;
 pub use sequence_training::{parameter_count, SequenceTraining, Trained};
 pub use start::{start_run, RunStart, UnitConfig};
-pub use submit::{fit_and_submit, predict_and_submit, Splits, Submitted};
+pub use submit::{fit_and_submit, fit_or_resume, predict_and_submit, Splits, Submitted};
 pub use trainer::{
     load_weights_from, EpochMetrics, Evaluation, FitReport, Trainer, TrainingDiverged,
 };

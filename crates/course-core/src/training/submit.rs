@@ -76,6 +76,36 @@ pub struct Splits<'a, D> {
     pub data: &'a DataDir,
 }
 
+/// Fits (or continues from the checkpoint `resume`) and says which epoch was best.
+pub fn fit_or_resume<M, D>(
+    trainer: &mut Trainer,
+    model: &M,
+    vars: &mut VarStore,
+    train: &D,
+    validation: &D,
+    resume: Option<&std::path::Path>,
+) -> Result<FitReport>
+where
+    M: Model,
+    D: Dataset<Input = M::Input>,
+{
+    let report = match resume {
+        Some(checkpoint) => trainer.resume(checkpoint, model, vars, train, validation)?,
+        None => trainer.fit(model, vars, train, validation)?,
+    };
+    println!(
+        "Best validation accuracy {:.4} at epoch {}{}",
+        report.best_validation_accuracy,
+        report.best_epoch,
+        if report.stopped_early {
+            " (stopped early)"
+        } else {
+            ""
+        }
+    );
+    Ok(report)
+}
+
 /// A unit's whole run: fit (or continue from the checkpoint `resume`), say which epoch was
 /// best, then predict the test reviews with the best checkpoint and submit
 /// ([`predict_and_submit`]). Without a run folder the submission goes to
@@ -92,22 +122,14 @@ where
     M: Model,
     D: Dataset<Input = M::Input>,
 {
-    let report = match resume {
-        Some(checkpoint) => {
-            trainer.resume(checkpoint, model, vars, splits.train, splits.validation)?
-        }
-        None => trainer.fit(model, vars, splits.train, splits.validation)?,
-    };
-    println!(
-        "Best validation accuracy {:.4} at epoch {}{}",
-        report.best_validation_accuracy,
-        report.best_epoch,
-        if report.stopped_early {
-            " (stopped early)"
-        } else {
-            ""
-        }
-    );
+    let report = fit_or_resume(
+        trainer,
+        model,
+        vars,
+        splits.train,
+        splits.validation,
+        resume,
+    )?;
     let fallback = crate::tracking::runs_root()
         .join(unit)
         .join("submission.csv");

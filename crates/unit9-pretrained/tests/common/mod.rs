@@ -1,5 +1,7 @@
 //! A tiny BERT sentiment model made on the spot, for the tests of the hub and the program.
 
+pub mod hub_server;
+
 use std::collections::HashMap;
 use std::path::Path;
 use tch::nn::VarStore;
