@@ -389,3 +389,65 @@ fn a_run_name_is_a_name_not_a_path() {
     }
     assert!(!unit7.runs.path().join("escaped").exists());
 }
+
+#[test]
+fn a_full_disk_while_saving_is_a_clear_error_and_the_last_checkpoint_still_loads() {
+    let unit7 = Unit7 {
+        exe: unit7_solution(),
+        runs: tempfile::tempdir().unwrap(),
+    };
+    let straight = straight_run();
+    let args = unit7.new_run("full-disk");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let folder = unit7.folder("full-disk");
+    let checkpoint = folder.join("checkpoints/last.safetensors");
+    // Killed once epoch 1's checkpoint is there.
+    kill_when(&unit7, &args, &folder, |printed, _| {
+        printed.contains("epoch   1/3") && checkpoint.exists()
+    });
+    let size = std::fs::metadata(&checkpoint).unwrap().len();
+
+    // Continued with files limited to half a checkpoint (`ulimit -f`, in KiB; SIGXFSZ ignored,
+    // so a write past the limit fails as on a full disk): the next checkpoint cannot be saved.
+    let limit_kib = (size / 2048).max(1);
+    let mut limited = Command::new("sh");
+    limited
+        .arg("-c")
+        .arg(format!(
+            r#"trap "" XFSZ; ulimit -f {limit_kib}; exec "$0" "$@""#
+        ))
+        .arg(&unit7.exe)
+        .args(["--resume", "full-disk"])
+        .env("COURSE_RUNS_DIR", unit7.runs.path())
+        .env("COURSE_DEVICE", "cpu")
+        .env("OMP_NUM_THREADS", "1");
+    let output = limited.output().unwrap();
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(".safetensors"),
+        "the error names no file: {said}"
+    );
+    assert!(!said.contains("panicked"), "{said}");
+    let leftovers: Vec<String> = std::fs::read_dir(folder.join("checkpoints"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "half-written files left: {leftovers:?}"
+    );
+
+    // With room again, the run continues from epoch 1's checkpoint and ends as if never stopped.
+    let resumed = unit7.run(&["--resume", "full-disk"]);
+    assert!(resumed.status.success(), "{}", text(&resumed));
+    assert_eq!(
+        metrics_without_seconds(&folder),
+        metrics_without_seconds(straight)
+    );
+    assert_eq!(
+        read(&folder.join("submission.csv")),
+        read(&straight.join("submission.csv"))
+    );
+}
