@@ -64,17 +64,30 @@ struct Unit7 {
 }
 
 impl Unit7 {
+    /// Unit 7's solution with a runs folder of its own.
+    fn new() -> Unit7 {
+        Unit7 {
+            exe: unit7_solution(),
+            runs: tempfile::tempdir().unwrap(),
+        }
+    }
+
     fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(&self.exe);
+        self.environment(command.args(args));
         command
-            .args(args)
+    }
+
+    /// What every run of these tests is given: the runs folder, the CPU, one thread, its
+    /// output captured.
+    fn environment<'c>(&self, command: &'c mut Command) -> &'c mut Command {
+        command
             .env("COURSE_RUNS_DIR", self.runs.path())
             .env("COURSE_DEVICE", "cpu")
             // Several runs at once in this test: one thread each shares the cores best.
             .env("OMP_NUM_THREADS", "1")
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        command
+            .stderr(Stdio::piped())
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -100,10 +113,7 @@ impl Unit7 {
 fn straight_run() -> &'static Path {
     static STRAIGHT: std::sync::OnceLock<(Unit7, PathBuf)> = std::sync::OnceLock::new();
     let (_, folder) = STRAIGHT.get_or_init(|| {
-        let unit7 = Unit7 {
-            exe: unit7_solution(),
-            runs: tempfile::tempdir().unwrap(),
-        };
+        let unit7 = Unit7::new();
         let args = unit7.new_run("straight");
         let output = unit7.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
         assert!(output.status.success(), "{}", text(&output));
@@ -139,10 +149,7 @@ fn metrics_without_seconds(folder: &Path) -> Vec<String> {
 
 #[test]
 fn a_killed_run_resumed_ends_where_an_uninterrupted_run_ends() {
-    let unit7 = Unit7 {
-        exe: unit7_solution(),
-        runs: tempfile::tempdir().unwrap(),
-    };
+    let unit7 = Unit7::new();
     let straight = straight_run();
 
     // The same run, killed (SIGKILL) once its first checkpoint is written.
@@ -254,10 +261,7 @@ fn kill_when(
 
 #[test]
 fn killed_anywhere_three_times_a_run_still_ends_as_if_never_stopped() {
-    let unit7 = Unit7 {
-        exe: unit7_solution(),
-        runs: tempfile::tempdir().unwrap(),
-    };
+    let unit7 = Unit7::new();
     let straight = straight_run();
 
     // Checkpoints inside every epoch, every few steps: kills land inside epochs.
@@ -304,10 +308,7 @@ fn killed_anywhere_three_times_a_run_still_ends_as_if_never_stopped() {
 
 #[test]
 fn ctrl_c_saves_where_the_run_is_and_says_how_to_continue() {
-    let unit7 = Unit7 {
-        exe: unit7_solution(),
-        runs: tempfile::tempdir().unwrap(),
-    };
+    let unit7 = Unit7::new();
     let straight = straight_run();
 
     let args = unit7.new_run("stopped");
@@ -354,10 +355,7 @@ fn ctrl_c_saves_where_the_run_is_and_says_how_to_continue() {
 
 #[test]
 fn a_corrupt_checkpoint_is_a_clear_error_not_a_crash() {
-    let unit7 = Unit7 {
-        exe: unit7_solution(),
-        runs: tempfile::tempdir().unwrap(),
-    };
+    let unit7 = Unit7::new();
     let args = unit7.new_run("broken");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let first = unit7.run(&args);
@@ -374,10 +372,7 @@ fn a_corrupt_checkpoint_is_a_clear_error_not_a_crash() {
 
 #[test]
 fn a_run_name_is_a_name_not_a_path() {
-    let unit7 = Unit7 {
-        exe: unit7_solution(),
-        runs: tempfile::tempdir().unwrap(),
-    };
+    let unit7 = Unit7::new();
     for name in ["../../escaped", "a/b", ".."] {
         let output = unit7.run(&["--run-name", name, "--epochs", "1"]);
         assert!(!output.status.success(), "{name} was accepted");
@@ -392,10 +387,7 @@ fn a_run_name_is_a_name_not_a_path() {
 
 #[test]
 fn a_full_disk_while_saving_is_a_clear_error_and_the_last_checkpoint_still_loads() {
-    let unit7 = Unit7 {
-        exe: unit7_solution(),
-        runs: tempfile::tempdir().unwrap(),
-    };
+    let unit7 = Unit7::new();
     let straight = straight_run();
     let args = unit7.new_run("full-disk");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -417,11 +409,8 @@ fn a_full_disk_while_saving_is_a_clear_error_and_the_last_checkpoint_still_loads
             r#"trap "" XFSZ; ulimit -f {limit_kib}; exec "$0" "$@""#
         ))
         .arg(&unit7.exe)
-        .args(["--resume", "full-disk"])
-        .env("COURSE_RUNS_DIR", unit7.runs.path())
-        .env("COURSE_DEVICE", "cpu")
-        .env("OMP_NUM_THREADS", "1");
-    let output = limited.output().unwrap();
+        .args(["--resume", "full-disk"]);
+    let output = unit7.environment(&mut limited).output().unwrap();
     let said = text(&output);
     assert_eq!(output.status.code(), Some(1), "{said}");
     assert!(
