@@ -64,6 +64,16 @@ where
     })
 }
 
+/// Removes from `folder` the temporary files of writes cut short by a kill (`.tmp-<pid>-<name>`;
+/// the real files beside them are whole). Only for a folder nobody else writes in now.
+pub fn remove_cut_writes(folder: &Path) {
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes a whole byte string atomically.
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically(path, |w| Ok(w.write_all(bytes)?))

@@ -72,3 +72,36 @@ pub fn cargo_command() -> std::process::Command {
     }
     command
 }
+
+/// Builds `package`'s `--example <example>` as `cargo run` would and copies its executable into
+/// `folder`: for tests that run a unit's program as a learner starts it. A copy, because every
+/// unit's example is `target/debug/examples/solution`, and another unit's build may put its own
+/// there while the tests run.
+pub fn build_example_copy(
+    package: &str,
+    example: &str,
+    folder: &std::path::Path,
+) -> anyhow::Result<std::path::PathBuf> {
+    use anyhow::Context;
+    let output = cargo_command()
+        .args(["build", "-q", "-p", package, "--example", example])
+        .arg("--message-format=json")
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("cannot run cargo")?;
+    anyhow::ensure!(
+        output.status.success(),
+        "{package}'s example {example} does not build"
+    );
+    let built = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["target"]["name"] == example)
+        .filter_map(|message| message["executable"].as_str().map(std::path::PathBuf::from))
+        .next_back()
+        .context("cargo names no executable for the example")?;
+    let copy = folder.join(format!("{package}-{example}"));
+    std::fs::copy(&built, &copy)
+        .with_context(|| format!("cannot copy {} to {}", built.display(), copy.display()))?;
+    Ok(copy)
+}

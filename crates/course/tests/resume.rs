@@ -7,36 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// Builds unit 7's `--example solution` as `cargo run` would, once, and returns a copy of its
-/// executable: every unit's example is `target/debug/examples/solution`, and another unit's
-/// build may put its own there while these tests run.
+/// Unit 7's `--example solution`, built once for all these tests.
 fn unit7_solution() -> PathBuf {
     static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
     let (_, exe) = COPY.get_or_init(|| {
-        let output = course_core::cargo_command()
-            .args([
-                "build",
-                "-q",
-                "-p",
-                "unit7-rnn",
-                "--example",
-                "solution",
-                "--message-format=json",
-            ])
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("cargo runs");
-        assert!(output.status.success(), "unit 7's solution does not build");
-        let built = String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|message| message["target"]["name"] == "solution")
-            .filter_map(|message| message["executable"].as_str().map(PathBuf::from))
-            .next_back()
-            .expect("cargo names the example's executable");
         let folder = tempfile::tempdir().unwrap();
-        let exe = folder.path().join("unit7-solution");
-        std::fs::copy(&built, &exe).expect("the executable can be copied");
+        let exe = course_core::build_example_copy("unit7-rnn", "solution", folder.path()).unwrap();
         (folder, exe)
     });
     exe.clone()

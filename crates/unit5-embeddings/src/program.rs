@@ -4,46 +4,23 @@
 use crate::configs::{self, Settings};
 use crate::glove;
 use crate::model::EmbeddingClassifier;
-use crate::word2vec::{self, Corpus, Word2VecConfig, WordVectors};
+use crate::word2vec::{Corpus, EpochEnd, SkipGram, Word2VecConfig, WordVectors};
 use crate::{Answers, Pooling};
-use anyhow::{ensure, Result};
+use anyhow::{bail, ensure, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use course_core::cli::{set, unit5_word2vec_vectors, TrainOptions};
 use course_core::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use course_core::data::DataDir;
-use course_core::tracking::runs_root;
-use course_core::training::{start_run, SequenceTraining};
+use course_core::tracking::{runs_root, RunLock};
+use course_core::training::{interrupt, start_run, SequenceTraining};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
 pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
         Command::Train(train_args) => train::<A>(train_args),
-        Command::Word2vec {
-            data,
-            epochs,
-            dim,
-            share_negatives,
-            workers,
-            out,
-            corpus_text,
-        } => {
-            let defaults = Word2VecConfig::default();
-            let config = Word2VecConfig {
-                epochs,
-                dim,
-                share_negatives,
-                workers: workers.unwrap_or(defaults.workers),
-                ..defaults
-            };
-            let out = out.unwrap_or_else(|| runs_root().join("unit5/word2vec"));
-            train_word2vec::<A>(
-                &DataDir::resolve(data.as_deref())?,
-                &config,
-                &out,
-                corpus_text.as_deref(),
-            )
-        }
+        Command::Word2vec(word2vec_args) => train_word2vec::<A>(word2vec_args),
         Command::Neighbours { words, vectors, k } => {
             let path = vectors.unwrap_or_else(unit5_word2vec_vectors);
             let vectors = WordVectors::load_text(&path)?;
@@ -112,55 +89,113 @@ fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-fn train_word2vec<A: Answers>(
-    data_dir: &DataDir,
-    config: &Word2VecConfig,
-    out: &Path,
-    corpus_text: Option<&Path>,
-) -> Result<()> {
-    let labelled = data_dir.labelled_train()?;
-    let unlabelled = data_dir.unlabelled_train()?;
-    let split = train_validation_split(labelled.len(), VALIDATION_FRACTION, SPLIT_SEED);
-    // The training split and the unlabelled reviews: no validation or test review is read.
-    let texts: Vec<&str> = split
-        .train
-        .iter()
-        .map(|&i| labelled[i].review.as_str())
-        .chain(unlabelled.iter().map(|r| r.review.as_str()))
-        .collect();
-    let corpus = Corpus::build(&texts, config.min_count);
-    ensure!(
-        !corpus.words.is_empty(),
-        "no word occurs {} times",
-        config.min_count
-    );
-    println!(
-        "Corpus: {} reviews ({} labelled train + {} unlabelled), {} words, vocabulary {}",
-        texts.len(),
-        split.train.len(),
-        unlabelled.len(),
-        corpus.total_words(),
-        corpus.words.len()
-    );
-    if let Some(path) = corpus_text {
+/// `word2vec`: vectors from the training split and the unlabelled reviews, saved after every
+/// epoch so that `--resume` continues a run that was stopped.
+fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
+    let out = args.folder()?;
+    std::fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create the folder {}", out.display()))?;
+    // One program per folder: a second one would write over the first one's checkpoint.
+    let _lock = RunLock::take(&out)?;
+    course_core::fs::remove_cut_writes(&out);
+    let saved = match args.resume {
+        Some(_) => Some(SavedWord2vec::read(&out)?),
+        None => None,
+    };
+    let config = match &saved {
+        Some(saved) => {
+            args.check_agrees_with(&saved.config, &out)?;
+            saved.config.clone()
+        }
+        None => args.config(),
+    };
+    let data_dir = match (&saved, args.data.as_deref()) {
+        (Some(saved), None) => DataDir::resolve(Some(saved.data_folder.as_path()))?,
+        (_, data) => DataDir::resolve(data)?,
+    };
+    let corpus = word2vec_corpus(&data_dir, config.min_count)?;
+    if let Some(path) = &args.corpus_text {
         corpus.write_text(path)?;
         println!("Corpus text: {}", path.display());
     }
+    let checkpoint = out.join(WORD2VEC_CHECKPOINT);
+    let (mut record, mut skip_gram) = match saved {
+        Some(saved) => {
+            saved.check_corpus(&corpus, &out)?;
+            let skip_gram = if checkpoint.is_file() {
+                let skip_gram = SkipGram::resume(&corpus, &config, &checkpoint)?;
+                println!(
+                    "Continuing {} after epoch {} of {}",
+                    out.display(),
+                    skip_gram.epochs_done(),
+                    config.epochs
+                );
+                skip_gram
+            } else {
+                println!(
+                    "Continuing {}: it stopped in its first epoch, before any checkpoint, so \
+                     training starts from the beginning",
+                    out.display()
+                );
+                SkipGram::new(&corpus, &config)?
+            };
+            (saved, skip_gram)
+        }
+        None => {
+            if checkpoint.is_file() {
+                println!(
+                    "{} holds an unfinished run; this new run replaces it (`--resume` would \
+                     have continued it)",
+                    out.display()
+                );
+                std::fs::remove_file(&checkpoint)
+                    .with_context(|| format!("cannot remove {}", checkpoint.display()))?;
+            }
+            // Saved before training: a run stopped from here on can be continued.
+            let record = SavedWord2vec::new(&config, &data_dir, &corpus);
+            record.write(&out)?;
+            (record, SkipGram::new(&corpus, &config)?)
+        }
+    };
+
     let bar = indicatif::ProgressBar::new(1000);
     bar.set_style(
         indicatif::ProgressStyle::with_template("word2vec {bar:40} {percent:>3}% {msg} ({eta})")
             .expect("a valid template"),
     );
-    let (vectors, stats) = word2vec::train::<A>(&corpus, config, |done, loss| {
-        bar.set_position((done * 1000.0) as u64);
-        bar.set_message(format!("loss {loss:.3}"));
-    })?;
+    // Ctrl-C or SIGTERM: the workers stop at the next review; the epochs already saved stay.
+    let signals = interrupt::Training::start();
+    while !skip_gram.is_finished() {
+        let epoch = skip_gram.epochs_done() + 1;
+        let end = skip_gram.train_epoch::<A>(&|| signals.stop_requested(), &mut |done, loss| {
+            bar.set_position((done * 1000.0) as u64);
+            bar.set_message(format!("epoch {epoch}/{}, loss {loss:.3}", config.epochs));
+        })?;
+        if end == EpochEnd::Stopped {
+            bar.abandon();
+            bail!(
+                "stopped by a signal (Ctrl-C or SIGTERM) in epoch {epoch} of {}; {}. To \
+                 continue, run the same program with `word2vec --resume {}`",
+                config.epochs,
+                match epoch - 1 {
+                    0 => "no epoch had finished, so nothing was saved".to_string(),
+                    done => format!(
+                        "the tables after epoch {done} are saved in {}",
+                        checkpoint.display()
+                    ),
+                },
+                out.display()
+            );
+        }
+        skip_gram.save_checkpoint(&checkpoint)?;
+    }
+    drop(signals);
     bar.finish_and_clear();
+    let (vectors, stats) = skip_gram.finish();
     println!(
         "Trained {} epochs in {:.1}s: {:.0} words/s, final batch loss {:.3}",
         config.epochs, stats.seconds, stats.words_per_second, stats.final_loss
     );
-    std::fs::create_dir_all(out)?;
     let path = out.join("vectors.txt");
     vectors.save_text(&path)?;
     let summary = json!({
@@ -174,6 +209,11 @@ fn train_word2vec<A: Answers>(
         &out.join("summary.json"),
         serde_json::to_string_pretty(&summary)?.as_bytes(),
     )?;
+    // The vectors are out: the run is finished and its checkpoint has no more use.
+    record.finished = true;
+    record.write(&out)?;
+    std::fs::remove_file(&checkpoint)
+        .with_context(|| format!("cannot remove {}", checkpoint.display()))?;
     println!("Vectors: {}", path.display());
     for word in ["awful", "brilliant", "plot"] {
         print_neighbours(&vectors, word, 8);
@@ -182,6 +222,111 @@ fn train_word2vec<A: Answers>(
     crate::word2vec::plot_projection(&plot, &vectors, crate::word2vec::PLOT_WORDS)?;
     println!("Projection: {}", plot.display());
     Ok(())
+}
+
+/// The tables after the last finished epoch, in the run's folder.
+const WORD2VEC_CHECKPOINT: &str = "checkpoint.safetensors";
+
+/// The words word2vec learns from: the training split and the unlabelled reviews (no
+/// validation or test review is read).
+fn word2vec_corpus(data_dir: &DataDir, min_count: u64) -> Result<Corpus> {
+    let labelled = data_dir.labelled_train()?;
+    let unlabelled = data_dir.unlabelled_train()?;
+    let split = train_validation_split(labelled.len(), VALIDATION_FRACTION, SPLIT_SEED);
+    let texts: Vec<&str> = split
+        .train
+        .iter()
+        .map(|&i| labelled[i].review.as_str())
+        .chain(unlabelled.iter().map(|r| r.review.as_str()))
+        .collect();
+    let corpus = Corpus::build(&texts, min_count);
+    ensure!(!corpus.words.is_empty(), "no word occurs {min_count} times");
+    println!(
+        "Corpus: {} reviews ({} labelled train + {} unlabelled), {} words, vocabulary {}",
+        texts.len(),
+        split.train.len(),
+        unlabelled.len(),
+        corpus.total_words(),
+        corpus.words.len()
+    );
+    Ok(corpus)
+}
+
+/// What a word2vec run saves when it starts (`word2vec.json`): its settings, its data and the
+/// size of its corpus, so that `--resume` continues it as it began, on the same words.
+#[derive(Serialize, Deserialize)]
+struct SavedWord2vec {
+    command: String,
+    config: Word2VecConfig,
+    data_folder: PathBuf,
+    corpus_words: u64,
+    vocabulary: usize,
+    /// Whether its vectors were written.
+    finished: bool,
+}
+
+impl SavedWord2vec {
+    const FILE: &'static str = "word2vec.json";
+
+    fn new(config: &Word2VecConfig, data_dir: &DataDir, corpus: &Corpus) -> SavedWord2vec {
+        SavedWord2vec {
+            command: "word2vec".into(),
+            config: config.clone(),
+            data_folder: data_dir.path.clone(),
+            corpus_words: corpus.total_words(),
+            vocabulary: corpus.words.len(),
+            finished: false,
+        }
+    }
+
+    fn write(&self, out: &Path) -> Result<()> {
+        course_core::fs::write_bytes_atomically(
+            &out.join(Self::FILE),
+            serde_json::to_string_pretty(self)?.as_bytes(),
+        )
+    }
+
+    fn read(out: &Path) -> Result<SavedWord2vec> {
+        let path = out.join(Self::FILE);
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "--resume: {} holds no word2vec run to continue (no {}); start one without \
+                 --resume",
+                out.display(),
+                Self::FILE
+            )
+        })?;
+        let saved: SavedWord2vec = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{} is not what `word2vec` writes; start a new run without --resume",
+                path.display()
+            )
+        })?;
+        ensure!(
+            !saved.finished,
+            "--resume: the word2vec run in {} has finished (its vectors are in vectors.txt); \
+             there is nothing to continue",
+            out.display()
+        );
+        Ok(saved)
+    }
+
+    /// The corpus read now must be the one the run started on.
+    fn check_corpus(&self, corpus: &Corpus, out: &Path) -> Result<()> {
+        ensure!(
+            (self.corpus_words, self.vocabulary) == (corpus.total_words(), corpus.words.len()),
+            "the run in {} started on {} words with a vocabulary of {}; the data read now has \
+             {} words and {}: it is not the same data. Continue it with --data {}, or start a \
+             new run without --resume",
+            out.display(),
+            self.corpus_words,
+            self.vocabulary,
+            corpus.total_words(),
+            corpus.words.len(),
+            self.data_folder.display()
+        );
+        Ok(())
+    }
 }
 
 fn print_neighbours(vectors: &WordVectors, word: &str, k: usize) {
@@ -209,28 +354,7 @@ pub enum Command {
     /// Train a classifier, predict the test set, write a submission (runs/unit5/<name>/)
     Train(TrainArgs),
     /// Train word2vec on the training split + the 50,000 unlabelled reviews (never the test set)
-    Word2vec {
-        #[arg(long)]
-        data: Option<PathBuf>,
-        #[arg(long, default_value_t = 5)]
-        epochs: usize,
-        #[arg(long, default_value_t = 100)]
-        dim: i64,
-        /// Pairs in a row that meet the same random negative words (1: each pair its own, as
-        /// in gensim and the original C code; more: faster)
-        #[arg(long, default_value_t = Word2VecConfig::default().share_negatives)]
-        share_negatives: usize,
-        /// Threads that train at once (default: one per core); with 1, every run gives the
-        /// same vectors
-        #[arg(long)]
-        workers: Option<usize>,
-        /// Where the vectors, the plot and the corpus go
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Also write the corpus as text (one review per line), for gensim
-        #[arg(long)]
-        corpus_text: Option<PathBuf>,
-    },
+    Word2vec(Word2vecArgs),
     /// The nearest words of each WORD in saved vectors
     Neighbours {
         words: Vec<String>,
@@ -240,6 +364,111 @@ pub enum Command {
         #[arg(long, default_value_t = 8)]
         k: usize,
     },
+}
+
+/// `word2vec`'s flags. The settings are options, so that `--resume` can tell the flags that
+/// were given (which must agree with the run's) from those left out.
+#[derive(clap::Args, Debug)]
+pub struct Word2vecArgs {
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Passes over the corpus [default: 5]
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Vector width [default: 100]
+    #[arg(long)]
+    pub dim: Option<i64>,
+    /// Pairs in a row that meet the same random negative words (1: each pair its own, as in
+    /// gensim and the original C code; more: faster) [default: 16]
+    #[arg(long)]
+    pub share_negatives: Option<usize>,
+    /// Threads that train at once [default: one per core]; with 1, every run gives the same
+    /// vectors, stopped and continued or not
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// Where the vectors, the plot and the checkpoint go [default: runs/unit5/word2vec]
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Also write the corpus as text (one review per line), for gensim
+    #[arg(long)]
+    pub corpus_text: Option<PathBuf>,
+    /// Continue the stopped run in FOLDER [default: --out's folder] after its last finished
+    /// epoch, on the settings it started with
+    #[arg(long, value_name = "FOLDER", num_args = 0..=1)]
+    pub resume: Option<Option<PathBuf>>,
+}
+
+impl Word2vecArgs {
+    /// The run's folder: `--resume`'s, else `--out`, else `runs/unit5/word2vec`.
+    fn folder(&self) -> Result<PathBuf> {
+        let out = self.out.clone();
+        match (&self.resume, out) {
+            (Some(Some(resume)), Some(out)) if resume != &out => bail!(
+                "--resume {} and --out {} name two folders: give the run's folder once",
+                resume.display(),
+                out.display()
+            ),
+            (Some(Some(resume)), _) if resume.is_file() => {
+                // The checkpoint itself: its folder is the run's.
+                Ok(resume.parent().map(Path::to_path_buf).unwrap_or_default())
+            }
+            (Some(Some(resume)), _) => Ok(resume.clone()),
+            (_, Some(out)) => Ok(out),
+            (_, None) => Ok(runs_root().join("unit5/word2vec")),
+        }
+    }
+
+    /// The settings of a new run: gensim's defaults with the flags given.
+    fn config(&self) -> Word2VecConfig {
+        let defaults = Word2VecConfig::default();
+        Word2VecConfig {
+            epochs: self.epochs.unwrap_or(defaults.epochs),
+            dim: self.dim.unwrap_or(defaults.dim),
+            share_negatives: self.share_negatives.unwrap_or(defaults.share_negatives),
+            workers: self.workers.unwrap_or(defaults.workers),
+            ..defaults
+        }
+    }
+
+    /// A continued run keeps its settings: a flag that would change one is an error naming
+    /// both values.
+    fn check_agrees_with(&self, saved: &Word2VecConfig, out: &Path) -> Result<()> {
+        let given = [
+            (
+                "--epochs",
+                self.epochs.map(|v| v as i64),
+                saved.epochs as i64,
+            ),
+            ("--dim", self.dim, saved.dim),
+            (
+                "--share-negatives",
+                self.share_negatives.map(|v| v as i64),
+                saved.share_negatives as i64,
+            ),
+            (
+                "--workers",
+                self.workers.map(|v| v as i64),
+                saved.workers as i64,
+            ),
+        ];
+        let differences: Vec<String> = given
+            .iter()
+            .filter_map(|&(flag, asked, saved)| match asked {
+                Some(asked) if asked != saved => {
+                    Some(format!("{flag} {asked}, but the run has {saved}"))
+                }
+                _ => None,
+            })
+            .collect();
+        ensure!(
+            differences.is_empty(),
+            "--resume continues {} on its own settings, and the command line changes them:\n  \
+             {}\nDrop those flags to continue the run, or start a new run without --resume.",
+            out.display(),
+            differences.join("\n  ")
+        );
+        Ok(())
+    }
 }
 
 /// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...) and this

@@ -15,7 +15,7 @@
 //! vectors. `share_negatives: 1` is the original (see docs/benchmarks.md for both).
 
 use crate::Answers;
-use anyhow::{ensure, Result};
+use anyhow::{anyhow, ensure, Result};
 use course_core::text::word_index::for_each_word;
 pub use course_core::text::WordVectors;
 use rand::{Rng, SeedableRng};
@@ -168,69 +168,226 @@ pub fn train<A: Answers>(
     config: &Word2VecConfig,
     mut progress: impl FnMut(f64, f64),
 ) -> Result<(WordVectors, TrainingStats)> {
-    let vocab = corpus.words.len() as i64;
-    ensure!(
-        vocab > 1,
-        "the corpus has fewer than 2 words seen {} times",
-        config.min_count
-    );
-    ensure!(
-        config.share_negatives >= 1 && config.negatives >= 1 && config.workers >= 1,
-        "share_negatives, negatives and workers must be at least 1"
-    );
-    tch::manual_seed(config.seed as i64);
-    // As in word2vec: centre vectors start small and random, context vectors at zero.
-    let tables = Tables {
-        centre: (Tensor::rand([vocab, config.dim], (Kind::Float, Device::Cpu)) - 0.5)
-            / config.dim as f64,
-        context: Tensor::zeros([vocab, config.dim], (Kind::Float, Device::Cpu)),
-    };
-    let shared = Shared {
-        corpus,
-        config,
-        noise: NoiseTable::new(&corpus.counts),
-        keep: keep_probabilities(&corpus.counts, config.sample),
-        total: corpus.total_words() as f64 * config.epochs as f64,
-        processed: AtomicU64::new(0),
-        stop: AtomicBool::new(false),
-    };
-    let threads_before = tch::get_num_threads();
-    let started = Instant::now();
-    // Each worker gets a handle to the same two tables (`shallow_clone`: no copy) and updates
-    // them in place, as gensim's workers do; worker 0 runs here and reports progress.
-    let results: Vec<Result<f64>> = std::thread::scope(|scope| {
-        let others: Vec<_> = (1..config.workers)
-            .map(|worker| {
-                let (tables, shared) = (tables.shallow_clone(), &shared);
-                scope.spawn(move || shared.run_worker::<A>(worker, tables, &mut |_, _| {}))
-            })
-            .collect();
-        let mut results = vec![shared.run_worker::<A>(0, tables.shallow_clone(), &mut progress)];
-        results.extend(others.into_iter().map(|handle| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        }));
-        results
-    });
-    tch::set_num_threads(threads_before);
-    let mut final_loss = f64::NAN;
-    for result in results {
-        final_loss = result?;
+    let mut skip_gram = SkipGram::new(corpus, config)?;
+    while !skip_gram.is_finished() {
+        skip_gram.train_epoch::<A>(&|| false, &mut progress)?;
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let processed = shared.processed.load(Ordering::Relaxed);
-    Ok((
-        WordVectors {
-            words: corpus.words.clone(),
-            vectors: tables.centre,
-        },
-        TrainingStats {
-            seconds,
-            words_per_second: processed as f64 / seconds,
-            final_loss,
-        },
-    ))
+    Ok(skip_gram.finish())
+}
+
+/// A skip-gram run in progress: the two tables and the epochs they have seen. It can be saved
+/// after any epoch and continued from there (`word2vec --resume`): every worker draws its
+/// random numbers from its own stream for each epoch, and the learning rate follows the words
+/// done, so with one worker a continued run ends with the very vectors of a run never stopped.
+pub struct SkipGram<'a> {
+    shared: Shared<'a>,
+    tables: Tables,
+    epochs_done: usize,
+    /// Words processed and seconds spent by this process (a continued run counts its own).
+    words_at_start: u64,
+    seconds: f64,
+    final_loss: f64,
+}
+
+/// How an epoch ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EpochEnd {
+    /// Every review was read; the loss of the last batch.
+    Finished { loss: f64 },
+    /// `stop_requested` said stop: the epoch's updates are incomplete, so do not save them.
+    Stopped,
+}
+
+impl<'a> SkipGram<'a> {
+    /// A new run: centre vectors small and random, context vectors at zero, as in word2vec.
+    pub fn new(corpus: &'a Corpus, config: &'a Word2VecConfig) -> Result<SkipGram<'a>> {
+        let vocab = corpus.words.len() as i64;
+        ensure!(
+            vocab > 1,
+            "the corpus has fewer than 2 words seen {} times",
+            config.min_count
+        );
+        ensure!(
+            config.share_negatives >= 1 && config.negatives >= 1 && config.workers >= 1,
+            "share_negatives, negatives and workers must be at least 1"
+        );
+        // Uniform in [-0.5, 0.5) / dim, from the run's seed (a stream no worker uses).
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        rng.set_stream(u64::MAX);
+        let scale = 1.0 / config.dim as f32;
+        let centre: Vec<f32> = (0..vocab * config.dim)
+            .map(|_| (rng.random::<f32>() - 0.5) * scale)
+            .collect();
+        let tables = Tables {
+            centre: Tensor::from_slice(&centre).view([vocab, config.dim]),
+            context: Tensor::zeros([vocab, config.dim], (Kind::Float, Device::Cpu)),
+        };
+        let shared = Shared {
+            corpus,
+            config,
+            noise: NoiseTable::new(&corpus.counts),
+            keep: keep_probabilities(&corpus.counts, config.sample),
+            total: corpus.total_words() as f64 * config.epochs as f64,
+            processed: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+        };
+        Ok(SkipGram {
+            shared,
+            tables,
+            epochs_done: 0,
+            words_at_start: 0,
+            seconds: 0.0,
+            final_loss: f64::NAN,
+        })
+    }
+
+    /// A run continued from a checkpoint written by [`SkipGram::save_checkpoint`] on the same
+    /// corpus and settings.
+    pub fn resume(
+        corpus: &'a Corpus,
+        config: &'a Word2VecConfig,
+        checkpoint: &Path,
+    ) -> Result<SkipGram<'a>> {
+        let mut skip_gram = SkipGram::new(corpus, config)?;
+        let unreadable = |why: String| {
+            anyhow!(
+                "cannot continue from {}: {why}. Delete it to train from the beginning",
+                checkpoint.display()
+            )
+        };
+        let named = Tensor::read_safetensors(checkpoint).map_err(|e| {
+            unreadable(format!("it is not a readable checkpoint (truncated?): {e}"))
+        })?;
+        let tensor = |name: &str| {
+            named
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.shallow_clone())
+                .ok_or_else(|| unreadable(format!("it has no `{name}` table")))
+        };
+        let (centre, context) = (tensor("centre")?, tensor("context")?);
+        let epochs_done = tensor("epochs_done")?.int64_value(&[0]);
+        let shape = skip_gram.tables.centre.size();
+        if centre.size() != shape || context.size() != shape || centre.kind() != Kind::Float {
+            return Err(unreadable(format!(
+                "its tables are {:?} ({:?}), this corpus and --dim need {shape:?} (Float): the \
+                 data or the settings changed since it was saved",
+                centre.size(),
+                centre.kind()
+            )));
+        }
+        if !(0..=config.epochs as i64).contains(&epochs_done) {
+            return Err(unreadable(format!(
+                "it says {epochs_done} epochs were done, of {}",
+                config.epochs
+            )));
+        }
+        skip_gram.tables = Tables { centre, context };
+        skip_gram.epochs_done = epochs_done as usize;
+        // The learning rate falls with the words done: start where the run stopped.
+        let done = corpus.total_words() * skip_gram.epochs_done as u64;
+        skip_gram.shared.processed.store(done, Ordering::Relaxed);
+        skip_gram.words_at_start = done;
+        Ok(skip_gram)
+    }
+
+    /// Epochs trained so far.
+    pub fn epochs_done(&self) -> usize {
+        self.epochs_done
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.epochs_done >= self.shared.config.epochs
+    }
+
+    /// One pass over the corpus by every worker, each on its share of the reviews, all
+    /// updating the same two tables. `progress` gets (fraction of the run done, recent loss);
+    /// `stop_requested` is asked before every review.
+    pub fn train_epoch<A: Answers>(
+        &mut self,
+        stop_requested: &(dyn Fn() -> bool + Sync),
+        progress: &mut dyn FnMut(f64, f64),
+    ) -> Result<EpochEnd> {
+        let (epoch, workers) = (self.epochs_done, self.shared.config.workers);
+        let threads_before = tch::get_num_threads();
+        let started = Instant::now();
+        let (tables, shared) = (&self.tables, &self.shared);
+        // Each worker gets a handle to the same two tables (`shallow_clone`: no copy) and
+        // updates them in place, as gensim's workers do; worker 0 runs here and reports.
+        let results: Vec<Result<Option<f64>>> = std::thread::scope(|scope| {
+            let others: Vec<_> = (1..workers)
+                .map(|worker| {
+                    let tables = tables.shallow_clone();
+                    scope.spawn(move || {
+                        shared.run_worker::<A>(
+                            worker,
+                            epoch,
+                            tables,
+                            stop_requested,
+                            &mut |_, _| {},
+                        )
+                    })
+                })
+                .collect();
+            let mut results = vec![shared.run_worker::<A>(
+                0,
+                epoch,
+                tables.shallow_clone(),
+                stop_requested,
+                progress,
+            )];
+            results.extend(others.into_iter().map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }));
+            results
+        });
+        tch::set_num_threads(threads_before);
+        self.seconds += started.elapsed().as_secs_f64();
+        let losses = results.into_iter().collect::<Result<Vec<Option<f64>>>>()?;
+        if losses.iter().any(Option::is_none) {
+            return Ok(EpochEnd::Stopped);
+        }
+        self.epochs_done += 1;
+        self.final_loss = losses.into_iter().flatten().next_back().unwrap_or(f64::NAN);
+        Ok(EpochEnd::Finished {
+            loss: self.final_loss,
+        })
+    }
+
+    /// Writes the tables and the number of epochs done to `path` (a safetensors file), whole or
+    /// not at all.
+    pub fn save_checkpoint(&self, path: &Path) -> Result<()> {
+        let epochs_done = Tensor::from_slice(&[self.epochs_done as i64]);
+        course_core::fs::replace_atomically(path, |temporary| {
+            Tensor::write_safetensors(
+                &[
+                    ("centre", &self.tables.centre),
+                    ("context", &self.tables.context),
+                    ("epochs_done", &epochs_done),
+                ],
+                temporary,
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The centre vectors (the embeddings) and what this process measured.
+    pub fn finish(self) -> (WordVectors, TrainingStats) {
+        let words = self.shared.processed.load(Ordering::Relaxed) - self.words_at_start;
+        (
+            WordVectors {
+                words: self.shared.corpus.words.clone(),
+                vectors: self.tables.centre,
+            },
+            TrainingStats {
+                seconds: self.seconds,
+                words_per_second: words as f64 / self.seconds,
+                final_loss: self.final_loss,
+            },
+        )
+    }
 }
 
 /// What the workers share: the corpus and settings, the sampling tables, the count of words
@@ -246,57 +403,65 @@ struct Shared<'a> {
 }
 
 impl Shared<'_> {
-    /// One worker: every `workers`-th review of each epoch, from review `worker` on. Returns its
-    /// last batch's loss.
+    /// One worker's share of one epoch: every `workers`-th review, from review `worker` on.
+    /// Returns its last batch's loss, or `None` when asked to stop before the end.
     fn run_worker<A: Answers>(
         &self,
         worker: usize,
+        epoch: usize,
         mut tables: Tables,
+        stop_requested: &(dyn Fn() -> bool + Sync),
         progress: &mut dyn FnMut(f64, f64),
-    ) -> Result<f64> {
+    ) -> Result<Option<f64>> {
         let config = self.config;
         // One core per worker: libtorch splitting each small operation over the cores would
         // make the workers wait for each other. (Grad mode and this setting are per thread.)
         tch::set_num_threads(1);
         let _no_grad_tables = tch::no_grad_guard();
-        let mut rng = ChaCha8Rng::seed_from_u64(config.seed + worker as u64);
+        // Its own stream for this worker and epoch: an epoch draws the same numbers whether
+        // the run went straight through or was continued from a checkpoint.
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        rng.set_stream((epoch * config.workers + worker) as u64);
         let (mut centres, mut contexts) = (Vec::new(), Vec::new());
         let mut recent_loss = f64::NAN;
-        for _epoch in 0..config.epochs {
-            for sentence in self
-                .corpus
-                .sentences
-                .iter()
-                .skip(worker)
-                .step_by(config.workers)
-            {
-                if self.stop.load(Ordering::Relaxed) {
-                    return Ok(recent_loss); // another worker failed and says why
-                }
-                let before = self
-                    .processed
-                    .fetch_add(sentence.len() as u64, Ordering::Relaxed);
-                self.add_pairs(sentence, &mut rng, &mut centres, &mut contexts);
-                if centres.len() >= config.batch_pairs {
-                    let done = (before + sentence.len() as u64) as f64 / self.total;
-                    let lr = config.lr - (config.lr - config.min_lr) * done.min(1.0);
-                    // Whole groups only; the few pairs left over open the next batch.
-                    let whole = centres.len() - centres.len() % config.share_negatives;
-                    let batch = Batch {
-                        centres: &centres[..whole],
-                        contexts: &contexts[..whole],
-                        share_negatives: config.share_negatives,
-                    };
-                    recent_loss =
-                        batch.train::<A>(&mut tables, &self.noise, config.negatives, lr, &mut rng);
-                    self.check_finite(recent_loss, done)?;
-                    centres.drain(..whole);
-                    contexts.drain(..whole);
-                    progress(done, recent_loss);
-                }
+        for sentence in self
+            .corpus
+            .sentences
+            .iter()
+            .skip(worker)
+            .step_by(config.workers)
+        {
+            if self.stop.load(Ordering::Relaxed) || stop_requested() {
+                return Ok(None); // asked to stop, or another worker failed and says why
+            }
+            let before = self
+                .processed
+                .fetch_add(sentence.len() as u64, Ordering::Relaxed);
+            self.add_pairs(sentence, &mut rng, &mut centres, &mut contexts);
+            if centres.len() >= config.batch_pairs {
+                let done = (before + sentence.len() as u64) as f64 / self.total;
+                // Whole groups only; the few pairs left over open the next batch.
+                let whole = centres.len() - centres.len() % config.share_negatives;
+                let batch = Batch {
+                    centres: &centres[..whole],
+                    contexts: &contexts[..whole],
+                    share_negatives: config.share_negatives,
+                };
+                recent_loss = batch.train::<A>(
+                    &mut tables,
+                    &self.noise,
+                    config.negatives,
+                    self.learning_rate(done),
+                    &mut rng,
+                );
+                self.check_finite(recent_loss, done)?;
+                centres.drain(..whole);
+                contexts.drain(..whole);
+                progress(done, recent_loss);
             }
         }
-        // The last pairs: whole groups, then what is left over as one smaller group.
+        // The epoch's last pairs: whole groups, then what is left over as one smaller group.
+        let done = self.processed.load(Ordering::Relaxed) as f64 / self.total;
         let whole = centres.len() - centres.len() % config.share_negatives;
         for (range, share_negatives) in [
             (0..whole, config.share_negatives),
@@ -308,13 +473,23 @@ impl Shared<'_> {
                     contexts: &contexts[range],
                     share_negatives,
                 };
-                let lr = config.min_lr;
-                recent_loss =
-                    batch.train::<A>(&mut tables, &self.noise, config.negatives, lr, &mut rng);
-                self.check_finite(recent_loss, 1.0)?;
+                recent_loss = batch.train::<A>(
+                    &mut tables,
+                    &self.noise,
+                    config.negatives,
+                    self.learning_rate(done),
+                    &mut rng,
+                );
+                self.check_finite(recent_loss, done)?;
             }
         }
-        Ok(recent_loss)
+        Ok(Some(recent_loss))
+    }
+
+    /// Falls linearly from `lr` to `min_lr` as the run goes from none to all of its words.
+    fn learning_rate(&self, done: f64) -> f64 {
+        let config = self.config;
+        config.lr - (config.lr - config.min_lr) * done.min(1.0)
     }
 
     /// Subsamples `sentence` and adds its (centre, context) pairs: each centre draws how far

@@ -21,5 +21,5 @@ pub mod tensorboard;
 
 pub use run::{
     check_run_name, list_runs, read_metrics_csv, run_in_use, runs_root, timestamp_name, RunFolder,
-    RunInfo,
+    RunInfo, RunLock,
 };

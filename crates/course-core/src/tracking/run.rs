@@ -74,15 +74,9 @@ impl RunFolder {
     /// ([`RunFolder::describe`] does not change an entry it already has).
     pub fn reopen(path: &Path) -> Result<RunFolder> {
         let mut run = RunFolder::at(path)?;
-        // A write cut short by a kill leaves its temporary file (`.tmp-<pid>-<name>`); the
-        // real file is whole. Holding the lock, nobody else writes here: clear them.
-        for folder in [path.to_path_buf(), path.join("checkpoints")] {
-            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-                if entry.file_name().to_string_lossy().starts_with(".tmp-") {
-                    let _ = std::fs::remove_file(entry.path());
-                }
-            }
-        }
+        // Holding the lock, nobody else writes here.
+        crate::fs::remove_cut_writes(path);
+        crate::fs::remove_cut_writes(&path.join("checkpoints"));
         if let Ok(text) = std::fs::read_to_string(path.join("config.json")) {
             if let Ok(Value::Object(mut config)) = serde_json::from_str(&text) {
                 config.remove("trainer");
@@ -206,14 +200,15 @@ pub fn check_run_name(name: &str) -> Result<()> {
 /// opens the same run is refused while the first lives; a lock left by a killed process is
 /// taken over.
 #[derive(Debug)]
-struct RunLock {
+pub struct RunLock {
     path: PathBuf,
 }
 
 impl RunLock {
     const FILE: &'static str = "run.lock";
 
-    fn take(folder: &Path) -> Result<RunLock> {
+    /// Takes the lock of `folder` (which must exist) until the value is dropped.
+    pub fn take(folder: &Path) -> Result<RunLock> {
         let path = folder.join(Self::FILE);
         for _ in 0..2 {
             match std::fs::OpenOptions::new()
@@ -230,7 +225,7 @@ impl RunLock {
                     if let Some(pid) = live_owner(&path) {
                         bail!(
                             "the run {} is being written by process {pid} (another run with the \
-                             same --run-name?). Wait for it to end or pick another --run-name; \
+                             same --run-name or --out?). Wait for it to end or pick another name; \
                              if no such process runs, delete {}",
                             folder.display(),
                             path.display()
