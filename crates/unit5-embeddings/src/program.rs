@@ -165,6 +165,7 @@ fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
     );
     // Ctrl-C or SIGTERM: the workers stop at the next review; the epochs already saved stay.
     let signals = interrupt::Training::start();
+    let epochs_before = skip_gram.epochs_done();
     while !skip_gram.is_finished() {
         let epoch = skip_gram.epochs_done() + 1;
         let end = skip_gram.train_epoch::<A>(&|| signals.stop_requested(), &mut |done, loss| {
@@ -192,16 +193,22 @@ fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
     drop(signals);
     bar.finish_and_clear();
     let (vectors, stats) = skip_gram.finish();
+    let epochs = match epochs_before {
+        0 => format!("{} epochs", config.epochs),
+        done => format!("epochs {}-{} of {}", done + 1, config.epochs, config.epochs),
+    };
     println!(
-        "Trained {} epochs in {:.1}s: {:.0} words/s, final batch loss {:.3}",
-        config.epochs, stats.seconds, stats.words_per_second, stats.final_loss
+        "Trained {epochs} in {:.1}s: {:.0} words/s, final batch loss {:.3}",
+        stats.seconds, stats.words_per_second, stats.final_loss
     );
     let path = out.join("vectors.txt");
     vectors.save_text(&path)?;
     let summary = json!({
         "config": config,
+        // Of the epochs trained by this process (after `continued_after_epoch`, if any).
         "seconds": stats.seconds,
         "words_per_second": stats.words_per_second,
+        "continued_after_epoch": epochs_before,
         "corpus_words": corpus.total_words(),
         "vocabulary": corpus.words.len(),
     });
