@@ -105,3 +105,12 @@ pub fn build_example_copy(
         .with_context(|| format!("cannot copy {} to {}", built.display(), copy.display()))?;
     Ok(copy)
 }
+
+/// What a finished program printed: its standard output, then its standard error.
+pub fn printed(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}

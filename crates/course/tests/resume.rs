@@ -3,6 +3,7 @@
 //! small model. Also: the run's own settings win, `--run-name` is a name, and two runs cannot
 //! write into one folder.
 
+use course_core::printed;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -92,19 +93,11 @@ fn straight_run() -> &'static Path {
         let unit7 = Unit7::new();
         let args = unit7.new_run("straight");
         let output = unit7.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
-        assert!(output.status.success(), "{}", text(&output));
+        assert!(output.status.success(), "{}", printed(&output));
         let folder = unit7.folder("straight");
         (unit7, folder)
     });
     folder
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn read(path: &Path) -> String {
@@ -148,9 +141,9 @@ fn a_killed_run_resumed_ends_where_an_uninterrupted_run_ends() {
     let twin = unit7.run(&args);
     assert!(!twin.status.success());
     assert!(
-        text(&twin).contains("being written by process"),
+        printed(&twin).contains("being written by process"),
         "{}",
-        text(&twin)
+        printed(&twin)
     );
     child.kill().unwrap();
     child.wait().unwrap();
@@ -159,7 +152,7 @@ fn a_killed_run_resumed_ends_where_an_uninterrupted_run_ends() {
     // A flag that changes the run's settings is refused, and names both values.
     let changed = unit7.run(&["--resume", "cut", "--lr", "0.5"]);
     assert!(!changed.status.success());
-    let message = text(&changed);
+    let message = printed(&changed);
     assert!(
         message.contains("trainer.optimizer.lr: the run has 0.001, the command line asks for 0.5"),
         "{message}"
@@ -167,8 +160,8 @@ fn a_killed_run_resumed_ends_where_an_uninterrupted_run_ends() {
 
     // `--resume` alone continues the latest unfinished run: `cut` (`straight` has finished).
     let resumed = unit7.run(&["--resume"]);
-    assert!(resumed.status.success(), "{}", text(&resumed));
-    let said = text(&resumed);
+    assert!(resumed.status.success(), "{}", printed(&resumed));
+    let said = printed(&resumed);
     assert!(said.contains("Continuing the run"), "{said}");
     // It went on from its checkpoint: the first epoch is not trained again.
     assert!(said.contains("after epoch"), "{said}");
@@ -255,14 +248,14 @@ fn killed_anywhere_three_times_a_run_still_ends_as_if_never_stopped() {
         started.elapsed() > Duration::from_millis(2500)
     });
     // 3. while it predicts the test reviews.
-    let printed = kill_when(&unit7, &resume, &folder, |printed, _| {
-        printed.contains("Predicting")
+    let said = kill_when(&unit7, &resume, &folder, |so_far, _| {
+        so_far.contains("Predicting")
     });
-    assert!(printed.contains("Resuming from"), "{printed}");
+    assert!(said.contains("Resuming from"), "{said}");
     assert!(!folder.join("submission.csv").exists());
 
     let resumed = unit7.run(&["--resume", "killed"]);
-    assert!(resumed.status.success(), "{}", text(&resumed));
+    assert!(resumed.status.success(), "{}", printed(&resumed));
     assert_eq!(
         metrics_without_seconds(&folder),
         metrics_without_seconds(straight)
@@ -304,7 +297,7 @@ fn ctrl_c_saves_where_the_run_is_and_says_how_to_continue() {
         .unwrap();
     assert!(signal.success());
     let output = child.wait_with_output().unwrap();
-    let said = text(&output);
+    let said = printed(&output);
     assert!(!output.status.success(), "{said}");
     assert_eq!(
         output.status.code(),
@@ -318,7 +311,7 @@ fn ctrl_c_saves_where_the_run_is_and_says_how_to_continue() {
     assert!(!folder.join("run.lock").exists());
 
     let resumed = unit7.run(&["--resume", "stopped"]);
-    assert!(resumed.status.success(), "{}", text(&resumed));
+    assert!(resumed.status.success(), "{}", printed(&resumed));
     assert_eq!(
         metrics_without_seconds(&folder),
         metrics_without_seconds(straight)
@@ -335,12 +328,12 @@ fn a_corrupt_checkpoint_is_a_clear_error_not_a_crash() {
     let args = unit7.new_run("broken");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let first = unit7.run(&args);
-    assert!(first.status.success(), "{}", text(&first));
+    assert!(first.status.success(), "{}", printed(&first));
     let last = unit7.folder("broken").join("checkpoints/last.safetensors");
     let bytes = std::fs::read(&last).unwrap();
     std::fs::write(&last, &bytes[..bytes.len() / 2]).unwrap();
     let output = unit7.run(&["--resume", "broken"]);
-    let said = text(&output);
+    let said = printed(&output);
     assert_eq!(output.status.code(), Some(1), "{said}");
     assert!(said.contains("cannot read the checkpoint"), "{said}");
     assert!(!said.contains("panicked"), "{said}");
@@ -353,9 +346,9 @@ fn a_run_name_is_a_name_not_a_path() {
         let output = unit7.run(&["--run-name", name, "--epochs", "1"]);
         assert!(!output.status.success(), "{name} was accepted");
         assert!(
-            text(&output).contains("is not a run name"),
+            printed(&output).contains("is not a run name"),
             "{}",
-            text(&output)
+            printed(&output)
         );
     }
     assert!(!unit7.runs.path().join("escaped").exists());
@@ -387,7 +380,7 @@ fn a_full_disk_while_saving_is_a_clear_error_and_the_last_checkpoint_still_loads
         .arg(&unit7.exe)
         .args(["--resume", "full-disk"]);
     let output = unit7.environment(&mut limited).output().unwrap();
-    let said = text(&output);
+    let said = printed(&output);
     assert_eq!(output.status.code(), Some(1), "{said}");
     assert!(
         said.contains(".safetensors"),
@@ -406,7 +399,7 @@ fn a_full_disk_while_saving_is_a_clear_error_and_the_last_checkpoint_still_loads
 
     // With room again, the run continues from epoch 1's checkpoint and ends as if never stopped.
     let resumed = unit7.run(&["--resume", "full-disk"]);
-    assert!(resumed.status.success(), "{}", text(&resumed));
+    assert!(resumed.status.success(), "{}", printed(&resumed));
     assert_eq!(
         metrics_without_seconds(&folder),
         metrics_without_seconds(straight)

@@ -447,14 +447,7 @@ impl Shared<'_> {
                     contexts: &contexts[..whole],
                     share_negatives: config.share_negatives,
                 };
-                recent_loss = batch.train::<A>(
-                    &mut tables,
-                    &self.noise,
-                    config.negatives,
-                    self.learning_rate(done),
-                    &mut rng,
-                );
-                self.check_finite(recent_loss, done)?;
+                recent_loss = self.train_batch::<A>(&batch, &mut tables, done, &mut rng)?;
                 centres.drain(..whole);
                 contexts.drain(..whole);
                 progress(done, recent_loss);
@@ -473,17 +466,25 @@ impl Shared<'_> {
                     contexts: &contexts[range],
                     share_negatives,
                 };
-                recent_loss = batch.train::<A>(
-                    &mut tables,
-                    &self.noise,
-                    config.negatives,
-                    self.learning_rate(done),
-                    &mut rng,
-                );
-                self.check_finite(recent_loss, done)?;
+                recent_loss = self.train_batch::<A>(&batch, &mut tables, done, &mut rng)?;
             }
         }
         Ok(Some(recent_loss))
+    }
+
+    /// One SGD step on `batch` at the learning rate of `done` (the fraction of the run's words
+    /// processed); its loss, or an error that stops every worker if it is not a number.
+    fn train_batch<A: Answers>(
+        &self,
+        batch: &Batch,
+        tables: &mut Tables,
+        done: f64,
+        rng: &mut ChaCha8Rng,
+    ) -> Result<f64> {
+        let lr = self.learning_rate(done);
+        let loss = batch.train::<A>(tables, &self.noise, self.config.negatives, lr, rng);
+        self.check_finite(loss, done)?;
+        Ok(loss)
     }
 
     /// Falls linearly from `lr` to `min_lr` as the run goes from none to all of its words.

@@ -1,6 +1,7 @@
 //! `word2vec` stopped (killed, or by Ctrl-C) and continued with `--resume` ends with the vectors
 //! of a run never stopped: the unit's program as a learner starts it, on the bundled sample.
 
+use course_core::printed;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -49,14 +50,6 @@ fn new_run() -> Vec<String> {
     .to_vec()
 }
 
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
 fn run(mut command: Command) -> Output {
     command.output().expect("unit 5's program starts")
 }
@@ -72,7 +65,7 @@ fn straight_vectors() -> &'static str {
             &out,
             &args.iter().map(String::as_str).collect::<Vec<_>>(),
         ));
-        assert!(output.status.success(), "{}", text(&output));
+        assert!(output.status.success(), "{}", printed(&output));
         let vectors = std::fs::read_to_string(out.join("vectors.txt")).unwrap();
         (folder, vectors)
     });
@@ -107,7 +100,7 @@ fn stop_after_first_epoch(out: &Path, signal: &str) -> Output {
 /// nothing behind; returns what it printed.
 fn resume_to_the_end(out: &Path) -> String {
     let output = run(word2vec(out, &["--resume"]));
-    let said = text(&output);
+    let said = printed(&output);
     assert!(output.status.success(), "{said}");
     assert!(said.contains("Continuing"), "{said}");
     assert_eq!(
@@ -139,9 +132,9 @@ fn killed_word2vec_continues_to_the_vectors_of_a_run_never_stopped() {
     let changed = run(word2vec(&out, &["--resume", "--epochs", "9"]));
     assert!(!changed.status.success());
     assert!(
-        text(&changed).contains("--epochs 9, but the run has 8"),
+        printed(&changed).contains("--epochs 9, but the run has 8"),
         "{}",
-        text(&changed)
+        printed(&changed)
     );
 
     let said = resume_to_the_end(&out);
@@ -156,7 +149,11 @@ fn killed_word2vec_continues_to_the_vectors_of_a_run_never_stopped() {
     // Finished: there is nothing more to continue.
     let again = run(word2vec(&out, &["--resume"]));
     assert!(!again.status.success());
-    assert!(text(&again).contains("has finished"), "{}", text(&again));
+    assert!(
+        printed(&again).contains("has finished"),
+        "{}",
+        printed(&again)
+    );
 }
 
 #[test]
@@ -164,7 +161,7 @@ fn ctrl_c_stops_word2vec_cleanly_and_says_how_to_continue() {
     let folder = tempfile::tempdir().unwrap();
     let out = folder.path().join("stopped");
     let stopped = stop_after_first_epoch(&out, "-INT");
-    let said = text(&stopped);
+    let said = printed(&stopped);
     assert_eq!(stopped.status.code(), Some(1), "a clean stop:\n{said}");
     assert!(
         said.contains("To continue, run the same program with `word2vec --resume"),
