@@ -93,6 +93,11 @@ fn train<A: Answers>(args: TrainArgs) -> Result<()> {
 /// epoch so that `--resume` continues a run that was stopped.
 fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
     let out = args.folder()?;
+    ensure!(
+        args.resume.is_none() || out.is_dir(),
+        "--resume: there is no folder {} to continue a word2vec run from",
+        out.display()
+    );
     std::fs::create_dir_all(&out)
         .with_context(|| format!("cannot create the folder {}", out.display()))?;
     // One program per folder: a second one would write over the first one's checkpoint.
@@ -377,6 +382,8 @@ pub enum Command {
 /// were given (which must agree with the run's) from those left out.
 #[derive(clap::Args, Debug)]
 pub struct Word2vecArgs {
+    /// The folder with Kaggle's files [default: IMDB_DIR, else datasets/imdb/ when complete,
+    /// else the bundled sample]
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// Passes over the corpus [default: 5]
