@@ -116,6 +116,20 @@ fn metrics_without_seconds(folder: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The run in `folder` ended as the uninterrupted run in `straight` did: the same metrics (but
+/// wall times) and the same submission.
+fn assert_ends_as(folder: &Path, straight: &Path) {
+    assert_eq!(
+        metrics_without_seconds(folder),
+        metrics_without_seconds(straight)
+    );
+    assert_eq!(
+        read(&folder.join("submission.csv")),
+        read(&straight.join("submission.csv")),
+        "the resumed run's submission differs from the uninterrupted run's"
+    );
+}
+
 #[test]
 fn a_killed_run_resumed_ends_where_an_uninterrupted_run_ends() {
     let unit7 = Unit7::new();
@@ -167,15 +181,7 @@ fn a_killed_run_resumed_ends_where_an_uninterrupted_run_ends() {
     assert!(said.contains("after epoch"), "{said}");
     assert!(!said.contains("epoch   1/3"), "{said}");
 
-    assert_eq!(
-        metrics_without_seconds(&unit7.folder("cut")),
-        metrics_without_seconds(straight)
-    );
-    assert_eq!(
-        read(&unit7.folder("cut").join("submission.csv")),
-        read(&straight.join("submission.csv")),
-        "the resumed run's submission differs from the uninterrupted run's"
-    );
+    assert_ends_as(&unit7.folder("cut"), straight);
     assert!(!unit7.folder("cut").join("run.lock").exists());
 }
 
@@ -256,14 +262,7 @@ fn killed_anywhere_three_times_a_run_still_ends_as_if_never_stopped() {
 
     let resumed = unit7.run(&["--resume", "killed"]);
     assert!(resumed.status.success(), "{}", printed(&resumed));
-    assert_eq!(
-        metrics_without_seconds(&folder),
-        metrics_without_seconds(straight)
-    );
-    assert_eq!(
-        read(&folder.join("submission.csv")),
-        read(&straight.join("submission.csv"))
-    );
+    assert_ends_as(&folder, straight);
     // Nothing half-written or left over: no temporary files, no lock.
     let leftovers: Vec<String> = std::fs::read_dir(&folder)
         .unwrap()
@@ -312,14 +311,7 @@ fn ctrl_c_saves_where_the_run_is_and_says_how_to_continue() {
 
     let resumed = unit7.run(&["--resume", "stopped"]);
     assert!(resumed.status.success(), "{}", printed(&resumed));
-    assert_eq!(
-        metrics_without_seconds(&folder),
-        metrics_without_seconds(straight)
-    );
-    assert_eq!(
-        read(&folder.join("submission.csv")),
-        read(&straight.join("submission.csv"))
-    );
+    assert_ends_as(&folder, straight);
 }
 
 #[test]
@@ -400,12 +392,5 @@ fn a_full_disk_while_saving_is_a_clear_error_and_the_last_checkpoint_still_loads
     // With room again, the run continues from epoch 1's checkpoint and ends as if never stopped.
     let resumed = unit7.run(&["--resume", "full-disk"]);
     assert!(resumed.status.success(), "{}", printed(&resumed));
-    assert_eq!(
-        metrics_without_seconds(&folder),
-        metrics_without_seconds(straight)
-    );
-    assert_eq!(
-        read(&folder.join("submission.csv")),
-        read(&straight.join("submission.csv"))
-    );
+    assert_ends_as(&folder, straight);
 }

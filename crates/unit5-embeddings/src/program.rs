@@ -268,7 +268,6 @@ fn word2vec_corpus(data_dir: &DataDir, min_count: u64) -> Result<Corpus> {
 /// size of its corpus, so that `--resume` continues it as it began, on the same words.
 #[derive(Serialize, Deserialize)]
 struct SavedWord2vec {
-    command: String,
     config: Word2VecConfig,
     data_folder: PathBuf,
     corpus_words: u64,
@@ -282,7 +281,6 @@ impl SavedWord2vec {
 
     fn new(config: &Word2VecConfig, data_dir: &DataDir, corpus: &Corpus) -> SavedWord2vec {
         SavedWord2vec {
-            command: "word2vec".into(),
             config: config.clone(),
             data_folder: data_dir.path.clone(),
             corpus_words: corpus.total_words(),

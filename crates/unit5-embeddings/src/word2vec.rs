@@ -202,15 +202,6 @@ impl<'a> SkipGram<'a> {
     /// A new run: centre vectors small and random, context vectors at zero, as in word2vec.
     pub fn new(corpus: &'a Corpus, config: &'a Word2VecConfig) -> Result<SkipGram<'a>> {
         let vocab = corpus.words.len() as i64;
-        ensure!(
-            vocab > 1,
-            "the corpus has fewer than 2 words seen {} times",
-            config.min_count
-        );
-        ensure!(
-            config.share_negatives >= 1 && config.negatives >= 1 && config.workers >= 1,
-            "share_negatives, negatives and workers must be at least 1"
-        );
         // Uniform in [-0.5, 0.5) / dim, from the run's seed (a stream no worker uses).
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         rng.set_stream(u64::MAX);
@@ -222,23 +213,7 @@ impl<'a> SkipGram<'a> {
             centre: Tensor::from_slice(&centre).view([vocab, config.dim]),
             context: Tensor::zeros([vocab, config.dim], (Kind::Float, Device::Cpu)),
         };
-        let shared = Shared {
-            corpus,
-            config,
-            noise: NoiseTable::new(&corpus.counts),
-            keep: keep_probabilities(&corpus.counts, config.sample),
-            total: corpus.total_words() as f64 * config.epochs as f64,
-            processed: AtomicU64::new(0),
-            stop: AtomicBool::new(false),
-        };
-        Ok(SkipGram {
-            shared,
-            tables,
-            epochs_done: 0,
-            words_at_start: 0,
-            seconds: 0.0,
-            final_loss: f64::NAN,
-        })
+        SkipGram::start(corpus, config, tables, 0)
     }
 
     /// A run continued from a checkpoint written by [`SkipGram::save_checkpoint`] on the same
@@ -248,7 +223,6 @@ impl<'a> SkipGram<'a> {
         config: &'a Word2VecConfig,
         checkpoint: &Path,
     ) -> Result<SkipGram<'a>> {
-        let mut skip_gram = SkipGram::new(corpus, config)?;
         let unreadable = |why: String| {
             anyhow!(
                 "cannot continue from {}: {why}. Delete it to train from the beginning",
@@ -267,7 +241,7 @@ impl<'a> SkipGram<'a> {
         };
         let (centre, context) = (tensor("centre")?, tensor("context")?);
         let epochs_done = tensor("epochs_done")?.int64_value(&[0]);
-        let shape = skip_gram.tables.centre.size();
+        let shape = vec![corpus.words.len() as i64, config.dim];
         if centre.size() != shape || context.size() != shape || centre.kind() != Kind::Float {
             return Err(unreadable(format!(
                 "its tables are {:?} ({:?}), this corpus and --dim need {shape:?} (Float): the \
@@ -282,13 +256,45 @@ impl<'a> SkipGram<'a> {
                 config.epochs
             )));
         }
-        skip_gram.tables = Tables { centre, context };
-        skip_gram.epochs_done = epochs_done as usize;
-        // The learning rate falls with the words done: start where the run stopped.
-        let done = corpus.total_words() * skip_gram.epochs_done as u64;
-        skip_gram.shared.processed.store(done, Ordering::Relaxed);
-        skip_gram.words_at_start = done;
-        Ok(skip_gram)
+        let tables = Tables { centre, context };
+        SkipGram::start(corpus, config, tables, epochs_done as usize)
+    }
+
+    /// A run whose `tables` have seen `epochs_done` epochs.
+    fn start(
+        corpus: &'a Corpus,
+        config: &'a Word2VecConfig,
+        tables: Tables,
+        epochs_done: usize,
+    ) -> Result<SkipGram<'a>> {
+        ensure!(
+            corpus.words.len() > 1,
+            "the corpus has fewer than 2 words seen {} times",
+            config.min_count
+        );
+        ensure!(
+            config.share_negatives >= 1 && config.negatives >= 1 && config.workers >= 1,
+            "share_negatives, negatives and workers must be at least 1"
+        );
+        // The learning rate falls with the words done: a continued run starts where it stopped.
+        let words_done = corpus.total_words() * epochs_done as u64;
+        let shared = Shared {
+            corpus,
+            config,
+            noise: NoiseTable::new(&corpus.counts),
+            keep: keep_probabilities(&corpus.counts, config.sample),
+            total: corpus.total_words() as f64 * config.epochs as f64,
+            processed: AtomicU64::new(words_done),
+            stop: AtomicBool::new(false),
+        };
+        Ok(SkipGram {
+            shared,
+            tables,
+            epochs_done,
+            words_at_start: words_done,
+            seconds: 0.0,
+            final_loss: f64::NAN,
+        })
     }
 
     /// Epochs trained so far.
