@@ -149,15 +149,27 @@ fn training_step<A: Answers>() -> Result<()> {
 }
 
 fn accuracy<A: Answers>() -> Result<()> {
-    // A fixed "model": the class is 1 when the first feature is positive.
+    // A fixed "model": the class is 1 when the first feature is positive. Its scale is a weight
+    // that requires gradients, and it notes whether its output would be recorded for backward:
+    // with gradients off (no_grad) it is not.
     #[derive(Debug)]
-    struct FirstFeature;
+    struct FirstFeature {
+        scale: Tensor,
+        recorded_for_backward: std::cell::Cell<bool>,
+    }
     impl Module for FirstFeature {
         fn forward(&self, xs: &Tensor) -> Tensor {
-            let first = xs.narrow(1, 0, 1);
+            let first = xs.narrow(1, 0, 1) * &self.scale;
+            if first.requires_grad() {
+                self.recorded_for_backward.set(true);
+            }
             Tensor::cat(&[-&first, first], 1)
         }
     }
+    let model = FirstFeature {
+        scale: Tensor::from(1.0f32).set_requires_grad(true),
+        recorded_for_backward: std::cell::Cell::new(false),
+    };
     // Batch 1: 3 rows, all right. Batch 2: 1 row, wrong. 3 of 4 right = 0.75 (the mean of the
     // batch accuracies, 0.5, would be wrong).
     let batches = vec![
@@ -170,10 +182,16 @@ fn accuracy<A: Answers>() -> Result<()> {
             Tensor::from_slice(&[1i64]),
         ),
     ];
-    let accuracy = A::accuracy(&FirstFeature, &mut batches.into_iter());
+    let accuracy = A::accuracy(&model, &mut batches.into_iter());
     ensure!(
         (accuracy - 0.75).abs() < 1e-9,
         "accuracy over batches of 3 rows (all right) and 1 row (wrong) should be 0.75, got {accuracy}"
+    );
+    ensure!(
+        !model.recorded_for_backward.get(),
+        "gradients were on while the model ran: every forward pass was recorded for a backward \
+         pass that never comes (memory and time). Turn them off for the whole loop: \
+         let _guard = tch::no_grad_guard();"
     );
     Ok(())
 }

@@ -5,7 +5,7 @@ use crate::Answers;
 use anyhow::{ensure, Context, Result};
 use course_core::exercises::{expect_close, Task};
 use course_core::training::{
-    DeviceChoice, Model, OptimizerConfig, Schedule, TensorDataset, Trainer,
+    DeviceChoice, Model, OptimizerConfig, Schedule, TensorDataset, Trainer, TrainerConfig,
 };
 use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
@@ -79,12 +79,20 @@ fn model_forward<A: Answers>() -> Result<()> {
     let vars = VarStore::new(Device::Cpu);
     let model = A::new_model(&vars.root(), 7);
     let counts = Tensor::arange(35, (Kind::Float, Device::Cpu)).view([5, 7]);
-    let logits = model.forward(&counts, false);
     let weights = vars.variables();
     let (w, b) = (
         weights.get("linear.weight").context("no linear.weight")?,
         weights.get("linear.bias").context("no linear.bias")?,
     );
+    // Weights of both signs: class 0's logits come out negative, class 1's positive, so
+    // anything after the layer that changes negative numbers (a ReLU) shows.
+    tch::no_grad(|| {
+        w.shallow_clone()
+            .copy_(&(Tensor::arange(14, (Kind::Float, Device::Cpu)).view([2, 7]) - 7.0));
+        b.shallow_clone()
+            .copy_(&Tensor::from_slice(&[-1.0f32, 1.0]));
+    });
+    let logits = model.forward(&counts, false);
     expect_close(
         "logits of 5 rows of 7 counts (counts @ weight^T + bias)",
         &logits,
@@ -92,7 +100,13 @@ fn model_forward<A: Answers>() -> Result<()> {
         1e-4,
     )?;
     let training = model.forward(&counts, true);
-    expect_close("logits in training mode", &training, &logits, 1e-6)
+    expect_close("logits in training mode", &training, &logits, 1e-6)?;
+    ensure!(
+        training.requires_grad(),
+        "the logits carry no gradient back to the layer's weights, so nothing can train: is the \
+         forward pass inside no_grad, or the output detached?"
+    );
+    Ok(())
 }
 
 fn run_settings<A: Answers>() -> Result<()> {
@@ -117,10 +131,36 @@ fn run_settings<A: Answers>() -> Result<()> {
         "schedule: {:?} (the course: a constant learning rate)",
         config.schedule
     );
+    for seed in [42, 7] {
+        let given = A::trainer_config(seed).seed;
+        ensure!(
+            given == seed,
+            "seed: {given} when given {seed} (use the seed given, not a number of your own)"
+        );
+    }
+    // Everything else: the Trainer's defaults, named field by field where they differ.
+    let expected = TrainerConfig {
+        seed: 42,
+        ..TrainerConfig::default()
+    };
+    let fields = |c: &TrainerConfig| match serde_json::to_value(c) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => Default::default(),
+    };
+    let (mine, defaults) = (fields(&config), fields(&expected));
+    let differing: Vec<String> = defaults
+        .iter()
+        .filter(|(name, value)| mine.get(*name) != Some(value))
+        .map(|(name, value)| {
+            let yours = mine.get(name).map(|v| v.to_string()).unwrap_or_default();
+            format!("{name}: {yours} (the default: {value})")
+        })
+        .collect();
     ensure!(
-        config.seed == 42,
-        "seed: {} (use the seed given)",
-        config.seed
+        differing.is_empty(),
+        "every other setting should be the Trainer's default (..TrainerConfig::default()); these \
+         differ: {}",
+        differing.join(", ")
     );
     Ok(())
 }

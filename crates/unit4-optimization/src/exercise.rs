@@ -10,6 +10,7 @@
 //! stub back.
 
 use crate::model::HiddenLayer;
+use crate::optimisers::{AdamSettings, AdamState};
 use crate::search::{SearchSpace, Trial};
 use crate::Answers;
 use tch::Tensor;
@@ -49,5 +50,37 @@ impl Answers for Exercise {
         // space.weight_decays and space.dropouts (three nested loops, learning rate outermost).
         let _ = space;
         todo!("task 3: the search grid")
+    }
+
+    fn sgd_momentum_step(
+        param: &Tensor,
+        grad: &Tensor,
+        velocity: &mut Tensor,
+        lr: f64,
+        momentum: f64,
+    ) -> Tensor {
+        // TODO (task 4): one step of SGD with momentum, as libtorch's SGD takes it:
+        //     v = momentum * v + g        then        p' = p - lr * v
+        // Update `velocity` (v, zeros before the first step) in place and return p'. All
+        // tensors have the parameter's shape.
+        // Worth looking up: tensor arithmetic with `f64` (`&t * 0.9`), `*velocity = ...`.
+        let _ = (param, grad, velocity, lr, momentum);
+        todo!("task 4: SGD with momentum")
+    }
+
+    fn adam_step(
+        param: &Tensor,
+        grad: &Tensor,
+        state: &mut AdamState,
+        settings: &AdamSettings,
+    ) -> Tensor {
+        // TODO (task 5): one step of Adam, or AdamW when `settings.decoupled`, as libtorch takes
+        // them (the formulas are in `src/optimisers.rs`). Count the step in `state.steps` first
+        // (bias correction uses t from 1), update `state.mean` and `state.mean_square`, and
+        // return the new parameter. Adam adds weight_decay * p to the gradient; AdamW instead
+        // multiplies p by (1 - lr * weight_decay) and leaves the gradient alone.
+        // Worth looking up: `square`, `sqrt`, `f64::powi`.
+        let _ = (param, grad, state, settings);
+        todo!("task 5: Adam and AdamW")
     }
 }

@@ -7,6 +7,7 @@
 //!
 //! * [`model`]: the MLP, configurable from the course's to the tuned one.
 //! * [`configs`]: the faithful (course) and the tuned runs.
+//! * [`optimisers`]: the state and settings of the optimisers you write by hand (tasks 4-5).
 //! * [`search`]: grid and random search over learning rate, weight decay and dropout.
 //! * [`program`]: `train`, `lr-find` and `search`, shared by both examples.
 //! * [`Answers`]: the parts you write; [`Solution`] has them done, `Exercise` has the TODOs
@@ -21,6 +22,7 @@ pub mod configs;
 #[cfg(feature = "exercise")]
 pub mod exercise;
 pub mod model;
+pub mod optimisers;
 pub mod program;
 pub mod search;
 pub mod solution;
@@ -31,6 +33,7 @@ pub use exercise::Exercise;
 pub use solution::Solution;
 
 use model::HiddenLayer;
+use optimisers::{AdamSettings, AdamState};
 use search::{SearchSpace, Trial};
 use tch::Tensor;
 
@@ -52,4 +55,23 @@ pub trait Answers {
 
     /// Task 3: the search grid. Stated in `src/exercise.rs`.
     fn grid(space: &SearchSpace) -> Vec<Trial>;
+
+    /// Task 4: one step of SGD with momentum: the new parameter; `velocity` is updated in
+    /// place. Stated in `src/exercise.rs`.
+    fn sgd_momentum_step(
+        param: &Tensor,
+        grad: &Tensor,
+        velocity: &mut Tensor,
+        lr: f64,
+        momentum: f64,
+    ) -> Tensor;
+
+    /// Task 5: one step of Adam (or AdamW, `settings.decoupled`): the new parameter; `state` is
+    /// updated in place. Stated in `src/exercise.rs`.
+    fn adam_step(
+        param: &Tensor,
+        grad: &Tensor,
+        state: &mut AdamState,
+        settings: &AdamSettings,
+    ) -> Tensor;
 }

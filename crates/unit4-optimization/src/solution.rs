@@ -1,6 +1,7 @@
 //! Unit 4's tasks, done. Try `src/exercise.rs` first!
 
 use crate::model::HiddenLayer;
+use crate::optimisers::{AdamSettings, AdamState};
 use crate::search::{SearchSpace, Trial};
 use crate::Answers;
 use std::f64::consts::PI;
@@ -51,5 +52,41 @@ impl Answers for Solution {
             }
         }
         trials
+    }
+
+    fn sgd_momentum_step(
+        param: &Tensor,
+        grad: &Tensor,
+        velocity: &mut Tensor,
+        lr: f64,
+        momentum: f64,
+    ) -> Tensor {
+        // The velocity remembers past gradients: steps along a steady direction grow, steps
+        // that flip sign cancel out.
+        *velocity = &*velocity * momentum + grad;
+        param - &*velocity * lr
+    }
+
+    fn adam_step(
+        param: &Tensor,
+        grad: &Tensor,
+        state: &mut AdamState,
+        settings: &AdamSettings,
+    ) -> Tensor {
+        let s = settings;
+        let (param, grad) = if s.decoupled {
+            // AdamW: shrink the weights, and leave the gradient alone.
+            (param * (1.0 - s.lr * s.weight_decay), grad.shallow_clone())
+        } else {
+            // Adam's L2 penalty: the decay joins the gradient, so Adam rescales it too.
+            (param.shallow_clone(), grad + param * s.weight_decay)
+        };
+        state.steps += 1;
+        state.mean = &state.mean * s.beta1 + &grad * (1.0 - s.beta1);
+        state.mean_square = &state.mean_square * s.beta2 + grad.square() * (1.0 - s.beta2);
+        // Both means start at 0 and would be too small early on: divide the bias out.
+        let mean = &state.mean / (1.0 - s.beta1.powi(state.steps as i32));
+        let mean_square = &state.mean_square / (1.0 - s.beta2.powi(state.steps as i32));
+        param - mean / (mean_square.sqrt() + s.eps) * s.lr
     }
 }

@@ -2,12 +2,13 @@
 //! against `Exercise` (`src/exercise.rs`) by `course verify unit4`.
 
 use crate::model::HiddenLayer;
+use crate::optimisers::{AdamSettings, AdamState};
 use crate::search::{SearchSpace, Trial};
 use crate::Answers;
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, Task};
 use course_core::training::{LrScheduler, Schedule};
-use tch::nn::{self, ModuleT};
+use tch::nn::{self, ModuleT, OptimizerConfig};
 use tch::{Device, Kind, Tensor};
 
 const FILE: &str = "crates/unit4-optimization/src/exercise.rs";
@@ -40,6 +41,25 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
                 "Three nested loops: for lr { for weight_decay { for dropout { push a Trial } } }.",
             ],
             check: grid::<A>,
+        },
+        Task {
+            name: "SGD with momentum by hand, against libtorch's SGD",
+            file: FILE,
+            hints: &[
+                "Two lines: the velocity first, then the parameter.",
+                "*velocity = &*velocity * momentum + grad; then param - &*velocity * lr.",
+            ],
+            check: sgd_momentum::<A>,
+        },
+        Task {
+            name: "Adam and AdamW by hand, against libtorch's",
+            file: FILE,
+            hints: &[
+                "Order: decay (AdamW: shrink p; Adam: add weight_decay * p to g), steps += 1, the two running means, bias correction, the step.",
+                "The bias correction divides by 1 - beta^t with t = state.steps after counting this step: beta1.powi(t as i32).",
+                "p' = p - lr * m_hat / (s_hat.sqrt() + eps), with p already shrunk for AdamW.",
+            ],
+            check: adam::<A>,
         },
     ]
 }
@@ -97,6 +117,12 @@ fn hidden_block<A: Answers>() -> Result<()> {
         output.size()
     );
     let kept = output.ne(0.0);
+    let positive = without_dropout.gt(0.0).sum(Kind::Int64).int64_value(&[]);
+    let kept_count = kept.sum(Kind::Int64).int64_value(&[]);
+    ensure!(
+        kept_count < positive,
+        "in training mode no unit was dropped: apply dropout(layer.dropout, train)"
+    );
     let doubled = (&without_dropout * 2.0).masked_select(&kept);
     expect_close(
         "training output where dropout kept a unit (batch statistics, then x2 for p = 0.5)",
@@ -104,12 +130,6 @@ fn hidden_block<A: Answers>() -> Result<()> {
         &doubled,
         1e-4,
     )?;
-    let positive = without_dropout.gt(0.0).sum(Kind::Int64).int64_value(&[]);
-    let kept = kept.sum(Kind::Int64).int64_value(&[]);
-    ensure!(
-        kept < positive,
-        "in training mode no unit was dropped: apply dropout(layer.dropout, train)"
-    );
     let plain = HiddenLayer {
         linear: nn::linear(vars.root() / "plain", 6, 5, Default::default()),
         batch_norm: None,
@@ -160,5 +180,114 @@ fn grid<A: Answers>() -> Result<()> {
         "the last trial should be {last:?}, got {:?}",
         trials[11]
     );
+    Ok(())
+}
+
+/// The parameter and the gradients of 6 steps for the optimiser checks: signs that change, so
+/// momentum and the running means matter.
+fn start_and_gradients() -> (Tensor, Vec<Tensor>) {
+    let start = Tensor::from_slice(&[0.5f32, -1.0, 2.0]);
+    let gradients = [
+        [1.0f32, -2.0, 0.5],
+        [0.8, -1.0, -0.5],
+        [-0.3, 0.4, 1.0],
+        [1.2, 0.0, -2.0],
+        [0.1, -0.1, 0.3],
+        [-1.0, 2.0, 0.2],
+    ]
+    .iter()
+    .map(|g| Tensor::from_slice(g))
+    .collect();
+    (start, gradients)
+}
+
+/// Runs libtorch's optimiser `config` at `lr` on a copy of the parameter, step by step beside
+/// `yours`, and compares the parameters after each step.
+fn against_libtorch(
+    what: &str,
+    config: impl OptimizerConfig,
+    lr: f64,
+    mut yours: impl FnMut(&Tensor, &Tensor) -> Tensor,
+) -> Result<()> {
+    let (start, gradients) = start_and_gradients();
+    let vars = nn::VarStore::new(Device::Cpu);
+    let param = vars.root().var_copy("p", &start);
+    let mut optimiser = config.build(&vars, lr)?;
+    let mut mine = start.copy();
+    for (step, gradient) in gradients.iter().enumerate() {
+        // The gradient of sum(p * g) with respect to p is g.
+        optimiser.zero_grad();
+        (&param * gradient).sum(Kind::Float).backward();
+        optimiser.step();
+        mine = tch::no_grad(|| yours(&mine, gradient));
+        expect_close(
+            &format!("{what}: the parameter after step {} of 6", step + 1),
+            &mine,
+            &param.detach(),
+            1e-5,
+        )?;
+    }
+    Ok(())
+}
+
+fn sgd_momentum<A: Answers>() -> Result<()> {
+    for (lr, momentum) in [(0.1, 0.9), (0.05, 0.5)] {
+        let mut velocity = Tensor::zeros([3], (Kind::Float, Device::Cpu));
+        against_libtorch(
+            &format!("SGD, learning rate {lr}, momentum {momentum}"),
+            nn::Sgd {
+                momentum,
+                ..Default::default()
+            },
+            lr,
+            |param, grad| A::sgd_momentum_step(param, grad, &mut velocity, lr, momentum),
+        )?;
+    }
+    Ok(())
+}
+
+fn adam<A: Answers>() -> Result<()> {
+    let settings = |weight_decay: f64, decoupled: bool| AdamSettings {
+        lr: 0.1,
+        beta1: 0.9,
+        beta2: 0.99,
+        eps: 1e-8,
+        weight_decay,
+        decoupled,
+    };
+    let cases = [
+        ("Adam", settings(0.0, false)),
+        (
+            "Adam with weight decay 0.5 (an L2 penalty in the gradient)",
+            settings(0.5, false),
+        ),
+        (
+            "AdamW with weight decay 0.5 (decoupled)",
+            settings(0.5, true),
+        ),
+    ];
+    for (what, s) in cases {
+        let mut state = AdamState::new(&start_and_gradients().0);
+        let mut step = |param: &Tensor, grad: &Tensor| A::adam_step(param, grad, &mut state, &s);
+        if s.decoupled {
+            let config = nn::AdamW {
+                beta1: s.beta1,
+                beta2: s.beta2,
+                wd: s.weight_decay,
+                eps: s.eps,
+                amsgrad: false,
+            };
+            against_libtorch(what, config, s.lr, &mut step)?;
+        } else {
+            let config = nn::Adam {
+                beta1: s.beta1,
+                beta2: s.beta2,
+                wd: s.weight_decay,
+                eps: s.eps,
+                amsgrad: false,
+            };
+            against_libtorch(what, config, s.lr, &mut step)?;
+        }
+    }
     Ok(())
 }

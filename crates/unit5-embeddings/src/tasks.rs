@@ -55,17 +55,22 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
 }
 
 fn masked_mean<A: Answers>() -> Result<()> {
-    // Two reviews of up to 3 words, 2-D vectors; the padding holds 1000s that must not count.
+    // Three reviews of up to 3 words, 2-D vectors; the padding holds 1000s that must not count.
+    // The reviews have 2, 0 and 3 words: a mean divided by the padded length (3), by the batch's
+    // words (5) or by nothing for the empty review each gives other numbers.
     let vectors = Tensor::from_slice(&[
         1.0f32, 2.0, 3.0, 4.0, 1000.0, 1000.0, // review 1: two words, then padding
         1000.0, 1000.0, 1000.0, 1000.0, 1000.0, 1000.0, // review 2: no word at all
+        1.0, 1.0, 2.0, 2.0, 6.0, 0.0, // review 3: three words, no padding
     ])
-    .view([2, 3, 2]);
-    let mask = Tensor::from_slice(&[true, true, false, false, false, false]).view([2, 3]);
+    .view([3, 3, 2]);
+    let mask = Tensor::from_slice(&[true, true, false, false, false, false, true, true, true])
+        .view([3, 3]);
     let mean = A::masked_mean(&vectors, &mask);
-    let expected = Tensor::from_slice(&[2.0f32, 3.0, 0.0, 0.0]).view([2, 2]);
+    let expected = Tensor::from_slice(&[2.0f32, 3.0, 0.0, 0.0, 3.0, 1.0]).view([3, 2]);
     expect_close(
-        "masked mean (review 1 = mean of its 2 words; review 2 has no words: zeros, not NaN)",
+        "masked mean of reviews of 2, 0 and 3 words (each divided by its own word count; \
+         review 2 has no words: zeros, not NaN)",
         &mean,
         &expected,
         1e-5,

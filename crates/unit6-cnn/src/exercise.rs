@@ -55,4 +55,18 @@ impl Answers for Exercise {
         let _ = (convs, embedded, lengths, pooling);
         todo!("task 3: all branches, concatenated")
     }
+
+    fn conv1d(x: &Tensor, weight: &Tensor, bias: &Tensor, stride: i64, padding: i64) -> Tensor {
+        // TODO (task 6): a 1-D convolution from its definition, as libtorch's `conv1d` computes
+        // it (no flipped kernel):
+        //     y[b, o, t] = bias[o] + sum over c, j of weight[o, c, j] * x_pad[b, c, t * stride + j]
+        // where x_pad is x with `padding` zeros at both ends of its last dimension.
+        // Shapes: x [batch, channels, length], weight [filters, channels, kernel], bias [filters]
+        // -> [batch, filters, outputs], outputs as in your task 1.
+        // One way: cut every window out (`unfold`), flatten each window and each filter, and
+        // take one matrix product. Not allowed: `conv1d` and its relatives.
+        // Worth looking up: `constant_pad_nd`, `unfold`, `permute`, `flatten`, `matmul`.
+        let _ = (x, weight, bias, stride, padding);
+        todo!("task 6: a convolution from its definition")
+    }
 }

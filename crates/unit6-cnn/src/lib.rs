@@ -74,4 +74,7 @@ pub trait Answers {
         lengths: &Tensor,
         pooling: TimePooling,
     ) -> Tensor;
+
+    /// Task 6: a 1-D convolution from its definition. Stated in `src/exercise.rs`.
+    fn conv1d(x: &Tensor, weight: &Tensor, bias: &Tensor, stride: i64, padding: i64) -> Tensor;
 }

@@ -55,4 +55,23 @@ impl Answers for Solution {
             .collect();
         Tensor::cat(&features, 1)
     }
+
+    fn conv1d(x: &Tensor, weight: &Tensor, bias: &Tensor, stride: i64, padding: i64) -> Tensor {
+        // y[b, o, t] = bias[o] + sum over c, j of weight[o, c, j] * x_padded[b, c, t * stride + j]:
+        // every window of the padded input, flattened, meets every filter, flattened, in one
+        // matrix product. (Deep learning's "convolution" does not flip the kernel.)
+        let [filters, channels, kernel] = weight.size()[..] else {
+            panic!(
+                "weight must be [filters, channels, kernel], got {:?}",
+                weight.size()
+            )
+        };
+        let padded = x.constant_pad_nd([padding, padding]); // [batch, channels, length + 2p]
+        let windows = padded
+            .unfold(2, kernel, stride) // [batch, channels, outputs, kernel]
+            .permute([0, 2, 1, 3]) // [batch, outputs, channels, kernel]
+            .flatten(2, 3); // [batch, outputs, channels * kernel]
+        let filters_flat = weight.reshape([filters, channels * kernel]);
+        (windows.matmul(&filters_flat.tr()) + bias).transpose(1, 2) // [batch, filters, outputs]
+    }
 }

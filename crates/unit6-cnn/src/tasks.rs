@@ -61,6 +61,16 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             ],
             check: shapes::<A>,
         },
+        Task {
+            name: "a 1-D convolution from its definition, against libtorch's conv1d",
+            file: FILE,
+            hints: &[
+                "Pad first: x.constant_pad_nd([padding, padding]). Then x.unfold(2, kernel, stride) is every window: [batch, channels, outputs, kernel].",
+                "Bring the outputs forward and flatten each window: .permute([0, 2, 1, 3]).flatten(2, 3) is [batch, outputs, channels * kernel]; weight.reshape([filters, channels * kernel]) flattens each filter the same way.",
+                "(windows.matmul(&filters.tr()) + bias).transpose(1, 2) is [batch, filters, outputs].",
+            ],
+            check: conv1d::<A>,
+        },
     ]
 }
 
@@ -97,7 +107,7 @@ fn known_conv(vars: &VarStore) -> nn::Conv1D {
     conv
 }
 
-/// Three reviews of one-dimensional word vectors, `[3, 1, 5]`, with their lengths. The
+/// Four reviews of one-dimensional word vectors, `[4, 1, 5]`, with their lengths. The
 /// positions after each review's end hold 100s (or the review's own negative numbers) that must
 /// not reach the pooling.
 fn known_batch() -> (Tensor, Tensor) {
@@ -105,9 +115,11 @@ fn known_batch() -> (Tensor, Tensor) {
         1.0f32, 2.0, 3.0, 100.0, 100.0, // 3 words
         4.0, 0.0, 0.0, 0.0, 0.0, // 1 word, shorter than the window
         -3.0, -4.0, 100.0, 100.0, 100.0, // 2 words, all responses negative
+        2.0, -3.0, 1.0, 100.0,
+        100.0, // 3 words, responses of both signs (ReLU before pooling)
     ])
-    .view([3, 1, 5]);
-    (embedded, Tensor::from_slice(&[3i64, 1, 2]))
+    .view([4, 1, 5]);
+    (embedded, Tensor::from_slice(&[3i64, 1, 2, 3]))
 }
 
 fn conv_branch<A: Answers>() -> Result<()> {
@@ -116,21 +128,24 @@ fn conv_branch<A: Answers>() -> Result<()> {
     let (embedded, lengths) = known_batch();
     let max = A::conv_branch(&conv, &embedded, &lengths, TimePooling::Max);
     expect_close(
-        "max pooling [filter 1, filter 2] of reviews [1 2 3], [4], [-3 -4] (window 2: x_t + x_t+1 and 2 x_t)",
+        "max pooling [filter 1, filter 2] of reviews [1 2 3], [4], [-3 -4], [2 -3 1] (window 2: \
+         x_t + x_t+1 and 2 x_t; a review shorter than the window keeps its first output)",
         &max,
-        &Tensor::from_slice(&[5.0f32, 4.0, 4.0, 8.0, 0.0, 0.0]).view([3, 2]),
+        &Tensor::from_slice(&[5.0f32, 4.0, 4.0, 8.0, 0.0, 0.0, 0.0, 4.0]).view([4, 2]),
         1e-5,
     )?;
     let max_mean = A::conv_branch(&conv, &embedded, &lengths, TimePooling::MaxMean);
     expect_close(
-        "max-mean pooling [max 1, max 2, mean 1, mean 2] of the same reviews",
+        "max-mean pooling [max 1, max 2, mean 1, mean 2] of the same reviews (ReLU, then the \
+         mean over the valid outputs only)",
         &max_mean,
         &Tensor::from_slice(&[
             5.0f32, 4.0, 4.0, 3.0, //
             4.0, 8.0, 4.0, 8.0, //
-            0.0, 0.0, 0.0, 0.0,
+            0.0, 0.0, 0.0, 0.0, //
+            0.0, 4.0, 0.0, 2.0,
         ])
-        .view([3, 4]),
+        .view([4, 4]),
         1e-5,
     )
 }
@@ -229,4 +244,26 @@ fn shapes<A: Answers>() -> Result<()> {
     must.check(" on the shapes", &train, &validation, |path| {
         ShapeCnn::<A>::new(path)
     })
+}
+
+fn conv1d<A: Answers>() -> Result<()> {
+    tch::manual_seed(6);
+    let f = tch::kind::FLOAT_CPU;
+    // 2 reviews of 7 positions with 3 channels; 4 filters of width 3.
+    let x = Tensor::randn([2, 3, 7], f);
+    let weight = Tensor::randn([4, 3, 3], f);
+    let bias = Tensor::randn([4], f);
+    for (stride, padding) in [(1, 0), (1, 1), (2, 1)] {
+        let expected = x.conv1d(&weight, Some(&bias), [stride], [padding], [1], 1);
+        expect_close(
+            &format!(
+                "3 channels, 4 filters of width 3, stride {stride}, padding {padding}, against \
+                 libtorch's conv1d"
+            ),
+            &A::conv1d(&x, &weight, &bias, stride, padding),
+            &expected,
+            1e-4,
+        )?;
+    }
+    Ok(())
 }

@@ -16,7 +16,8 @@ fn main() -> anyhow::Result<()> {
     course_core::exercises::explain_unfinished_tasks(
         "unit7",
         "crates/unit7-rnn/src/exercise.rs",
-        "tasks 1-3: your LSTM cell (tasks 1 and 2) runs the recurrence, your mean (task 3) pools it",
+        "tasks 1-4: your LSTM cell (tasks 1 and 2) runs the recurrence, your reversal (task 4) \
+         reads each review backwards, your mean (task 3) pools it",
     );
     let Command::Train(mut args) = Args::parse().into_command(Command::Train);
     // Your LSTM, unless `--lstm-by-hand false` asks for libtorch's (faster) one.

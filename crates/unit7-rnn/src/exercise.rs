@@ -9,7 +9,7 @@
 //! solutions, `make test` or another unit. `cargo run -p course -- reset unit7` brings the
 //! stub back.
 
-use crate::{Answers, LstmWeights};
+use crate::{Answers, GruWeights, LstmWeights};
 use tch::Tensor;
 
 /// Your answers.
@@ -45,5 +45,29 @@ impl Answers for Exercise {
         // `clamp_min`.
         let _ = (outputs, lengths);
         todo!("task 3: the mean over the real steps")
+    }
+
+    fn reverse_within_length(x: &Tensor, lengths: &Tensor) -> Tensor {
+        // TODO (task 4): each sequence reversed within its own length, for the backward direction
+        // of a bidirectional LSTM: x [batch, time, features], lengths [batch] (i64) -> the same
+        // shape, where step t of sequence b holds x[b, lengths[b] - 1 - t] for t < lengths[b],
+        // and the padding steps after the end stay where they are. (Flipping the whole time
+        // axis would start the backward LSTM in the padding: the original course's bug.)
+        // Worth looking up: `Tensor::arange`, `where_self`, `gather`, `expand`.
+        let _ = (x, lengths);
+        todo!("task 4: reverse within each length")
+    }
+
+    fn gru_cell(x: &Tensor, h: &Tensor, weights: &GruWeights) -> Tensor {
+        // TODO (task 6): one GRU step. Shapes: x [batch, input], h [batch, hidden] -> h'
+        // [batch, hidden]. The weights stack three gates' rows, in the order reset r, update z,
+        // new n (see `GruWeights`); with [a_r a_z a_n] = x W_ih^T + b_ih and
+        // [b_r b_z b_n] = h W_hh^T + b_hh:
+        //     r = sigmoid(a_r + b_r)        z = sigmoid(a_z + b_z)
+        //     n = tanh(a_n + r * b_n)
+        //     h' = (1 - z) * n + z * h
+        // Worth looking up: `Tensor::linear`, `Tensor::chunk`.
+        let _ = (x, h, weights);
+        todo!("task 6: one GRU step")
     }
 }

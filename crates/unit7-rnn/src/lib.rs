@@ -66,6 +66,19 @@ pub struct LstmWeights<'a> {
     pub b_hh: &'a Tensor,
 }
 
+/// The weights of one GRU cell, laid out as PyTorch (and tch) lay them out: the three gates'
+/// rows stacked in the order reset, update, new (candidate).
+pub struct GruWeights<'a> {
+    /// `[3 * hidden, input]`
+    pub w_ih: &'a Tensor,
+    /// `[3 * hidden, hidden]`
+    pub w_hh: &'a Tensor,
+    /// `[3 * hidden]`
+    pub b_ih: &'a Tensor,
+    /// `[3 * hidden]`
+    pub b_hh: &'a Tensor,
+}
+
 /// Your answers to unit 7's tasks: the functions you write in `src/exercise.rs` (for
 /// `Exercise`); `Solution` has them done in `src/solution.rs`. The unit's models and programs are
 /// generic over them, so the same code runs yours or the solution's.
@@ -78,4 +91,11 @@ pub trait Answers {
 
     /// Task 3: the mean over the real steps of each sequence. Stated in `src/exercise.rs`.
     fn mean_over_time(outputs: &Tensor, lengths: &Tensor) -> Tensor;
+
+    /// Task 4: each sequence reversed within its own length (what the backward direction of a
+    /// bidirectional LSTM reads). Stated in `src/exercise.rs`.
+    fn reverse_within_length(x: &Tensor, lengths: &Tensor) -> Tensor;
+
+    /// Task 6: one GRU step, from its equations. Stated in `src/exercise.rs`.
+    fn gru_cell(x: &Tensor, h: &Tensor, weights: &GruWeights) -> Tensor;
 }

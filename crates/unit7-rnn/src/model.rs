@@ -41,8 +41,9 @@ pub struct RnnConfig {
     /// While training, each word's vector is zeroed with this probability (0: none).
     #[serde(default)]
     pub word_dropout: f64,
-    /// Run the LSTM step by step through the learner's `lstm_over_time` (tasks 1-2) instead of
-    /// libtorch's LSTM: the same numbers.
+    /// Run the LSTM step by step through the learner's `lstm_over_time` (tasks 1-2; the
+    /// backward direction through `reverse_within_length`, task 4) instead of libtorch's LSTM:
+    /// the same numbers.
     #[serde(default)]
     pub lstm_by_hand: bool,
 }
@@ -357,15 +358,18 @@ impl Recurrent {
 
     /// What [`Recurrent::packed`] gives for an LSTM, computed step by step by the learner's
     /// `lstm_over_time` (tasks 1-2). The forward direction reads each review from its first
-    /// word; the backward one reads it reversed within its own length, so it starts at the
-    /// review's last word, not in the padding. Outputs after each review's end are zeros.
+    /// word; the backward one reads it reversed within its own length by the learner's
+    /// `reverse_within_length` (task 4), so it starts at the review's last word, not in the
+    /// padding. Outputs after each review's end are zeros.
     pub fn by_hand<A: Answers>(&self, inputs: &Tensor, lengths: &Tensor) -> Tensor {
         assert_eq!(self.cell, CellKind::Lstm, "only an LSTM runs by hand");
         let mut outputs = vec![A::lstm_over_time(inputs, &self.lstm_weights(0))];
         if self.bidirectional {
-            let backward =
-                A::lstm_over_time(&reverse_within(inputs, lengths), &self.lstm_weights(1));
-            outputs.push(reverse_within(&backward, lengths));
+            let backward = A::lstm_over_time(
+                &A::reverse_within_length(inputs, lengths),
+                &self.lstm_weights(1),
+            );
+            outputs.push(A::reverse_within_length(&backward, lengths));
         }
         let outputs = Tensor::cat(&outputs, 2);
         let steps = outputs.size()[1];
@@ -386,15 +390,4 @@ impl Recurrent {
             b_hh: &w[3],
         }
     }
-}
-
-/// Each sequence of `x` `[batch, time, features]` reversed within its first `lengths[b]`
-/// steps; the steps after its end stay where they are.
-fn reverse_within(x: &Tensor, lengths: &Tensor) -> Tensor {
-    let steps = x.size()[1];
-    let t = Tensor::arange(steps, (Kind::Int64, x.device())).unsqueeze(0);
-    let lengths = lengths.to_device(x.device()).unsqueeze(1);
-    let mirrored = &lengths - 1 - &t;
-    let source = mirrored.where_self(&t.lt_tensor(&lengths), &t);
-    x.gather(1, &source.unsqueeze(-1).expand(x.size(), false), false)
 }

@@ -1,6 +1,6 @@
 //! Unit 7's tasks, done. Try `src/exercise.rs` first!
 
-use crate::{Answers, LstmWeights};
+use crate::{Answers, GruWeights, LstmWeights};
 use tch::{Kind, Tensor};
 
 /// The reference answers.
@@ -46,5 +46,26 @@ impl Answers for Solution {
             .sum_dim_intlist(1, false, outputs.kind())
             .clamp_min(1.0);
         sums / counts
+    }
+
+    fn reverse_within_length(x: &Tensor, lengths: &Tensor) -> Tensor {
+        // Step t of a sequence of length L reads step L - 1 - t; steps after the end stay put.
+        let steps = x.size()[1];
+        let t = Tensor::arange(steps, (Kind::Int64, x.device())).unsqueeze(0); // [1, time]
+        let lengths = lengths.to_device(x.device()).unsqueeze(1); // [batch, 1]
+        let mirrored = &lengths - 1 - &t;
+        let source = mirrored.where_self(&t.lt_tensor(&lengths), &t); // [batch, time]
+        x.gather(1, &source.unsqueeze(-1).expand(x.size(), false), false)
+    }
+
+    fn gru_cell(x: &Tensor, h: &Tensor, weights: &GruWeights) -> Tensor {
+        let from_x = x.linear(weights.w_ih, Some(weights.b_ih)).chunk(3, 1);
+        let from_h = h.linear(weights.w_hh, Some(weights.b_hh)).chunk(3, 1);
+        let reset = (&from_x[0] + &from_h[0]).sigmoid();
+        let update = (&from_x[1] + &from_h[1]).sigmoid();
+        // The reset gate scales the state's part of the candidate (its bias included).
+        let candidate = (&from_x[2] + reset * &from_h[2]).tanh();
+        // update near 1 keeps the old state, near 0 takes the candidate.
+        &update * h + (-&update + 1.0) * candidate
     }
 }

@@ -1,13 +1,14 @@
 //! The checks of unit 7's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
 //! against `Exercise` (`src/exercise.rs`) by `course verify unit7`.
 
-use crate::model::{RnnClassifier, RnnConfig, TimePooling};
-use crate::{Answers, CellKind, LstmWeights};
+use crate::model::{Recurrent, RnnClassifier, RnnConfig, TimePooling};
+use crate::{Answers, CellKind, GruWeights, LstmWeights, Solution};
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, MustLearn, Task};
 use course_core::prepared::{SequenceDataset, SequenceLayout};
 use rand::{Rng, SeedableRng};
-use tch::Tensor;
+use tch::nn::VarStore;
+use tch::{Device, Kind, Tensor};
 
 const FILE: &str = "crates/unit7-rnn/src/exercise.rs";
 
@@ -45,13 +46,33 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             check: mean_over_time::<A>,
         },
         Task {
+            name: "each review reversed within its own length",
+            file: FILE,
+            hints: &[
+                "For each step t and sequence b, the step to read from: lengths[b] - 1 - t while t < lengths[b], else t itself. Build it as a [batch, time] i64 tensor.",
+                "t = Tensor::arange(time, (Kind::Int64, device)).unsqueeze(0); lengths.unsqueeze(1); mirrored = &lengths - 1 - &t; source = mirrored.where_self(&t.lt_tensor(&lengths), &t).",
+                "x.gather(1, &source.unsqueeze(-1).expand(x.size(), false), false) reads those steps for every feature.",
+            ],
+            check: reverse_within_length::<A>,
+        },
+        Task {
             name: "a bidirectional LSTM of your cell and pooling finds where the word 3 is",
             file: FILE,
             hints: &[
-                "This trains a bidirectional LSTM made of your cell (tasks 1-2) and your mean (task 3): with those right it learns.",
+                "This trains a bidirectional LSTM made of your cell (tasks 1-2), your reversal (task 4) and your mean (task 3): with those right it learns.",
                 "If it does not, read the error above: a mean that counts padded steps, or gives NaN for empty sequences, is the usual cause.",
             ],
             check: position_toy::<A>,
+        },
+        Task {
+            name: "one GRU step, from its equations",
+            file: FILE,
+            hints: &[
+                "Two products, each split in three: x.linear(weights.w_ih, Some(weights.b_ih)).chunk(3, 1) and the same for h with w_hh and b_hh.",
+                "r and z add the two parts and take a sigmoid; n = (a_n + r * b_n).tanh(): the reset gate scales only h's part, its bias included.",
+                "h' = &z * h + (-&z + 1.0) * n (tch has tensor - number, not number - tensor).",
+            ],
+            check: gru_cell::<A>,
         },
     ]
 }
@@ -151,6 +172,51 @@ fn mean_over_time<A: Answers>() -> Result<()> {
     )
 }
 
+fn reverse_within_length<A: Answers>() -> Result<()> {
+    // 3 sequences of up to 4 steps, 1 feature; the padding holds 100s that must stay put.
+    let x = Tensor::from_slice(&[
+        1.0f32, 2.0, 3.0, 100.0, // length 3
+        4.0, 5.0, 6.0, 7.0, // length 4
+        8.0, 100.0, 100.0, 100.0, // length 1
+    ])
+    .view([3, 4, 1]);
+    let lengths = Tensor::from_slice(&[3i64, 4, 1]);
+    let reversed = A::reverse_within_length(&x, &lengths);
+    expect_close(
+        "[1 2 3 pad], [4 5 6 7], [8 pad pad pad] reversed within lengths 3, 4 and 1 (the padding \
+         stays after the end)",
+        &reversed,
+        &Tensor::from_slice(&[
+            3.0f32, 2.0, 1.0, 100.0, 7.0, 6.0, 5.0, 4.0, 8.0, 100.0, 100.0, 100.0,
+        ])
+        .view([3, 4, 1]),
+        0.0,
+    )?;
+    // Several features: every feature of a step moves with it.
+    let wide = Tensor::arange(12, (Kind::Float, Device::Cpu)).view([2, 3, 2]);
+    let lengths = Tensor::from_slice(&[2i64, 3]);
+    expect_close(
+        "2 sequences of 2 features, lengths 2 and 3 (each step's features move together)",
+        &A::reverse_within_length(&wide, &lengths),
+        &Solution::reverse_within_length(&wide, &lengths),
+        0.0,
+    )?;
+    // The bidirectional LSTM of your cell (tasks 1-2) and reversal against libtorch's over
+    // packed sequences, on the same weights.
+    tch::manual_seed(0);
+    let vars = VarStore::new(Device::Cpu);
+    let layer = Recurrent::new(&vars.root(), 3, 4, CellKind::Lstm, true);
+    let inputs = Tensor::randn([3, 5, 3], (Kind::Float, Device::Cpu));
+    let lengths = Tensor::from_slice(&[2i64, 5, 1]);
+    expect_close(
+        "a bidirectional LSTM of your cell and reversal, against libtorch's over packed \
+         sequences of lengths 2, 5 and 1",
+        &layer.by_hand::<A>(&inputs, &lengths),
+        &layer.packed(&inputs, &lengths),
+        1e-5,
+    )
+}
+
 /// Sequences of random words from 4..12 with the word 3 in the first half (label 1) or the
 /// second half (label 0) of the sequence: the label is where, not whether.
 fn position_sequences(count: usize, seed: u64) -> SequenceDataset {
@@ -201,4 +267,39 @@ fn position_toy<A: Answers>() -> Result<()> {
     must.check("", &train, &validation, |path| {
         RnnClassifier::<A>::new(path, &config)
     })
+}
+
+fn gru_cell<A: Answers>() -> Result<()> {
+    tch::manual_seed(6);
+    let f = tch::kind::FLOAT_CPU;
+    let (input, hidden) = (3, 2);
+    let weights = [
+        Tensor::randn([3 * hidden, input], f) * 0.5,
+        Tensor::randn([3 * hidden, hidden], f) * 0.5,
+        Tensor::randn([3 * hidden], f) * 0.5,
+        Tensor::randn([3 * hidden], f) * 0.5,
+    ];
+    let x = Tensor::randn([4, input], f);
+    let h = Tensor::randn([4, hidden], f);
+    let view = GruWeights {
+        w_ih: &weights[0],
+        w_hh: &weights[1],
+        b_ih: &weights[2],
+        b_hh: &weights[3],
+    };
+    let h_next = A::gru_cell(&x, &h, &view);
+    // libtorch's own GRU cell, on the same weights.
+    let expected = x.gru_cell(
+        &h,
+        &weights[0],
+        &weights[1],
+        Some(&weights[2]),
+        Some(&weights[3]),
+    );
+    expect_close(
+        "h' of 4 rows, against libtorch's gru_cell (gates in the order r, z, n)",
+        &h_next,
+        &expected,
+        1e-5,
+    )
 }

@@ -66,6 +66,16 @@ fn frame<A: Answers>() -> Result<()> {
         both == expected,
         "Keep::HeadAndTail, max_len 10 (budget 8): the first 8 / 4 = 2 tokens and the last 6; expected {expected:?}, got {both:?}"
     );
+    // A budget that 4 does not divide: the head is rounded down, the tail takes the rest.
+    let uneven = A::frame_review(&tokens, 12, Keep::HeadAndTail, SPECIAL);
+    let expected = [
+        101, 1000, 1001, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 102,
+    ];
+    ensure!(
+        uneven == expected,
+        "Keep::HeadAndTail, max_len 12 (budget 10): the first 10 / 4 = 2 tokens (rounded down) \
+         and the last 8; expected {expected:?}, got {uneven:?}"
+    );
     let exact = A::frame_review(&tokens[..6], 8, Keep::HeadAndTail, SPECIAL);
     ensure!(
         exact.len() == 8 && exact[1..7] == tokens[..6],

@@ -14,6 +14,7 @@
 //!
 //! A check says what is still wrong ("expected shape [4, 2], got [4]") rather than only failing.
 
+pub mod mistakes;
 pub mod runner;
 
 use serde::{Deserialize, Serialize};
@@ -88,7 +89,12 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .cloned()
         .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_else(|| "the code panicked".to_string());
-    match message.find("\nException raised from") {
+    // A libtorch error unwrapped with `unwrap()` shows its Debug form, where the newline before
+    // the trace is written as the two characters `\n`.
+    match message
+        .find("\nException raised from")
+        .or_else(|| message.find("\\nException raised from"))
+    {
         Some(end) => format!("{}\")", &message[..end]),
         None => message,
     }
@@ -361,6 +367,18 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("verify unit3"), "{message}");
+    }
+
+    #[test]
+    fn a_libtorch_error_keeps_its_message_and_loses_its_trace() {
+        let printed =
+            "called `Result::unwrap()` on an `Err` value: Torch(\"The size of tensor a (2) \
+                       must match the size of tensor b (3)\\nException raised from infer_size \
+                       at ExpandUtils.cpp:31\\nframe #0: c10::Error\")";
+        let message = panic_message(&printed.to_string());
+        assert!(message.ends_with("tensor b (3)\")"), "{message}");
+        let direct = "Torch(\"bad shape\nException raised from x\nframe #0\")".to_string();
+        assert_eq!(panic_message(&direct), "Torch(\"bad shape\")");
     }
 
     #[test]

@@ -1,0 +1,370 @@
+//! Wrong answers a learner plausibly writes for unit 5's tasks, each the solution but for one
+//! mistake. Each must fail its own task, with words that lead to the mistake, while the tasks
+//! before it pass (see course_core::exercises::mistakes).
+
+use course_core::exercises::mistakes::{assert_all_caught, assert_documented, Mistake};
+use std::marker::PhantomData;
+use tch::nn::{self, Module};
+use tch::{Kind, Tensor};
+use unit5_embeddings::tasks::tasks;
+use unit5_embeddings::{Answers, Pooling, Solution};
+
+/// The solution, function by function: a mistake overrides the one it gets wrong.
+trait Patch {
+    fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor {
+        Solution::masked_mean(vectors, mask)
+    }
+    fn embed_and_pool(e: &nn::Embedding, ids: &Tensor, mask: &Tensor, pooling: Pooling) -> Tensor {
+        Solution::embed_and_pool(e, ids, mask, pooling)
+    }
+    fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
+        Solution::skipgram_loss(centres, contexts, negatives)
+    }
+}
+
+/// Answers with the mistake `P`.
+struct Wrong<P>(PhantomData<P>);
+
+impl<P: Patch> Answers for Wrong<P> {
+    fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor {
+        P::masked_mean(vectors, mask)
+    }
+    fn embed_and_pool(e: &nn::Embedding, ids: &Tensor, mask: &Tensor, pooling: Pooling) -> Tensor {
+        P::embed_and_pool(e, ids, mask, pooling)
+    }
+    fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
+        P::skipgram_loss(centres, contexts, negatives)
+    }
+}
+
+// --- task 1: the masked mean -------------------------------------------------------------------
+
+fn masked_sums(vectors: &Tensor, mask: &Tensor) -> (Tensor, Tensor) {
+    let weights = mask.to_kind(vectors.kind()).unsqueeze(-1);
+    let sums = (vectors * &weights).sum_dim_intlist(1, false, vectors.kind());
+    (sums, weights)
+}
+
+/// 0 / 0 for a review without words.
+struct CountNotClamped;
+impl Patch for CountNotClamped {
+    fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor {
+        let (sums, weights) = masked_sums(vectors, mask);
+        sums / weights.sum_dim_intlist(1, false, vectors.kind())
+    }
+}
+
+/// The padding zeroed, then divided by the padded length.
+struct DividedByPaddedLength;
+impl Patch for DividedByPaddedLength {
+    fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor {
+        let (sums, _) = masked_sums(vectors, mask);
+        sums / vectors.size()[1] as f64
+    }
+}
+
+/// Divided by the whole batch's word count, not each review's.
+struct DividedByBatchWords;
+impl Patch for DividedByBatchWords {
+    fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor {
+        let (sums, weights) = masked_sums(vectors, mask);
+        sums / weights.sum(vectors.kind()).clamp_min(1.0)
+    }
+}
+
+/// The mask used as [batch, length] without unsqueeze: it does not broadcast over dimensions.
+struct MaskNotUnsqueezed;
+impl Patch for MaskNotUnsqueezed {
+    fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor {
+        let weights = mask.to_kind(vectors.kind());
+        let sums = (vectors * &weights).sum_dim_intlist(1, false, vectors.kind());
+        sums / weights
+            .sum_dim_intlist(1, true, vectors.kind())
+            .clamp_min(1.0)
+    }
+}
+
+/// The padding counted: the plain mean over every position.
+struct MaskIgnored;
+impl Patch for MaskIgnored {
+    fn masked_mean(vectors: &Tensor, _mask: &Tensor) -> Tensor {
+        vectors.mean_dim(1, false, Kind::Float)
+    }
+}
+
+// --- task 2: embedding lookup and pooling ------------------------------------------------------
+
+fn pooled_with(
+    e: &nn::Embedding,
+    ids: &Tensor,
+    mask: &Tensor,
+    pooling: Pooling,
+    max: impl Fn(&Tensor) -> Tensor,
+) -> Tensor {
+    let vectors = e.forward(ids);
+    match pooling {
+        Pooling::Max => max(&vectors),
+        Pooling::MeanMax => Tensor::cat(&[Solution::masked_mean(&vectors, mask), max(&vectors)], 1),
+        _ => Solution::embed_and_pool(e, ids, mask, pooling),
+    }
+}
+
+struct MaxOverPaddingToo;
+impl Patch for MaxOverPaddingToo {
+    fn embed_and_pool(e: &nn::Embedding, ids: &Tensor, mask: &Tensor, pooling: Pooling) -> Tensor {
+        pooled_with(e, ids, mask, pooling, |vectors| vectors.amax(1, false))
+    }
+}
+
+/// Padding filled with 0 instead of -inf: a review whose values are all negative gets 0.
+struct PaddingFilledWithZero;
+impl Patch for PaddingFilledWithZero {
+    fn embed_and_pool(e: &nn::Embedding, ids: &Tensor, mask: &Tensor, pooling: Pooling) -> Tensor {
+        let hidden = mask.logical_not().unsqueeze(-1);
+        pooled_with(e, ids, mask, pooling, |vectors| {
+            vectors.masked_fill(&hidden, 0.0).amax(1, false)
+        })
+    }
+}
+
+/// -inf left in the result of a review without words.
+struct EmptyReviewLeftAtMinusInfinity;
+impl Patch for EmptyReviewLeftAtMinusInfinity {
+    fn embed_and_pool(e: &nn::Embedding, ids: &Tensor, mask: &Tensor, pooling: Pooling) -> Tensor {
+        let hidden = mask.logical_not().unsqueeze(-1);
+        pooled_with(e, ids, mask, pooling, |vectors| {
+            vectors
+                .masked_fill(&hidden, f64::NEG_INFINITY)
+                .amax(1, false)
+        })
+    }
+}
+
+/// Mean and max stacked along the batch, not side by side.
+struct MeanMaxAlongTheBatch;
+impl Patch for MeanMaxAlongTheBatch {
+    fn embed_and_pool(e: &nn::Embedding, ids: &Tensor, mask: &Tensor, pooling: Pooling) -> Tensor {
+        match pooling {
+            Pooling::MeanMax => Tensor::cat(
+                &[
+                    Solution::embed_and_pool(e, ids, mask, Pooling::Mean),
+                    Solution::embed_and_pool(e, ids, mask, Pooling::Max),
+                ],
+                0,
+            ),
+            _ => Solution::embed_and_pool(e, ids, mask, pooling),
+        }
+    }
+}
+
+/// The course's unmasked mean "fixed" into a masked one: the comparison is lost.
+struct UnmaskedMeanMasked;
+impl Patch for UnmaskedMeanMasked {
+    fn embed_and_pool(e: &nn::Embedding, ids: &Tensor, mask: &Tensor, pooling: Pooling) -> Tensor {
+        let pooling = match pooling {
+            Pooling::UnmaskedMean => Pooling::Mean,
+            other => other,
+        };
+        Solution::embed_and_pool(e, ids, mask, pooling)
+    }
+}
+
+// --- task 3: the skip-gram loss ----------------------------------------------------------------
+
+/// The loss from the positive scores [n] and the negative scores [n, k], with the reductions
+/// given: the solution is `sum` over negatives and `mean` over pairs.
+fn skipgram(
+    centres: &Tensor,
+    contexts: &Tensor,
+    negative_scores: &Tensor,
+    negatives_sign: f64,
+    over_negatives: impl Fn(&Tensor) -> Tensor,
+    over_pairs: impl Fn(&Tensor) -> Tensor,
+) -> Tensor {
+    let positive = (centres * contexts).sum_dim_intlist(1, false, Kind::Float);
+    let per_pair =
+        positive.log_sigmoid() + over_negatives(&(negative_scores * negatives_sign).log_sigmoid());
+    -over_pairs(&per_pair)
+}
+
+fn grouped_scores(centres: &Tensor, negatives: &Tensor) -> Tensor {
+    let (pairs, dim) = (centres.size()[0], centres.size()[1]);
+    let groups = negatives.size()[0];
+    centres
+        .view([groups, pairs / groups, dim])
+        .bmm(&negatives.transpose(1, 2))
+        .view([pairs, -1])
+}
+
+fn sum_negatives(t: &Tensor) -> Tensor {
+    t.sum_dim_intlist(1, false, Kind::Float)
+}
+
+fn mean_pairs(t: &Tensor) -> Tensor {
+    t.mean(Kind::Float)
+}
+
+/// log sigmoid(n . c) for log sigmoid(-(n . c)): the negatives pulled closer, not pushed away.
+struct NegativeSignForgotten;
+impl Patch for NegativeSignForgotten {
+    fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
+        let scores = grouped_scores(centres, negatives);
+        skipgram(centres, contexts, &scores, 1.0, sum_negatives, mean_pairs)
+    }
+}
+
+struct MeanOverNegatives;
+impl Patch for MeanOverNegatives {
+    fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
+        let scores = grouped_scores(centres, negatives);
+        skipgram(
+            centres,
+            contexts,
+            &scores,
+            -1.0,
+            |t| t.mean_dim(1, false, Kind::Float),
+            mean_pairs,
+        )
+    }
+}
+
+struct SumOverPairs;
+impl Patch for SumOverPairs {
+    fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
+        let scores = grouped_scores(centres, negatives);
+        skipgram(centres, contexts, &scores, -1.0, sum_negatives, |t| {
+            t.sum(Kind::Float)
+        })
+    }
+}
+
+/// The first group's negatives used for every pair.
+struct FirstGroupForAll;
+impl Patch for FirstGroupForAll {
+    fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
+        let scores = centres.matmul(&negatives.get(0).tr());
+        skipgram(centres, contexts, &scores, -1.0, sum_negatives, mean_pairs)
+    }
+}
+
+/// Pairs dealt to the groups in turn (pair i to group i mod g), not in consecutive runs.
+struct GroupsInterleaved;
+impl Patch for GroupsInterleaved {
+    fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
+        let (pairs, dim) = (centres.size()[0], centres.size()[1]);
+        let groups = negatives.size()[0];
+        let scores = centres
+            .view([pairs / groups, groups, dim])
+            .transpose(0, 1)
+            .bmm(&negatives.transpose(1, 2))
+            .transpose(0, 1)
+            .reshape([pairs, -1]);
+        skipgram(centres, contexts, &scores, -1.0, sum_negatives, mean_pairs)
+    }
+}
+
+fn mistakes() -> Vec<Mistake> {
+    vec![
+        Mistake {
+            task: 1,
+            what: "the word count not clamped (0 / 0 for an empty review)",
+            tasks: tasks::<Wrong<CountNotClamped>>,
+            says: "not nan",
+        },
+        Mistake {
+            task: 1,
+            what: "divided by the padded length",
+            tasks: tasks::<Wrong<DividedByPaddedLength>>,
+            says: "its own word count",
+        },
+        Mistake {
+            task: 1,
+            what: "divided by the whole batch's word count",
+            tasks: tasks::<Wrong<DividedByBatchWords>>,
+            says: "its own word count",
+        },
+        Mistake {
+            task: 1,
+            what: "the mask not unsqueezed to [batch, length, 1]",
+            tasks: tasks::<Wrong<MaskNotUnsqueezed>>,
+            says: "must match the size",
+        },
+        Mistake {
+            task: 1,
+            what: "the mask ignored",
+            tasks: tasks::<Wrong<MaskIgnored>>,
+            says: "masked mean",
+        },
+        Mistake {
+            task: 2,
+            what: "max over the padding too",
+            tasks: tasks::<Wrong<MaxOverPaddingToo>>,
+            says: "max pooling",
+        },
+        Mistake {
+            task: 2,
+            what: "padding filled with 0, not -inf",
+            tasks: tasks::<Wrong<PaddingFilledWithZero>>,
+            says: "max pooling",
+        },
+        Mistake {
+            task: 2,
+            what: "-inf left for a review without words",
+            tasks: tasks::<Wrong<EmptyReviewLeftAtMinusInfinity>>,
+            says: "max pooling",
+        },
+        Mistake {
+            task: 2,
+            what: "mean and max stacked along the batch",
+            tasks: tasks::<Wrong<MeanMaxAlongTheBatch>>,
+            says: "meanmax pooling",
+        },
+        Mistake {
+            task: 2,
+            what: "the course's unmasked mean masked",
+            tasks: tasks::<Wrong<UnmaskedMeanMasked>>,
+            says: "unmaskedmean pooling",
+        },
+        Mistake {
+            task: 3,
+            what: "the negatives' minus sign forgotten",
+            tasks: tasks::<Wrong<NegativeSignForgotten>>,
+            says: "skip-gram loss",
+        },
+        Mistake {
+            task: 3,
+            what: "the mean over the negatives, not their sum",
+            tasks: tasks::<Wrong<MeanOverNegatives>>,
+            says: "skip-gram loss",
+        },
+        Mistake {
+            task: 3,
+            what: "the sum over pairs, not their mean",
+            tasks: tasks::<Wrong<SumOverPairs>>,
+            says: "skip-gram loss",
+        },
+        Mistake {
+            task: 3,
+            what: "the first group's negatives for every pair",
+            tasks: tasks::<Wrong<FirstGroupForAll>>,
+            says: "skip-gram loss",
+        },
+        Mistake {
+            task: 3,
+            what: "pairs dealt to the groups in turn",
+            tasks: tasks::<Wrong<GroupsInterleaved>>,
+            says: "2 groups",
+        },
+    ]
+}
+
+#[test]
+fn every_mistake_fails_its_own_task_with_words_that_lead_to_it() {
+    assert_all_caught("unit5", &mistakes());
+}
+
+#[test]
+fn the_exercises_page_shows_how_many_mistakes_each_check_catches() {
+    // Task 4 trains word2vec with task 3's loss and has no code of its own to get wrong.
+    assert_documented("unit5", &tasks::<Solution>(), &mistakes(), &[3, 3, 3, 0]);
+}
