@@ -112,7 +112,10 @@ pub fn run_task(task: &Task, quiet: bool) -> Outcome {
         panic::set_hook(Box::new(|_| {}));
         previous
     });
-    let result = panic::catch_unwind(AssertUnwindSafe(task.check));
+    // Every check starts with gradients on, as a program does: `tch::no_grad` does not restore
+    // them when its closure panics, so a learner's `todo!()` inside it would otherwise leave
+    // them off for every later task.
+    let result = tch::with_grad(|| panic::catch_unwind(AssertUnwindSafe(task.check)));
     if let Some(previous) = previous_hook {
         panic::set_hook(previous);
     }
@@ -367,6 +370,24 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("verify unit3"), "{message}");
+    }
+
+    fn panics_without_gradients() -> anyhow::Result<()> {
+        tch::no_grad(|| todo!("a stub called inside no_grad"))
+    }
+    fn needs_gradients() -> anyhow::Result<()> {
+        let weight = tch::Tensor::from(2.0f32).set_requires_grad(true);
+        anyhow::ensure!((&weight * 3.0).requires_grad(), "gradients are off");
+        Ok(())
+    }
+
+    #[test]
+    fn a_stub_inside_no_grad_leaves_gradients_on_for_the_next_task() {
+        assert_eq!(
+            run_task(&task(panics_without_gradients), true),
+            Outcome::NotStarted
+        );
+        assert_eq!(run_task(&task(needs_gradients), true), Outcome::Passed);
     }
 
     #[test]
