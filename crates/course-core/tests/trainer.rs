@@ -165,6 +165,54 @@ fn early_stopping_stops_when_validation_stops_improving() {
 }
 
 #[test]
+fn the_trainers_decisions_are_those_of_decisions_replay_over_its_own_metrics() {
+    let _serial = serial();
+    let (train, validation) = (blobs(300, 7, 0.25), blobs(200, 8, 0.25));
+    let mut stops = Vec::new();
+    for (patience, min_delta) in [(2, 0.0), (3, 0.01), (100, 0.0)] {
+        tch::manual_seed(1);
+        let mut vars = VarStore::new(Device::Cpu);
+        let model = Mlp::new(&vars, 2);
+        let mut cfg = config(12);
+        cfg.optimizer = OptimizerConfig::sgd(0.5); // noisy: accuracy goes up, down and ties
+        cfg.schedule = Schedule::Constant;
+        let early = EarlyStopping {
+            monitor: Monitor::ValidationAccuracy,
+            patience,
+            min_delta,
+        };
+        cfg.early_stopping = Some(early.clone());
+        let report = Trainer::new(cfg)
+            .fit(&model, &mut vars, &train, &validation)
+            .unwrap();
+        let scores: Vec<ValidationScores> = report
+            .history
+            .iter()
+            .map(|m| ValidationScores {
+                accuracy: m.validation_accuracy,
+                loss: m.validation_loss,
+            })
+            .collect();
+        let replayed = decisions::replay(&scores, Some(&early));
+        assert_eq!(
+            replayed.best_epoch, report.best_epoch,
+            "patience {patience}"
+        );
+        assert_eq!(
+            replayed.stopped_after,
+            report.stopped_early.then_some(report.history.len()),
+            "patience {patience}, min_delta {min_delta}"
+        );
+        stops.push(report.stopped_early);
+    }
+    assert_eq!(
+        stops,
+        [true, true, false],
+        "the cases should cover stopping and not"
+    );
+}
+
+#[test]
 fn the_best_checkpoint_holds_the_best_epoch_and_the_run_folder_is_complete() {
     let _serial = serial();
     let (train, validation) = (blobs(300, 7, 0.25), blobs(200, 8, 0.25));

@@ -106,7 +106,7 @@ fn a_learner_solves_a_task_breaks_another_unit_and_resets_it() {
 
     // Untouched: unit 3 compiles and every task is still to do, with where to start.
     let (ok, out) = course(&["verify", "unit3"]);
-    assert!(!ok && out.contains("unit3: 0/4 tasks done"), "{out}");
+    assert!(!ok && out.contains("unit3: 0/5 tasks done"), "{out}");
     assert!(
         out.contains("Next: task 1") && out.contains(&format!("{UNIT3}:")),
         "{out}"
@@ -124,18 +124,18 @@ fn a_learner_solves_a_task_breaks_another_unit_and_resets_it() {
         "        let linear = nn::linear(path / \"linear\", n_features as i64, 2, Default::default());\n        BagOfWordsClassifier { linear }",
     );
     let (ok, out) = course(&["verify", "unit3"]);
-    assert!(!ok && out.contains("unit3: 1/4 tasks done"), "{out}");
+    assert!(!ok && out.contains("unit3: 1/5 tasks done"), "{out}");
     assert!(
         out.contains("[ done] 1.") && out.contains("Next: task 2"),
         "{out}"
     );
     let (ok, out) = course(&["list"]);
-    assert!(ok && out.contains("unit3  1/4, next: task 2"), "{out}");
+    assert!(ok && out.contains("unit3  1/5, next: task 2"), "{out}");
     // watch shows the same with its bar, gives a hint on `h` and stops on `q`.
     let (ok, out) = course_typing(&["watch", "unit3"], "h\nq\n");
     assert!(ok, "{out}");
     assert!(
-        out.contains("[#######") && out.contains("1/4 tasks"),
+        out.contains("[######-") && out.contains("1/5 tasks"),
         "{out}"
     );
     assert!(
@@ -145,7 +145,7 @@ fn a_learner_solves_a_task_breaks_another_unit_and_resets_it() {
 
     // make test's checks (the solutions) still pass with the learner's file half done.
     let (ok, out) = cargo(&["test", "-q", "-p", "unit3-trainer", "--test", "tasks"]);
-    assert!(ok && out.contains("unit3: 4/4 tasks done"), "{out}");
+    assert!(ok && out.contains("unit3: 5/5 tasks done"), "{out}");
 
     // A type error in unit 7: only unit 7's exercise is affected.
     edit(
@@ -160,7 +160,7 @@ fn a_learner_solves_a_task_breaks_another_unit_and_resets_it() {
         "{out}"
     );
     let (ok, out) = course(&["verify", "unit3"]);
-    assert!(out.contains("unit3: 1/4 tasks done") && !ok, "{out}");
+    assert!(out.contains("unit3: 1/5 tasks done") && !ok, "{out}");
     let (ok, out) = cargo(&[
         "run",
         "-q",

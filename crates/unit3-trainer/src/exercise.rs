@@ -10,7 +10,7 @@
 //! stub back.
 
 use crate::Answers;
-use course_core::training::{Model, TrainerConfig};
+use course_core::training::{EarlyStopping, Model, RunDecisions, TrainerConfig, ValidationScores};
 use tch::{nn, Tensor};
 
 /// Your answers.
@@ -62,5 +62,21 @@ impl Answers for Exercise {
         // Worth looking up: `TrainerConfig`'s fields, `OptimizerConfig`, `Schedule`.
         let _ = seed;
         todo!("task 3: configure the run")
+    }
+
+    fn run_decisions(epochs: &[ValidationScores], early: Option<&EarlyStopping>) -> RunDecisions {
+        // TODO (task 5): two decisions the Trainer takes after every epoch, over a whole run of
+        // validation scores (epoch 1 first):
+        // * the best checkpoint: the epoch of the highest validation accuracy; a tie keeps the
+        //   earlier epoch (its checkpoint is already saved);
+        // * early stopping, when `early` is given: an epoch improves when its monitored value
+        //   (`early.monitor`: accuracy, higher is better; loss, lower is better) beats the best
+        //   so far by more than `early.min_delta` (the first epoch always improves). After
+        //   `early.patience` epochs in a row without improvement the run stops: return that
+        //   epoch in `stopped_after`, and ignore the epochs after it (they are never trained).
+        // Return `best_epoch` 0 for an empty run, and `stopped_after: None` when it never stops.
+        // Worth looking up: `Monitor`'s variants, `Option::is_none_or`, `enumerate`.
+        let _ = (epochs, early);
+        todo!("task 5: the best checkpoint and early stopping")
     }
 }

@@ -28,7 +28,7 @@ pub use course_core::training::Model;
 pub use exercise::Exercise;
 pub use solution::Solution;
 
-use course_core::training::TrainerConfig;
+use course_core::training::{EarlyStopping, RunDecisions, TrainerConfig, ValidationScores};
 use tch::{nn, Tensor};
 
 /// Your answers to unit 3's tasks: the functions you write in `src/exercise.rs` (for
@@ -44,4 +44,8 @@ pub trait Answers {
 
     /// Task 3: the course's run settings. Stated in `src/exercise.rs`.
     fn trainer_config(seed: u64) -> TrainerConfig;
+
+    /// Task 5: the trainer's decisions over a run: the best checkpoint's epoch and where early
+    /// stopping ends the run. Stated in `src/exercise.rs`.
+    fn run_decisions(epochs: &[ValidationScores], early: Option<&EarlyStopping>) -> RunDecisions;
 }

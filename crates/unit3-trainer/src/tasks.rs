@@ -4,8 +4,10 @@
 use crate::Answers;
 use anyhow::{ensure, Context, Result};
 use course_core::exercises::{expect_close, Task};
+use course_core::training::decisions::replay;
 use course_core::training::{
-    DeviceChoice, Model, OptimizerConfig, Schedule, TensorDataset, Trainer, TrainerConfig,
+    DeviceChoice, EarlyStopping, Model, Monitor, OptimizerConfig, RunDecisions, Schedule,
+    TensorDataset, Trainer, TrainerConfig, ValidationScores,
 };
 use tch::nn::VarStore;
 use tch::{Device, Kind, Tensor};
@@ -51,6 +53,16 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
                 "Read the error above: a layer that is not under `path` is never trained.",
             ],
             check: trains::<A>,
+        },
+        Task {
+            name: "the trainer's decisions: the best checkpoint and early stopping",
+            file: FILE,
+            hints: &[
+                "One pass over the epochs, numbered from 1, keeping: the best accuracy and its epoch; early stopping's best monitored value (None at first) and its count of epochs without improvement.",
+                "Improvement: accuracy > best + min_delta, or loss < best - min_delta (the first epoch always improves); an improvement resets the count to 0, anything else adds 1.",
+                "When the count reaches early.patience, return at once with stopped_after: Some(that epoch): the best epoch so far is the run's.",
+            ],
+            check: run_decisions::<A>,
         },
     ]
 }
@@ -199,5 +211,95 @@ fn trains<A: Answers>() -> Result<()> {
         "10 epochs on a toy problem reached validation accuracy {:.3}; expected at least 0.9",
         report.best_validation_accuracy
     );
+    Ok(())
+}
+
+/// Runs of validation scores: accuracies, with the loss going its own way.
+fn run(accuracies: &[f64], losses: &[f64]) -> Vec<ValidationScores> {
+    accuracies
+        .iter()
+        .zip(losses)
+        .map(|(&accuracy, &loss)| ValidationScores { accuracy, loss })
+        .collect()
+}
+
+fn early(monitor: Monitor, patience: usize, min_delta: f64) -> EarlyStopping {
+    EarlyStopping {
+        monitor,
+        patience,
+        min_delta,
+    }
+}
+
+fn run_decisions<A: Answers>() -> Result<()> {
+    let accuracies = [0.70, 0.80, 0.80, 0.79, 0.805, 0.78, 0.90];
+    let losses = [0.60, 0.50, 0.45, 0.44, 0.46, 0.47, 0.30];
+    let scores = run(&accuracies, &losses);
+    let cases = [
+        ("without early stopping", None),
+        (
+            "accuracy, patience 2 (epoch 3 ties epoch 2: no improvement)",
+            Some(early(Monitor::ValidationAccuracy, 2, 0.0)),
+        ),
+        (
+            "accuracy, patience 3, min_delta 0.01 (epoch 5's +0.005 is too small to count)",
+            Some(early(Monitor::ValidationAccuracy, 3, 0.01)),
+        ),
+        (
+            "loss (lower is better), patience 2",
+            Some(early(Monitor::ValidationLoss, 2, 0.0)),
+        ),
+        (
+            "loss, patience 1, min_delta 0.02 (epoch 4's -0.01 is too small)",
+            Some(early(Monitor::ValidationLoss, 1, 0.02)),
+        ),
+    ];
+    for (what, early) in &cases {
+        let yours = A::run_decisions(&scores, early.as_ref());
+        let expected = replay(&scores, early.as_ref());
+        ensure!(
+            yours == expected,
+            "validation accuracies {accuracies:?}, losses {losses:?}, {what}: the Trainer decides \
+             {expected:?}, you returned {yours:?}"
+        );
+    }
+    let empty = A::run_decisions(&[], Some(&early(Monitor::ValidationLoss, 1, 0.0)));
+    ensure!(
+        empty
+            == RunDecisions {
+                best_epoch: 0,
+                stopped_after: None
+            },
+        "a run of no epochs: best_epoch 0 and no stop, got {empty:?}"
+    );
+    // Many random runs, against the Trainer's own rules.
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    for _ in 0..200 {
+        let length = rng.random_range(1..12);
+        // Accuracies on a coarse grid, so that ties happen.
+        let scores: Vec<ValidationScores> = (0..length)
+            .map(|_| ValidationScores {
+                accuracy: rng.random_range(0..20) as f64 / 20.0,
+                loss: rng.random_range(0..20) as f64 / 20.0,
+            })
+            .collect();
+        let monitor = if rng.random_bool(0.5) {
+            Monitor::ValidationAccuracy
+        } else {
+            Monitor::ValidationLoss
+        };
+        let early = early(
+            monitor,
+            rng.random_range(1..4),
+            [0.0, 0.06][rng.random_range(0..2)],
+        );
+        let yours = A::run_decisions(&scores, Some(&early));
+        let expected = replay(&scores, Some(&early));
+        ensure!(
+            yours == expected,
+            "{early:?} over {scores:?}: the Trainer decides {expected:?}, you returned {yours:?}"
+        );
+    }
     Ok(())
 }

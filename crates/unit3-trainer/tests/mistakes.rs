@@ -3,7 +3,9 @@
 //! before it pass (see course_core::exercises::mistakes).
 
 use course_core::exercises::mistakes::{assert_all_caught, assert_documented, Mistake};
-use course_core::training::{EarlyStopping, Model, Monitor, OptimizerConfig, TrainerConfig};
+use course_core::training::{
+    EarlyStopping, Model, Monitor, OptimizerConfig, RunDecisions, TrainerConfig, ValidationScores,
+};
 use tch::nn::{self, Module};
 use tch::Tensor;
 use unit3_trainer::model::BagOfWordsClassifier;
@@ -48,6 +50,12 @@ macro_rules! model_mistake {
             }
             fn trainer_config(seed: u64) -> TrainerConfig {
                 Solution::trainer_config(seed)
+            }
+            fn run_decisions(
+                epochs: &[ValidationScores],
+                early: Option<&EarlyStopping>,
+            ) -> RunDecisions {
+                Solution::run_decisions(epochs, early)
             }
         }
     };
@@ -114,6 +122,12 @@ macro_rules! settings_mistake {
             fn trainer_config(seed: u64) -> TrainerConfig {
                 $config(seed)
             }
+            fn run_decisions(
+                epochs: &[ValidationScores],
+                early: Option<&EarlyStopping>,
+            ) -> RunDecisions {
+                Solution::run_decisions(epochs, early)
+            }
         }
     };
 }
@@ -151,6 +165,113 @@ settings_mistake!(FastDevRunLeftOn, |seed| TrainerConfig {
     fast_dev_run: true,
     ..TrainerConfig::default()
 });
+
+// --- task 5: the trainer's decisions ------------------------------------------------------------
+
+/// The decisions with the parts a mistake can change.
+struct Decisions {
+    ties_move_the_best: bool,
+    loss_higher_is_better: bool,
+    min_delta_ignored: bool,
+    count_not_reset: bool,
+    stops_one_late: bool,
+}
+
+const DECISIONS: Decisions = Decisions {
+    ties_move_the_best: false,
+    loss_higher_is_better: false,
+    min_delta_ignored: false,
+    count_not_reset: false,
+    stops_one_late: false,
+};
+
+impl Decisions {
+    fn run(&self, epochs: &[ValidationScores], early: Option<&EarlyStopping>) -> RunDecisions {
+        let (mut best, mut best_epoch) = (f64::NEG_INFINITY, 0);
+        let (mut monitored, mut bad) = (None::<f64>, 0);
+        for (index, scores) in epochs.iter().enumerate() {
+            let epoch = index + 1;
+            let better = if self.ties_move_the_best {
+                scores.accuracy >= best
+            } else {
+                scores.accuracy > best
+            };
+            if better {
+                (best, best_epoch) = (scores.accuracy, epoch);
+            }
+            let Some(early) = early else { continue };
+            let delta = if self.min_delta_ignored {
+                0.0
+            } else {
+                early.min_delta
+            };
+            let (value, improved) = match early.monitor {
+                Monitor::ValidationAccuracy => (
+                    scores.accuracy,
+                    monitored.is_none_or(|b| scores.accuracy > b + delta),
+                ),
+                Monitor::ValidationLoss if self.loss_higher_is_better => (
+                    scores.loss,
+                    monitored.is_none_or(|b| scores.loss > b + delta),
+                ),
+                Monitor::ValidationLoss => (
+                    scores.loss,
+                    monitored.is_none_or(|b| scores.loss < b - delta),
+                ),
+            };
+            if improved {
+                monitored = Some(value);
+                if !self.count_not_reset {
+                    bad = 0;
+                }
+            } else {
+                bad += 1;
+            }
+            let patience = early.patience + usize::from(self.stops_one_late);
+            if bad >= patience {
+                return RunDecisions {
+                    best_epoch,
+                    stopped_after: Some(epoch),
+                };
+            }
+        }
+        RunDecisions {
+            best_epoch,
+            stopped_after: None,
+        }
+    }
+}
+
+macro_rules! decisions_mistake {
+    ($name:ident, $field:ident) => {
+        struct $name;
+        impl Answers for $name {
+            type Model = BagOfWordsClassifier;
+            fn new_model(path: &nn::Path, n_features: usize) -> BagOfWordsClassifier {
+                Solution::new_model(path, n_features)
+            }
+            fn trainer_config(seed: u64) -> TrainerConfig {
+                Solution::trainer_config(seed)
+            }
+            fn run_decisions(
+                epochs: &[ValidationScores],
+                early: Option<&EarlyStopping>,
+            ) -> RunDecisions {
+                Decisions {
+                    $field: true,
+                    ..DECISIONS
+                }
+                .run(epochs, early)
+            }
+        }
+    };
+}
+
+decisions_mistake!(TiesMoveTheBest, ties_move_the_best);
+decisions_mistake!(LossHigherIsBetter, loss_higher_is_better);
+decisions_mistake!(MinDeltaIgnored, min_delta_ignored);
+decisions_mistake!(CountNotReset, count_not_reset);
+decisions_mistake!(StopsOneEpochLate, stops_one_late);
 
 fn mistakes() -> Vec<Mistake> {
     vec![
@@ -238,6 +359,36 @@ fn mistakes() -> Vec<Mistake> {
             tasks: tasks::<FastDevRunLeftOn>,
             says: "fast_dev_run",
         },
+        Mistake {
+            task: 5,
+            what: "a tie moves the best checkpoint to the later epoch",
+            tasks: tasks::<TiesMoveTheBest>,
+            says: "epoch 3 ties epoch 2",
+        },
+        Mistake {
+            task: 5,
+            what: "a higher loss counted as an improvement",
+            tasks: tasks::<LossHigherIsBetter>,
+            says: "lower is better",
+        },
+        Mistake {
+            task: 5,
+            what: "min_delta ignored",
+            tasks: tasks::<MinDeltaIgnored>,
+            says: "too small to count",
+        },
+        Mistake {
+            task: 5,
+            what: "the count of epochs without improvement never reset",
+            tasks: tasks::<CountNotReset>,
+            says: "the Trainer decides",
+        },
+        Mistake {
+            task: 5,
+            what: "stops one epoch late (count > patience)",
+            tasks: tasks::<StopsOneEpochLate>,
+            says: "patience 2",
+        },
     ]
 }
 
@@ -249,5 +400,5 @@ fn every_mistake_fails_its_own_task_with_words_that_lead_to_it() {
 #[test]
 fn the_exercises_page_shows_how_many_mistakes_each_check_catches() {
     // Task 4 trains with tasks 1-3 and has no code of its own to get wrong.
-    assert_documented("unit3", &tasks::<Solution>(), &mistakes(), &[3, 3, 3, 0]);
+    assert_documented("unit3", &tasks::<Solution>(), &mistakes(), &[3, 3, 3, 0, 3]);
 }

@@ -55,4 +55,25 @@ impl Answers for Exercise {
         let _ = (centres, contexts, negatives);
         todo!("task 3: skip-gram loss with negative sampling")
     }
+
+    fn words(text: &str) -> Vec<String> {
+        // TODO (task 5): how the reviews became ids in the first place: a review's words by the
+        // course's rules (Keras' `Tokenizer`): lowercase; each of the characters
+        //     !"#$%&()*+,-./:;<=>?@[\]^_`{|}~   and tab and newline
+        // becomes a space; then split on spaces, with no empty words. The apostrophe is not on
+        // the list: "Don't!" gives ["don't"]. (This task does not need tasks 1-4.)
+        // Worth looking up: `str::to_lowercase`, `str::contains` (with a char), `split`.
+        let _ = text;
+        todo!("task 5: a review's words")
+    }
+
+    fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String> {
+        // TODO (task 6): the vocabulary: count every word (your task 5) over all the texts and
+        // keep the `num_words - 1` most frequent, most frequent first; between words of the same
+        // count the alphabetically smaller first. Word i of the list gets id i + 1: id 0 is the
+        // padding, which is why only num_words - 1 words fit.
+        // Worth looking up: `HashMap::entry`, `sort_by`, `Ordering::then`, `truncate`.
+        let _ = (texts, num_words);
+        todo!("task 6: the vocabulary")
+    }
 }

@@ -72,4 +72,11 @@ pub trait Answers {
 
     /// Task 3: skip-gram loss with negative sampling. Stated in `src/exercise.rs`.
     fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor;
+
+    /// Task 5: a review's words, by the course's rules. Stated in `src/exercise.rs`.
+    fn words(text: &str) -> Vec<String>;
+
+    /// Task 6: the vocabulary: the `num_words - 1` most frequent words, most frequent first.
+    /// Stated in `src/exercise.rs`.
+    fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String>;
 }

@@ -61,4 +61,34 @@ impl Answers for Solution {
                 .sum_dim_intlist(1, false, Kind::Float);
         -per_pair.mean(Kind::Float)
     }
+
+    fn words(text: &str) -> Vec<String> {
+        // Keras' Tokenizer: lowercase, every filter character becomes a space, split on spaces.
+        // The apostrophe is not a filter, so "don't" stays one word.
+        const FILTERS: &str = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n";
+        text.to_lowercase()
+            .chars()
+            .map(|c| if FILTERS.contains(c) { ' ' } else { c })
+            .collect::<String>()
+            .split(' ')
+            .filter(|word| !word.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String> {
+        let mut counts: std::collections::HashMap<String, u64> = Default::default();
+        for text in texts {
+            for word in Self::words(text) {
+                *counts.entry(word).or_insert(0) += 1;
+            }
+        }
+        let mut by_count: Vec<(String, u64)> = counts.into_iter().collect();
+        // Most frequent first; a tie goes to the alphabetically smaller word, so the table never
+        // depends on the hash map's order.
+        by_count.sort_by(|(word_a, a), (word_b, b)| b.cmp(a).then(word_a.cmp(word_b)));
+        // Id 0 is the padding, so num_words ids leave room for num_words - 1 words.
+        by_count.truncate(num_words.saturating_sub(1));
+        by_count.into_iter().map(|(word, _)| word).collect()
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::word2vec::{self, Corpus, Word2VecConfig};
 use crate::{Answers, Pooling};
-use anyhow::{ensure, Result};
+use anyhow::{bail, ensure, Result};
 use course_core::exercises::{expect_close, Task};
 use tch::nn::{self, VarStore};
 use tch::{Device, Kind, Tensor};
@@ -50,6 +50,26 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
                 "Read the error above: a sign or a sum over the wrong dimension still runs but learns nothing.",
             ],
             check: tiny_corpus_neighbours::<A>,
+        },
+        Task {
+            name: "a review's words (lowercase, punctuation, split)",
+            file: FILE,
+            hints: &[
+                "Three steps: text.to_lowercase(); every character that is in the filter list becomes ' '; split(' ') and drop the empty pieces.",
+                "The filter list as one &str; FILTERS.contains(c) tells whether the char c is on it. In a Rust string literal the quote and the backslash are written \\\" and \\\\, tab and newline \\t and \\n.",
+                "text.to_lowercase().chars().map(|c| if FILTERS.contains(c) { ' ' } else { c }).collect::<String>().split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()",
+            ],
+            check: words::<A>,
+        },
+        Task {
+            name: "the vocabulary: the most frequent words, 0 left for padding",
+            file: FILE,
+            hints: &[
+                "Count with a HashMap<String, u64>: *counts.entry(word).or_insert(0) += 1 for every word of every text (Self::words).",
+                "Into a Vec<(String, u64)>, sorted by count descending, then word ascending: sort_by(|(wa, a), (wb, b)| b.cmp(a).then(wa.cmp(wb))).",
+                "Keep num_words - 1 of them (truncate) and return the words.",
+            ],
+            check: vocabulary::<A>,
         },
     ]
 }
@@ -212,6 +232,101 @@ fn tiny_corpus_neighbours<A: Answers>() -> Result<()> {
         ensure!(
             nearest[..3] == word[..3],
             "the nearest word to {word} is {nearest}, but they never share a sentence"
+        );
+    }
+    Ok(())
+}
+
+/// The course's own words of `text` (what `WordIndex` encodes), for comparison.
+fn course_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    course_core::text::word_index::for_each_word(text, &mut String::new(), &mut |word| {
+        words.push(word.to_string())
+    });
+    words
+}
+
+/// The bundled sample's unlabelled reviews: real text, with `<br />`, quotes and accents.
+fn sample_texts() -> Result<Vec<String>> {
+    let reviews = course_core::data::DataDir::bundled_sample().unlabelled_train()?;
+    Ok(reviews.into_iter().take(300).map(|r| r.review).collect())
+}
+
+fn words<A: Answers>() -> Result<()> {
+    let cases = [
+        "Don't! It's GREAT.",
+        "Bad...<br /><br />Really bad",
+        "tabs\tand\nnewlines  and   spaces",
+        "self-indulgent (2/10) \"meh\"",
+        "Émile ZOLA's café",
+        "",
+    ];
+    for text in cases {
+        let yours = A::words(text);
+        let expected = course_words(text);
+        ensure!(
+            yours == expected,
+            "the words of {text:?} should be {expected:?}, got {yours:?}"
+        );
+    }
+    for (index, text) in sample_texts()?.iter().enumerate() {
+        let (yours, expected) = (A::words(text), course_words(text));
+        if yours != expected {
+            let at = yours.iter().zip(&expected).position(|(a, b)| a != b);
+            let at = at.unwrap_or(yours.len().min(expected.len()));
+            bail!(
+                "review {} of the bundled sample: word {at} should be {:?}, got {:?} ({} words \
+                 expected, {} given)",
+                index + 1,
+                expected.get(at),
+                yours.get(at),
+                expected.len(),
+                yours.len()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn vocabulary<A: Answers>() -> Result<()> {
+    // "b" and "c" occur 3 times each (a tie), "a" twice, "d" once.
+    let texts = ["b c a", "c b d", "b, a. C!"];
+    let yours = A::vocabulary(&texts, 4);
+    let expected = ["b", "c", "a"];
+    ensure!(
+        yours == expected,
+        "the vocabulary of {texts:?} with num_words 4 should be {expected:?} (3 words: id 0 is \
+         the padding; most frequent first, a tie alphabetical); got {yours:?}"
+    );
+    let occurrences = A::vocabulary(&["dog", "dog", "cat cat cat"], 10);
+    ensure!(
+        occurrences == ["cat", "dog"],
+        "in [\"dog\", \"dog\", \"cat cat cat\"], \"cat\" occurs 3 times and \"dog\" twice \
+         (count every occurrence, not the reviews a word is in): expected [\"cat\", \"dog\"], \
+         got {occurrences:?}"
+    );
+    // On real reviews, against the course's own word index.
+    let sample = sample_texts()?;
+    let texts: Vec<&str> = sample.iter().map(String::as_str).collect();
+    let index = course_core::text::WordIndex::fit(&texts, 500);
+    let expected: Vec<String> = (1..500u32)
+        .filter_map(|id| index.word(id).map(str::to_string))
+        .collect();
+    let yours = A::vocabulary(&texts, 500);
+    ensure!(
+        yours.len() == expected.len(),
+        "300 reviews of the bundled sample, num_words 500: expected {} words, got {}",
+        expected.len(),
+        yours.len()
+    );
+    if let Some(at) = yours.iter().zip(&expected).position(|(a, b)| a != b) {
+        bail!(
+            "300 reviews of the bundled sample, num_words 500: word {} (id {}) should be {:?}, \
+             got {:?}",
+            at,
+            at + 1,
+            expected[at],
+            yours[at]
         );
     }
     Ok(())

@@ -20,6 +20,12 @@ trait Patch {
     fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
         Solution::skipgram_loss(centres, contexts, negatives)
     }
+    fn words(text: &str) -> Vec<String> {
+        Solution::words(text)
+    }
+    fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String> {
+        Solution::vocabulary(texts, num_words)
+    }
 }
 
 /// Answers with the mistake `P`.
@@ -34,6 +40,12 @@ impl<P: Patch> Answers for Wrong<P> {
     }
     fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
         P::skipgram_loss(centres, contexts, negatives)
+    }
+    fn words(text: &str) -> Vec<String> {
+        P::words(text)
+    }
+    fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String> {
+        P::vocabulary(texts, num_words)
     }
 }
 
@@ -263,6 +275,141 @@ impl Patch for GroupsInterleaved {
     }
 }
 
+// --- task 5: a review's words ------------------------------------------------------------------
+
+const FILTERS: &str = "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n";
+
+/// Lowercased (or not), the characters of `filters` made spaces, split on spaces; empty words
+/// kept or not.
+fn split_with(text: &str, lowercase: bool, filters: &str, keep_empty: bool) -> Vec<String> {
+    let text = if lowercase {
+        text.to_lowercase()
+    } else {
+        text.to_string()
+    };
+    let spaced: String = text
+        .chars()
+        .map(|c| if filters.contains(c) { ' ' } else { c })
+        .collect();
+    spaced
+        .split(' ')
+        .filter(|word| keep_empty || !word.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+struct NotLowercased;
+impl Patch for NotLowercased {
+    fn words(text: &str) -> Vec<String> {
+        split_with(text, false, FILTERS, false)
+    }
+}
+
+/// split_whitespace only: punctuation stays on the words ("great." is not "great").
+struct PunctuationKept;
+impl Patch for PunctuationKept {
+    fn words(text: &str) -> Vec<String> {
+        text.to_lowercase()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// The apostrophe filtered too: "don't" becomes "don" and "t".
+struct ApostropheFiltered;
+impl Patch for ApostropheFiltered {
+    fn words(text: &str) -> Vec<String> {
+        split_with(text, true, &format!("{FILTERS}'"), false)
+    }
+}
+
+/// split(' ') without dropping the empty pieces between two spaces.
+struct EmptyWordsKept;
+impl Patch for EmptyWordsKept {
+    fn words(text: &str) -> Vec<String> {
+        split_with(text, true, FILTERS, true)
+    }
+}
+
+/// Tab and newline left out of the filters.
+struct TabsAndNewlinesKept;
+impl Patch for TabsAndNewlinesKept {
+    fn words(text: &str) -> Vec<String> {
+        split_with(text, true, FILTERS.trim_end_matches(['\t', '\n']), false)
+    }
+}
+
+// --- task 6: the vocabulary --------------------------------------------------------------------
+
+/// Counts with `count_of` (every occurrence, or once per review), orders with `order`, keeps
+/// `keep(num_words)` words.
+fn vocabulary_with(
+    texts: &[&str],
+    num_words: usize,
+    once_per_review: bool,
+    order: fn(&(String, u64), &(String, u64)) -> std::cmp::Ordering,
+    keep: fn(usize) -> usize,
+) -> Vec<String> {
+    let mut counts: std::collections::HashMap<String, u64> = Default::default();
+    for text in texts {
+        let mut words = Solution::words(text);
+        if once_per_review {
+            words.sort();
+            words.dedup();
+        }
+        for word in words {
+            *counts.entry(word).or_insert(0) += 1;
+        }
+    }
+    let mut by_count: Vec<(String, u64)> = counts.into_iter().collect();
+    by_count.sort_by(order);
+    by_count.truncate(keep(num_words));
+    by_count.into_iter().map(|(word, _)| word).collect()
+}
+
+fn right_order(a: &(String, u64), b: &(String, u64)) -> std::cmp::Ordering {
+    b.1.cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+fn all_but_padding(num_words: usize) -> usize {
+    num_words - 1
+}
+
+/// num_words words: no room left for the padding id.
+struct NoRoomForPadding;
+impl Patch for NoRoomForPadding {
+    fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String> {
+        vocabulary_with(texts, num_words, false, right_order, |n| n)
+    }
+}
+
+/// A tie goes to the alphabetically larger word.
+struct TiesTheOtherWay;
+impl Patch for TiesTheOtherWay {
+    fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String> {
+        let order = |a: &(String, u64), b: &(String, u64)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
+        vocabulary_with(texts, num_words, false, order, all_but_padding)
+    }
+}
+
+/// Least frequent first.
+struct RarestFirst;
+impl Patch for RarestFirst {
+    fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String> {
+        let order = |a: &(String, u64), b: &(String, u64)| a.1.cmp(&b.1).then(a.0.cmp(&b.0));
+        vocabulary_with(texts, num_words, false, order, all_but_padding)
+    }
+}
+
+/// Each word counted once per review (document frequency), not per occurrence.
+struct OncePerReview;
+impl Patch for OncePerReview {
+    fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String> {
+        vocabulary_with(texts, num_words, true, right_order, all_but_padding)
+    }
+}
+
 fn mistakes() -> Vec<Mistake> {
     vec![
         Mistake {
@@ -355,6 +502,60 @@ fn mistakes() -> Vec<Mistake> {
             tasks: tasks::<Wrong<GroupsInterleaved>>,
             says: "2 groups",
         },
+        Mistake {
+            task: 5,
+            what: "not lowercased",
+            tasks: tasks::<Wrong<NotLowercased>>,
+            says: "should be",
+        },
+        Mistake {
+            task: 5,
+            what: "split on whitespace only (punctuation kept)",
+            tasks: tasks::<Wrong<PunctuationKept>>,
+            says: "should be",
+        },
+        Mistake {
+            task: 5,
+            what: "the apostrophe filtered too",
+            tasks: tasks::<Wrong<ApostropheFiltered>>,
+            says: "\"don't\"",
+        },
+        Mistake {
+            task: 5,
+            what: "empty words kept between two spaces",
+            tasks: tasks::<Wrong<EmptyWordsKept>>,
+            says: "should be",
+        },
+        Mistake {
+            task: 5,
+            what: "tab and newline not split on",
+            tasks: tasks::<Wrong<TabsAndNewlinesKept>>,
+            says: "newlines",
+        },
+        Mistake {
+            task: 6,
+            what: "num_words words, no room for the padding id",
+            tasks: tasks::<Wrong<NoRoomForPadding>>,
+            says: "id 0 is the padding",
+        },
+        Mistake {
+            task: 6,
+            what: "a tie to the alphabetically larger word",
+            tasks: tasks::<Wrong<TiesTheOtherWay>>,
+            says: "a tie alphabetical",
+        },
+        Mistake {
+            task: 6,
+            what: "the rarest words first",
+            tasks: tasks::<Wrong<RarestFirst>>,
+            says: "most frequent first",
+        },
+        Mistake {
+            task: 6,
+            what: "counted once per review",
+            tasks: tasks::<Wrong<OncePerReview>>,
+            says: "count every occurrence",
+        },
     ]
 }
 
@@ -366,5 +567,10 @@ fn every_mistake_fails_its_own_task_with_words_that_lead_to_it() {
 #[test]
 fn the_exercises_page_shows_how_many_mistakes_each_check_catches() {
     // Task 4 trains word2vec with task 3's loss and has no code of its own to get wrong.
-    assert_documented("unit5", &tasks::<Solution>(), &mistakes(), &[3, 3, 3, 0]);
+    assert_documented(
+        "unit5",
+        &tasks::<Solution>(),
+        &mistakes(),
+        &[3, 3, 3, 0, 3, 3],
+    );
 }

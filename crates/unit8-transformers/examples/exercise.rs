@@ -12,7 +12,7 @@ fn main() -> anyhow::Result<()> {
     course_core::exercises::explain_unfinished_tasks(
         "unit8",
         "crates/unit8-transformers/src/exercise.rs",
-        "tasks 1-3",
+        "tasks 1-4: your positions, attention and encoder layer",
     );
     run::<unit8_transformers::Exercise>(Args::parse())
 }

@@ -9,6 +9,7 @@
 //! solutions, `make test` or another unit. `cargo run -p course -- reset unit8` brings the
 //! stub back.
 
+use crate::model::EncoderLayer;
 use crate::{Answers, AttentionWeights};
 use tch::Tensor;
 
@@ -61,5 +62,27 @@ impl Answers for Exercise {
         // Worth looking up: `nn::Module::forward`, `view`, `transpose`, `contiguous`.
         let _ = (x, key_mask, weights, heads);
         todo!("task 3: multi-head attention")
+    }
+
+    fn encoder_layer(
+        x: &Tensor,
+        key_mask: &Tensor,
+        layer: &EncoderLayer,
+        heads: i64,
+        dropout: f64,
+        train: bool,
+    ) -> (Tensor, Tensor) {
+        // TODO (task 4): one encoder layer, post-norm as in the original paper (and PyTorch's
+        // default): x [batch, length, d_model] -> (the same shape, the attention weights of your
+        // task 3).
+        //     a  = multi-head attention of x (your task 3, with key_mask and `heads`)
+        //     x1 = LayerNorm_attention(x + dropout(a))                 the first residual
+        //     f  = contract(dropout(relu(expand(x1))))                 the feed-forward block
+        //     x2 = LayerNorm_feed_forward(x1 + dropout(f))             the second residual
+        // Dropout with probability `dropout` only when `train` (`Tensor::dropout` takes both).
+        // The layer's parts are the fields of `layer`; a layer norm or linear layer is applied
+        // with `apply` or `forward` (`tch::nn::Module`).
+        let _ = (x, key_mask, layer, heads, dropout, train);
+        todo!("task 4: the encoder layer")
     }
 }

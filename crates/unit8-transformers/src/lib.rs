@@ -30,6 +30,7 @@ pub mod tasks;
 pub use exercise::Exercise;
 pub use solution::Solution;
 
+use model::EncoderLayer;
 use tch::{nn, Tensor};
 
 /// The four projections of a multi-head attention layer, each `Linear(d_model, d_model)`.
@@ -74,5 +75,16 @@ pub trait Answers {
         key_mask: &Tensor,
         weights: &AttentionWeights,
         heads: i64,
+    ) -> (Tensor, Tensor);
+
+    /// Task 4: the encoder layer: attention and feed-forward, each with a residual and a layer
+    /// norm. Stated in `src/exercise.rs`.
+    fn encoder_layer(
+        x: &Tensor,
+        key_mask: &Tensor,
+        layer: &EncoderLayer,
+        heads: i64,
+        dropout: f64,
+        train: bool,
     ) -> (Tensor, Tensor);
 }

@@ -64,14 +64,17 @@ impl TransformerConfig {
     }
 }
 
-/// Self-attention and feed-forward, each added back to its input and layer-normalised.
+/// Self-attention and feed-forward, each added back to its input and layer-normalised (the
+/// learner's task 4 puts them together).
 #[derive(Debug)]
 pub struct EncoderLayer {
     pub attention: AttentionWeights,
-    norm_attention: nn::LayerNorm,
-    expand: nn::Linear,
-    contract: nn::Linear,
-    norm_feed_forward: nn::LayerNorm,
+    pub norm_attention: nn::LayerNorm,
+    /// `d_model -> feed_forward`
+    pub expand: nn::Linear,
+    /// `feed_forward -> d_model`
+    pub contract: nn::Linear,
+    pub norm_feed_forward: nn::LayerNorm,
 }
 
 impl EncoderLayer {
@@ -93,23 +96,6 @@ impl EncoderLayer {
                 Default::default(),
             ),
         }
-    }
-
-    /// `[batch, length, d_model]` -> the same shape, and the attention weights.
-    fn forward<A: Answers>(
-        &self,
-        x: &Tensor,
-        key_mask: &Tensor,
-        heads: i64,
-        dropout: f64,
-        train: bool,
-    ) -> (Tensor, Tensor) {
-        let (attended, weights) = A::multi_head_attention(x, key_mask, &self.attention, heads);
-        let x = (x + attended.dropout(dropout, train)).apply(&self.norm_attention);
-        let expanded = self.expand.forward(&x).relu().dropout(dropout, train);
-        let x = (&x + self.contract.forward(&expanded).dropout(dropout, train))
-            .apply(&self.norm_feed_forward);
-        (x, weights)
     }
 }
 
@@ -186,8 +172,14 @@ impl<A: Answers> TransformerClassifier<A> {
         };
         let mut maps = Vec::with_capacity(self.layers.len());
         for layer in &self.layers {
-            let (next, weights) =
-                layer.forward::<A>(&x, &mask, self.config.heads, self.config.dropout, train);
+            let (next, weights) = A::encoder_layer(
+                &x,
+                &mask,
+                layer,
+                self.config.heads,
+                self.config.dropout,
+                train,
+            );
             x = next;
             maps.push(weights);
         }

@@ -1,5 +1,6 @@
 //! Unit 8's tasks, done. Try `src/exercise.rs` first!
 
+use crate::model::EncoderLayer;
 use crate::{Answers, AttentionWeights};
 use tch::nn::Module;
 use tch::{Kind, Tensor};
@@ -59,5 +60,23 @@ impl Answers for Solution {
             .contiguous()
             .view([batch, length, d_model]);
         (weights.output.forward(&merged), attention)
+    }
+
+    fn encoder_layer(
+        x: &Tensor,
+        key_mask: &Tensor,
+        layer: &EncoderLayer,
+        heads: i64,
+        dropout: f64,
+        train: bool,
+    ) -> (Tensor, Tensor) {
+        // Post-norm, as the original paper and PyTorch's default: each block's output is added
+        // back to its input (the residual), then normalised.
+        let (attended, weights) = Self::multi_head_attention(x, key_mask, &layer.attention, heads);
+        let x = (x + attended.dropout(dropout, train)).apply(&layer.norm_attention);
+        let expanded = layer.expand.forward(&x).relu().dropout(dropout, train);
+        let x = (&x + layer.contract.forward(&expanded).dropout(dropout, train))
+            .apply(&layer.norm_feed_forward);
+        (x, weights)
     }
 }

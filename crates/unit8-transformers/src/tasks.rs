@@ -1,7 +1,7 @@
 //! The checks of unit 8's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
 //! against `Exercise` (`src/exercise.rs`) by `course verify unit8`.
 
-use crate::model::{Positions, TransformerClassifier, TransformerConfig};
+use crate::model::{EncoderLayer, Positions, TransformerClassifier, TransformerConfig};
 use crate::{Answers, AttentionWeights, Solution};
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, MustLearn, Task};
@@ -46,10 +46,20 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             check: multi_head::<A>,
         },
         Task {
+            name: "the encoder layer: attention, residuals, layer norms, feed-forward",
+            file: FILE,
+            hints: &[
+                "Two blocks, each: compute it, add the block's input back (the residual), then that block's layer norm.",
+                "let x1 = (x + attended.dropout(dropout, train)).apply(&layer.norm_attention);",
+                "let f = layer.contract.forward(&layer.expand.forward(&x1).relu().dropout(dropout, train)); let x2 = (&x1 + f.dropout(dropout, train)).apply(&layer.norm_feed_forward);",
+            ],
+            check: encoder_layer::<A>,
+        },
+        Task {
             name: "your encoder finds where the word 3 stands (it needs the positions)",
             file: FILE,
             hints: &[
-                "This trains an encoder with your tasks 1-3 on a toy task where only positions tell: those done right are enough.",
+                "This trains an encoder with your tasks 1-4 on a toy task where only positions tell: those done right are enough.",
                 "Read the error above: without positions (task 1) the encoder cannot tell where a word stands.",
             ],
             check: position_toy::<A>,
@@ -205,6 +215,82 @@ fn multi_head<A: Answers>() -> Result<()> {
         &expected,
         1e-5,
     )
+}
+
+/// An encoder layer of d_model 8, 2 heads and feed-forward 16, whose layer norms have weights
+/// and biases of their own (not the 1s and 0s they start with), so that each norm shows where
+/// it is used.
+fn known_layer(vars: &VarStore) -> EncoderLayer {
+    let config = TransformerConfig {
+        d_model: 8,
+        heads: 2,
+        feed_forward: 16,
+        ..TransformerConfig::course()
+    };
+    let layer = EncoderLayer::new(&vars.root(), &config);
+    tch::no_grad(|| {
+        for (offset, norm) in [
+            (0.5, &layer.norm_attention),
+            (2.0, &layer.norm_feed_forward),
+        ] {
+            for t in norm.ws.iter().chain(norm.bs.iter()) {
+                t.shallow_clone()
+                    .copy_(&(Tensor::randn_like(t) * 0.5 + offset));
+            }
+        }
+    });
+    layer
+}
+
+/// The encoder layer written with libtorch's own functions, without dropout.
+fn reference_layer(x: &Tensor, mask: &Tensor, layer: &EncoderLayer) -> Tensor {
+    let norm = |t: &Tensor, n: &tch::nn::LayerNorm| {
+        t.layer_norm([8], n.ws.as_ref(), n.bs.as_ref(), 1e-5, false)
+    };
+    let linear = |t: &Tensor, l: &tch::nn::Linear| t.linear(&l.ws, l.bs.as_ref());
+    let (attended, _) = Solution::multi_head_attention(x, mask, &layer.attention, 2);
+    let x1 = norm(&(x + attended), &layer.norm_attention);
+    let feed_forward = linear(&linear(&x1, &layer.expand).relu(), &layer.contract);
+    norm(&(&x1 + feed_forward), &layer.norm_feed_forward)
+}
+
+fn encoder_layer<A: Answers>() -> Result<()> {
+    let _serial = course_core::device::exclusive_torch_rng();
+    tch::manual_seed(8);
+    let vars = VarStore::new(Device::Cpu);
+    let layer = known_layer(&vars);
+    let x = Tensor::randn([2, 5, 8], tch::kind::FLOAT_CPU);
+    let mask = Tensor::from_slice(&[true, true, true, true, true, true, true, true, false, false])
+        .view([2, 5]);
+    let expected = reference_layer(&x, &mask, &layer);
+    let (evaluated, weights) = A::encoder_layer(&x, &mask, &layer, 2, 0.5, false);
+    ensure!(
+        weights.size() == [2, 2, 5, 5],
+        "the attention weights should be your task 3's, [2, 2, 5, 5]; got {:?}",
+        weights.size()
+    );
+    expect_close(
+        "evaluation (no dropout): x1 = norm_attention(x + attention), then \
+         norm_feed_forward(x1 + contract(relu(expand(x1))))",
+        &evaluated,
+        &expected,
+        1e-4,
+    )?;
+    let (without_dropout, _) = A::encoder_layer(&x, &mask, &layer, 2, 0.0, true);
+    expect_close(
+        "training with dropout 0 (the same numbers as evaluation)",
+        &without_dropout,
+        &expected,
+        1e-4,
+    )?;
+    let (with_dropout, _) = A::encoder_layer(&x, &mask, &layer, 2, 0.5, true);
+    let change = (&with_dropout - &expected).abs().max().double_value(&[]);
+    ensure!(
+        change > 1e-3,
+        "training with dropout 0.5 gave the evaluation's numbers: apply dropout(dropout, train) \
+         to the attention, inside the feed-forward block and to its output"
+    );
+    Ok(())
 }
 
 /// Sequences of 8-15 random words from 4..12 with the word 3 among the first three words

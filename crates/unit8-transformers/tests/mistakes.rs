@@ -6,6 +6,7 @@ use course_core::exercises::mistakes::{assert_all_caught, assert_documented, Mis
 use std::marker::PhantomData;
 use tch::nn::Module;
 use tch::{Kind, Tensor};
+use unit8_transformers::model::EncoderLayer;
 use unit8_transformers::tasks::tasks;
 use unit8_transformers::{Answers, AttentionWeights, Solution};
 
@@ -24,6 +25,16 @@ trait Patch {
         heads: i64,
     ) -> (Tensor, Tensor) {
         Solution::multi_head_attention(x, mask, w, heads)
+    }
+    fn encoder_layer(
+        x: &Tensor,
+        mask: &Tensor,
+        layer: &EncoderLayer,
+        heads: i64,
+        dropout: f64,
+        train: bool,
+    ) -> (Tensor, Tensor) {
+        Solution::encoder_layer(x, mask, layer, heads, dropout, train)
     }
 }
 
@@ -44,6 +55,16 @@ impl<P: Patch> Answers for Wrong<P> {
         heads: i64,
     ) -> (Tensor, Tensor) {
         P::multi_head_attention(x, mask, w, heads)
+    }
+    fn encoder_layer(
+        x: &Tensor,
+        mask: &Tensor,
+        layer: &EncoderLayer,
+        heads: i64,
+        dropout: f64,
+        train: bool,
+    ) -> (Tensor, Tensor) {
+        P::encoder_layer(x, mask, layer, heads, dropout, train)
     }
 }
 
@@ -245,6 +266,96 @@ impl Patch for HeadsAndWidthSwapped {
     }
 }
 
+// --- task 4: the encoder layer -----------------------------------------------------------------
+
+/// The parts of an encoder layer a mistake can change.
+struct EncoderRecipe {
+    pre_norm: bool,
+    first_residual: bool,
+    second_residual_from_the_input: bool,
+    norms_swapped: bool,
+    relu: bool,
+    dropout_always: bool,
+    dropout_never: bool,
+}
+
+const ENCODER: EncoderRecipe = EncoderRecipe {
+    pre_norm: false,
+    first_residual: true,
+    second_residual_from_the_input: false,
+    norms_swapped: false,
+    relu: true,
+    dropout_always: false,
+    dropout_never: false,
+};
+
+impl EncoderRecipe {
+    fn run(
+        &self,
+        x: &Tensor,
+        mask: &Tensor,
+        layer: &EncoderLayer,
+        heads: i64,
+        p: f64,
+        train: bool,
+    ) -> (Tensor, Tensor) {
+        let train = (train || self.dropout_always) && !self.dropout_never;
+        let (first, second) = if self.norms_swapped {
+            (&layer.norm_feed_forward, &layer.norm_attention)
+        } else {
+            (&layer.norm_attention, &layer.norm_feed_forward)
+        };
+        let activation = |t: Tensor| if self.relu { t.relu() } else { t };
+        if self.pre_norm {
+            let (a, w) =
+                Solution::multi_head_attention(&x.apply(first), mask, &layer.attention, heads);
+            let x1 = x + a.dropout(p, train);
+            let h = activation(layer.expand.forward(&x1.apply(second))).dropout(p, train);
+            return (&x1 + layer.contract.forward(&h).dropout(p, train), w);
+        }
+        let (a, w) = Solution::multi_head_attention(x, mask, &layer.attention, heads);
+        let a = a.dropout(p, train);
+        let x1 = if self.first_residual { x + a } else { a }.apply(first);
+        let h = activation(layer.expand.forward(&x1)).dropout(p, train);
+        let base = if self.second_residual_from_the_input {
+            x
+        } else {
+            &x1
+        };
+        (
+            (base + layer.contract.forward(&h).dropout(p, train)).apply(second),
+            w,
+        )
+    }
+}
+
+macro_rules! encoder_mistake {
+    ($name:ident, $($field:ident: $value:expr),+) => {
+        struct $name;
+        impl Patch for $name {
+            fn encoder_layer(
+                x: &Tensor,
+                mask: &Tensor,
+                layer: &EncoderLayer,
+                heads: i64,
+                dropout: f64,
+                train: bool,
+            ) -> (Tensor, Tensor) {
+                EncoderRecipe { $($field: $value,)+ ..ENCODER }
+                    .run(x, mask, layer, heads, dropout, train)
+            }
+        }
+    };
+}
+
+encoder_mistake!(PreNorm, pre_norm: true);
+encoder_mistake!(FirstResidualForgotten, first_residual: false);
+encoder_mistake!(SecondResidualFromTheInput, second_residual_from_the_input: true);
+encoder_mistake!(NormsSwapped, norms_swapped: true);
+encoder_mistake!(NoReluInTheFeedForward, relu: false);
+encoder_mistake!(DropoutInEvaluation, dropout_always: true);
+encoder_mistake!(NoDropout, dropout_never: true);
+
 fn mistakes() -> Vec<Mistake> {
     vec![
         Mistake {
@@ -331,6 +442,48 @@ fn mistakes() -> Vec<Mistake> {
             tasks: tasks::<Wrong<HeadsAndWidthSwapped>>,
             says: "multi-head attention",
         },
+        Mistake {
+            task: 4,
+            what: "pre-norm (the norm before each block, not after the residual)",
+            tasks: tasks::<Wrong<PreNorm>>,
+            says: "evaluation (no dropout)",
+        },
+        Mistake {
+            task: 4,
+            what: "the attention's residual forgotten",
+            tasks: tasks::<Wrong<FirstResidualForgotten>>,
+            says: "x + attention",
+        },
+        Mistake {
+            task: 4,
+            what: "the second residual adds the layer's input, not x1",
+            tasks: tasks::<Wrong<SecondResidualFromTheInput>>,
+            says: "x1 + contract",
+        },
+        Mistake {
+            task: 4,
+            what: "the two layer norms swapped",
+            tasks: tasks::<Wrong<NormsSwapped>>,
+            says: "norm_attention",
+        },
+        Mistake {
+            task: 4,
+            what: "no ReLU in the feed-forward block",
+            tasks: tasks::<Wrong<NoReluInTheFeedForward>>,
+            says: "relu(expand",
+        },
+        Mistake {
+            task: 4,
+            what: "dropout in evaluation too",
+            tasks: tasks::<Wrong<DropoutInEvaluation>>,
+            says: "evaluation (no dropout)",
+        },
+        Mistake {
+            task: 4,
+            what: "no dropout at all",
+            tasks: tasks::<Wrong<NoDropout>>,
+            says: "dropout 0.5 gave the evaluation's numbers",
+        },
     ]
 }
 
@@ -341,6 +494,6 @@ fn every_mistake_fails_its_own_task_with_words_that_lead_to_it() {
 
 #[test]
 fn the_exercises_page_shows_how_many_mistakes_each_check_catches() {
-    // Task 4 trains an encoder of tasks 1-3 and has no code of its own to get wrong.
-    assert_documented("unit8", &tasks::<Solution>(), &mistakes(), &[3, 3, 3, 0]);
+    // Task 5 trains an encoder of tasks 1-4 and has no code of its own to get wrong.
+    assert_documented("unit8", &tasks::<Solution>(), &mistakes(), &[3, 3, 3, 3, 0]);
 }

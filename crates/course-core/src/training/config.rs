@@ -195,6 +195,14 @@ impl Monitor {
         }
     }
 
+    /// The monitored value of an epoch's validation scores.
+    pub fn of(self, scores: &super::decisions::ValidationScores) -> f64 {
+        match self {
+            Monitor::ValidationAccuracy => scores.accuracy,
+            Monitor::ValidationLoss => scores.loss,
+        }
+    }
+
     /// The value that anything beats.
     pub fn worst(self) -> f64 {
         match self {

@@ -7,6 +7,7 @@
 //! with metrics, TensorBoard events, plots and the submission.
 
 pub mod config;
+pub mod decisions;
 pub mod interrupt;
 pub mod lr_finder;
 pub mod model;
@@ -18,6 +19,7 @@ pub mod submit;
 pub mod trainer;
 
 pub use config::{DeviceChoice, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
+pub use decisions::{RunDecisions, ValidationScores};
 pub use lr_finder::{LrFinder, LrFinding};
 pub use model::{Dataset, Model, TensorDataset};
 pub use optimizer::Optimizer;

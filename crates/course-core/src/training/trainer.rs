@@ -1,6 +1,7 @@
 //! The [`Trainer`]: the training loop every unit from 3 on uses.
 
-use super::config::{Monitor, TrainerConfig};
+use super::config::TrainerConfig;
+use super::decisions::{self, EarlyStoppingState, ValidationScores};
 use super::interrupt;
 use super::model::{Dataset, Model};
 use super::optimizer::Optimizer;
@@ -167,10 +168,14 @@ impl TrainerState {
 
     /// Whether early stopping has seen `patience` epochs in a row without improvement.
     fn early_stopping_says_stop(&self, config: &TrainerConfig) -> bool {
+        let stopping = EarlyStoppingState {
+            best: self.early_stopping_best,
+            bad_epochs: self.early_stopping_bad_epochs,
+        };
         config
             .early_stopping
             .as_ref()
-            .is_some_and(|early| self.epoch > 0 && self.early_stopping_bad_epochs >= early.patience)
+            .is_some_and(|early| self.epoch > 0 && stopping.says_stop(early))
     }
 }
 
@@ -588,25 +593,27 @@ impl Trainer {
                 metrics.seconds
             );
         }
-        let is_best = state
-            .best_validation_accuracy
-            .is_none_or(|best| metrics.validation_accuracy > best);
+        // The decisions of `decisions`: the best checkpoint, and early stopping's count.
+        let is_best =
+            decisions::is_new_best(metrics.validation_accuracy, state.best_validation_accuracy);
         if is_best {
             state.best_validation_accuracy = Some(metrics.validation_accuracy);
             state.best_epoch = metrics.epoch;
         }
         if let Some(early) = &self.config.early_stopping {
-            let value = match early.monitor {
-                Monitor::ValidationAccuracy => metrics.validation_accuracy,
-                Monitor::ValidationLoss => metrics.validation_loss,
+            let mut stopping = EarlyStoppingState {
+                best: state.early_stopping_best,
+                bad_epochs: state.early_stopping_bad_epochs,
             };
-            let best = state.early_stopping_best.unwrap_or(early.monitor.worst());
-            if early.monitor.improves(value, best, early.min_delta) {
-                state.early_stopping_best = Some(value);
-                state.early_stopping_bad_epochs = 0;
-            } else {
-                state.early_stopping_bad_epochs += 1;
-            }
+            stopping.update(
+                early,
+                early.monitor.of(&ValidationScores {
+                    accuracy: metrics.validation_accuracy,
+                    loss: metrics.validation_loss,
+                }),
+            );
+            state.early_stopping_best = stopping.best;
+            state.early_stopping_bad_epochs = stopping.bad_epochs;
         }
         state.epoch = metrics.epoch;
         state.history.push(metrics);
