@@ -9,7 +9,7 @@
 //! solutions, `make test` or another unit. `cargo run -p course -- reset unit2` brings the
 //! stub back.
 
-use crate::Answers;
+use crate::{Answers, EpochShuffle};
 use tch::nn::{self, Module};
 use tch::Tensor;
 
@@ -61,5 +61,27 @@ impl Answers for Exercise {
         // Worth looking up: `tch::no_grad_guard`, `argmax`, `eq_tensor`.
         let _ = (model, batches);
         todo!("task 4: validation accuracy")
+    }
+
+    fn train_epoch<M: Module>(
+        model: &M,
+        optimizer: &mut nn::Optimizer,
+        rows: usize,
+        batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+        shuffle: EpochShuffle,
+    ) -> (f64, f64) {
+        // TODO (task 5): one epoch of the training loop, over `rows` training rows (0..rows):
+        // 1. shuffle the rows: a new order every epoch, yet the same in every run of the seed.
+        //    Shuffle 0..rows with rand's `SliceRandom::shuffle` and the generator
+        //    `rand_chacha::ChaCha8Rng::seed_from_u64(shuffle.seed + shuffle.epoch)` (exactly what
+        //    the course's `Batcher` does, so your epochs match the given loop's);
+        // 2. cut the order into batches of `shuffle.batch_size` rows, the last one maybe smaller
+        //    (keep it); `batch_of(&batch)` gives a batch's (inputs, targets);
+        // 3. one training step on each (your task 3);
+        // 4. return the epoch's training loss and accuracy: the mean over *rows*, not over
+        //    batches.
+        // Worth looking up: `rand::SeedableRng`, `slice::chunks`.
+        let _ = (model, optimizer, rows, batch_of, shuffle);
+        todo!("task 5: one epoch of the training loop")
     }
 }

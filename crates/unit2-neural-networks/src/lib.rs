@@ -45,4 +45,24 @@ pub trait Answers {
 
     /// Task 4: validation accuracy over batches. Stated in `src/exercise.rs`.
     fn accuracy<M: Module>(model: &M, batches: &mut dyn Iterator<Item = (Tensor, Tensor)>) -> f64;
+
+    /// Task 5: one epoch of the training loop: shuffled batches, a step on each, the epoch's
+    /// training loss and accuracy. Stated in `src/exercise.rs`.
+    fn train_epoch<M: Module>(
+        model: &M,
+        optimizer: &mut nn::Optimizer,
+        rows: usize,
+        batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+        shuffle: EpochShuffle,
+    ) -> (f64, f64);
+}
+
+/// How an epoch's rows are shuffled and cut into batches (task 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EpochShuffle {
+    pub batch_size: usize,
+    /// The run's seed; epoch `epoch` shuffles with `seed + epoch`.
+    pub seed: u64,
+    /// From 1.
+    pub epoch: usize,
 }

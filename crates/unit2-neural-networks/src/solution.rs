@@ -1,6 +1,6 @@
 //! Unit 2's tasks, done. Try `src/exercise.rs` first!
 
-use crate::Answers;
+use crate::{Answers, EpochShuffle};
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
@@ -55,5 +55,33 @@ impl Answers for Solution {
             seen += targets.size()[0];
         }
         correct as f64 / seen.max(1) as f64
+    }
+
+    fn train_epoch<M: Module>(
+        model: &M,
+        optimizer: &mut nn::Optimizer,
+        rows: usize,
+        batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+        shuffle: EpochShuffle,
+    ) -> (f64, f64) {
+        use rand::seq::SliceRandom;
+        use rand::SeedableRng;
+        // A new order every epoch, the same orders in every run of the same seed.
+        let mut order: Vec<usize> = (0..rows).collect();
+        let seed = shuffle.seed.wrapping_add(shuffle.epoch as u64);
+        order.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+        let (mut loss_sum, mut correct, mut seen) = (0.0, 0i64, 0usize);
+        // The last batch may be smaller: it is trained too.
+        for batch in order.chunks(shuffle.batch_size) {
+            let (inputs, targets) = batch_of(batch);
+            let (loss, batch_correct) = Self::training_step(model, optimizer, &inputs, &targets);
+            // A batch's loss is its mean: weigh it by its rows, so that the epoch's loss is
+            // the mean over rows, whatever the size of the last batch.
+            loss_sum += loss * batch.len() as f64;
+            correct += batch_correct;
+            seen += batch.len();
+        }
+        let seen = seen.max(1) as f64;
+        (loss_sum / seen, correct as f64 / seen)
     }
 }

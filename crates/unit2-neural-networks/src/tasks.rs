@@ -1,7 +1,7 @@
 //! The checks of unit 2's tasks, run against [`Solution`](crate::Solution) by `cargo test` and
 //! against `Exercise` (`src/exercise.rs`) by `course verify unit2`.
 
-use crate::Answers;
+use crate::{Answers, EpochShuffle, Solution};
 use anyhow::{ensure, Result};
 use course_core::exercises::{expect_close, Task};
 use tch::nn::{self, Module, OptimizerConfig};
@@ -48,6 +48,16 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
                 "Count correct rows and all rows over every batch, then divide once: batches differ in size.",
             ],
             check: accuracy::<A>,
+        },
+        Task {
+            name: "one epoch of the loop: a seeded shuffle, batches, a step on each",
+            file: FILE,
+            hints: &[
+                "let mut order: Vec<usize> = (0..rows).collect(); order.shuffle(&mut ChaCha8Rng::seed_from_u64(shuffle.seed + shuffle.epoch as u64)); with rand::seq::SliceRandom and rand::SeedableRng in scope.",
+                "for batch in order.chunks(shuffle.batch_size): let (inputs, targets) = batch_of(batch); then Self::training_step.",
+                "Add loss * batch.len() and the correct count over the epoch, and divide both by the rows seen: the last batch is smaller, so a mean of batch means would weigh its rows more.",
+            ],
+            check: train_epoch::<A>,
         },
     ]
 }
@@ -193,5 +203,90 @@ fn accuracy<A: Answers>() -> Result<()> {
          pass that never comes (memory and time). Turn them off for the whole loop: \
          let _guard = tch::no_grad_guard();"
     );
+    Ok(())
+}
+
+/// 37 rows of 3 features: batches of 8 leave a last batch of 5.
+fn epoch_rows() -> (Tensor, Tensor) {
+    let _serial = course_core::device::exclusive_torch_rng();
+    tch::manual_seed(21);
+    let inputs = Tensor::randn([37, 3], (Kind::Float, Device::Cpu));
+    let targets = inputs
+        .sum_dim_intlist(1, false, Kind::Float)
+        .gt(0.0)
+        .to_kind(Kind::Int64);
+    (inputs, targets)
+}
+
+/// The given loop's epoch, as it was before you wrote yours: the course's `Batcher` shuffles.
+fn reference_epoch<M: Module>(
+    model: &M,
+    optimizer: &mut nn::Optimizer,
+    batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+    shuffle: EpochShuffle,
+) -> (f64, f64) {
+    let batcher = course_core::batching::Batcher::new(shuffle.batch_size).shuffle(shuffle.seed);
+    let rows: Vec<usize> = (0..37).collect();
+    let (mut loss_sum, mut correct, mut seen) = (0.0, 0i64, 0usize);
+    for batch in batcher.epoch(&rows, shuffle.epoch as u64) {
+        let (inputs, targets) = batch_of(&batch);
+        let (loss, right) = Solution::training_step(model, optimizer, &inputs, &targets);
+        loss_sum += loss * batch.len() as f64;
+        correct += right;
+        seen += batch.len();
+    }
+    (loss_sum / seen as f64, correct as f64 / seen as f64)
+}
+
+fn train_epoch<A: Answers>() -> Result<()> {
+    let (inputs, targets) = epoch_rows();
+    let batch_of = |rows: &[usize]| {
+        let index = Tensor::from_slice(&rows.iter().map(|&r| r as i64).collect::<Vec<_>>());
+        (
+            inputs.index_select(0, &index),
+            targets.index_select(0, &index),
+        )
+    };
+    let make = || {
+        let vars = nn::VarStore::new(Device::Cpu);
+        let layer = nn::linear(vars.root() / "layer", 3, 2, Default::default());
+        (vars, layer)
+    };
+    let (mut learner_vars, learner_model) = make();
+    let (reference_vars, reference_model) = make();
+    learner_vars.copy(&reference_vars)?;
+    let mut learner_sgd = nn::Sgd::default().build(&learner_vars, 0.5)?;
+    let mut reference_sgd = nn::Sgd::default().build(&reference_vars, 0.5)?;
+    for epoch in 1..=3 {
+        let shuffle = EpochShuffle {
+            batch_size: 8,
+            seed: 5,
+            epoch,
+        };
+        let (loss, accuracy) =
+            A::train_epoch(&learner_model, &mut learner_sgd, 37, &batch_of, shuffle);
+        let (expected_loss, expected_accuracy) =
+            reference_epoch(&reference_model, &mut reference_sgd, &batch_of, shuffle);
+        let drift = (&learner_model.ws - &reference_model.ws)
+            .abs()
+            .max()
+            .double_value(&[]);
+        ensure!(
+            drift < 1e-6,
+            "after epoch {epoch} of 37 rows in batches of 8 (seed 5), the weights differ from the \
+             given loop's by {drift:.2e}: are the rows shuffled with seed + epoch, every batch \
+             trained, the last (5 rows) too?"
+        );
+        ensure!(
+            (loss - expected_loss).abs() < 1e-6,
+            "epoch {epoch}: training loss {loss:.6}, the given loop's {expected_loss:.6} (the mean \
+             over rows: weigh each batch's loss by its rows)"
+        );
+        ensure!(
+            (accuracy - expected_accuracy).abs() < 1e-9,
+            "epoch {epoch}: training accuracy {accuracy:.6}, the given loop's \
+             {expected_accuracy:.6} (correct rows / rows)"
+        );
+    }
     Ok(())
 }

@@ -1,11 +1,10 @@
 //! The training loop, written by hand as in the course's unit 2 (unit 3 replaces it with the
-//! Trainer). Every epoch: for each mini-batch, one training step (forward, loss, backward,
-//! optimiser step: the learner's [`Answers::training_step`]); then accuracy on the validation
-//! split ([`Answers::accuracy`]).
+//! Trainer). Every epoch: the learner's [`Answers::train_epoch`] (shuffled mini-batches, one
+//! training step each: [`Answers::training_step`]); then accuracy on the validation split
+//! ([`Answers::accuracy`]).
 
-use crate::Answers;
+use crate::{Answers, EpochShuffle};
 use anyhow::{bail, Context, Result};
-use course_core::batching::Batcher;
 use course_core::prepared::CountsDataset;
 use course_core::text::SparseCounts;
 use tch::nn::{self, Module, OptimizerConfig};
@@ -69,24 +68,32 @@ pub fn train<A: Answers>(
     }
     let device = vars.device();
     let mut optimizer = nn::Sgd::default().build(vars, config.learning_rate)?;
-    let batcher = Batcher::new(config.batch_size).shuffle(config.seed);
-    let rows: Vec<usize> = (0..train_counts.len()).collect();
+    // The rows were checked above, so making a batch of them cannot fail on their account.
+    let batch_of = |rows: &[usize]| {
+        let inputs = train_counts
+            .dense_batch(rows, device)
+            .expect("rows checked against the training data");
+        (inputs, labels_tensor(train_labels, rows, device))
+    };
 
     let mut history = Vec::with_capacity(config.epochs);
     for epoch in 1..=config.epochs {
-        let (mut loss_sum, mut correct, mut seen) = (0.0, 0i64, 0usize);
-        for batch in batcher.epoch(&rows, epoch as u64) {
-            let inputs = train_counts.dense_batch(&batch, device)?;
-            let targets = labels_tensor(train_labels, &batch, device);
-            let (loss, batch_correct) = A::training_step(model, &mut optimizer, &inputs, &targets);
-            loss_sum += loss * batch.len() as f64;
-            correct += batch_correct;
-            seen += batch.len();
-        }
+        let shuffle = EpochShuffle {
+            batch_size: config.batch_size,
+            seed: config.seed,
+            epoch,
+        };
+        let (train_loss, train_accuracy) = A::train_epoch(
+            model,
+            &mut optimizer,
+            train_counts.len(),
+            &batch_of,
+            shuffle,
+        );
         let metrics = EpochMetrics {
             epoch,
-            train_loss: loss_sum / seen as f64,
-            train_accuracy: correct as f64 / seen as f64,
+            train_loss,
+            train_accuracy,
             validation_accuracy: accuracy::<A>(
                 model,
                 &validation.counts,

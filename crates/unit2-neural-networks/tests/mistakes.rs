@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 use unit2_neural_networks::tasks::tasks;
-use unit2_neural_networks::{Answers, Solution};
+use unit2_neural_networks::{Answers, EpochShuffle, Solution};
 
 /// The solution, function by function: a mistake overrides the one it gets wrong.
 trait Patch {
@@ -27,6 +27,15 @@ trait Patch {
     }
     fn accuracy<M: Module>(model: &M, batches: &mut dyn Iterator<Item = (Tensor, Tensor)>) -> f64 {
         Solution::accuracy(model, batches)
+    }
+    fn train_epoch<M: Module>(
+        model: &M,
+        optimizer: &mut nn::Optimizer,
+        rows: usize,
+        batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+        shuffle: EpochShuffle,
+    ) -> (f64, f64) {
+        Solution::train_epoch(model, optimizer, rows, batch_of, shuffle)
     }
 }
 
@@ -50,6 +59,15 @@ impl<P: Patch> Answers for Wrong<P> {
     }
     fn accuracy<M: Module>(model: &M, batches: &mut dyn Iterator<Item = (Tensor, Tensor)>) -> f64 {
         P::accuracy(model, batches)
+    }
+    fn train_epoch<M: Module>(
+        model: &M,
+        optimizer: &mut nn::Optimizer,
+        rows: usize,
+        batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+        shuffle: EpochShuffle,
+    ) -> (f64, f64) {
+        P::train_epoch(model, optimizer, rows, batch_of, shuffle)
     }
 }
 
@@ -295,6 +313,130 @@ impl Patch for PerBatchCount {
     }
 }
 
+// --- task 5: one epoch of the loop -------------------------------------------------------------
+
+/// An epoch over `order`'s batches, its metrics averaged over rows or over batches.
+fn epoch_over<M: Module>(
+    model: &M,
+    optimizer: &mut nn::Optimizer,
+    batches: Vec<Vec<usize>>,
+    batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+    mean_over_batches: bool,
+) -> (f64, f64) {
+    let (mut loss_sum, mut correct, mut seen, mut shares) = (0.0, 0i64, 0usize, 0.0);
+    let count = batches.len() as f64;
+    for batch in batches {
+        let (inputs, targets) = batch_of(&batch);
+        let (loss, right) = Solution::training_step(model, optimizer, &inputs, &targets);
+        if mean_over_batches {
+            loss_sum += loss;
+            shares += right as f64 / batch.len() as f64;
+        } else {
+            loss_sum += loss * batch.len() as f64;
+            correct += right;
+            seen += batch.len();
+        }
+    }
+    if mean_over_batches {
+        (loss_sum / count, shares / count)
+    } else {
+        (loss_sum / seen as f64, correct as f64 / seen as f64)
+    }
+}
+
+fn shuffled(rows: usize, seed: u64) -> Vec<usize> {
+    use rand::seq::SliceRandom;
+    use rand::SeedableRng;
+    let mut order: Vec<usize> = (0..rows).collect();
+    order.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+    order
+}
+
+fn cut(order: &[usize], size: usize) -> Vec<Vec<usize>> {
+    order.chunks(size).map(<[usize]>::to_vec).collect()
+}
+
+struct NeverShuffled;
+impl Patch for NeverShuffled {
+    fn train_epoch<M: Module>(
+        model: &M,
+        optimizer: &mut nn::Optimizer,
+        rows: usize,
+        batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+        shuffle: EpochShuffle,
+    ) -> (f64, f64) {
+        let order: Vec<usize> = (0..rows).collect();
+        epoch_over(
+            model,
+            optimizer,
+            cut(&order, shuffle.batch_size),
+            batch_of,
+            false,
+        )
+    }
+}
+
+/// Shuffled with the seed alone: every epoch sees the same order.
+struct SameOrderEveryEpoch;
+impl Patch for SameOrderEveryEpoch {
+    fn train_epoch<M: Module>(
+        model: &M,
+        optimizer: &mut nn::Optimizer,
+        rows: usize,
+        batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+        shuffle: EpochShuffle,
+    ) -> (f64, f64) {
+        let order = shuffled(rows, shuffle.seed);
+        epoch_over(
+            model,
+            optimizer,
+            cut(&order, shuffle.batch_size),
+            batch_of,
+            false,
+        )
+    }
+}
+
+/// The last, smaller batch dropped.
+struct LastBatchDropped;
+impl Patch for LastBatchDropped {
+    fn train_epoch<M: Module>(
+        model: &M,
+        optimizer: &mut nn::Optimizer,
+        rows: usize,
+        batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+        shuffle: EpochShuffle,
+    ) -> (f64, f64) {
+        let order = shuffled(rows, shuffle.seed + shuffle.epoch as u64);
+        let full: Vec<Vec<usize>> = order
+            .chunks_exact(shuffle.batch_size)
+            .map(<[usize]>::to_vec)
+            .collect();
+        epoch_over(model, optimizer, full, batch_of, false)
+    }
+}
+
+/// The metrics as the mean of the batches' means.
+struct MeanOfBatchMeans;
+impl Patch for MeanOfBatchMeans {
+    fn train_epoch<M: Module>(
+        model: &M,
+        optimizer: &mut nn::Optimizer,
+        rows: usize,
+        batch_of: &dyn Fn(&[usize]) -> (Tensor, Tensor),
+        shuffle: EpochShuffle,
+    ) -> (f64, f64) {
+        let order = shuffled(rows, shuffle.seed + shuffle.epoch as u64);
+        epoch_over(
+            model,
+            optimizer,
+            cut(&order, shuffle.batch_size),
+            batch_of,
+            true,
+        )
+    }
+}
+
 fn mistakes() -> Vec<Mistake> {
     vec![
         Mistake {
@@ -405,6 +547,30 @@ fn mistakes() -> Vec<Mistake> {
             tasks: tasks::<Wrong<PerBatchCount>>,
             says: "should be 0.75",
         },
+        Mistake {
+            task: 5,
+            what: "the rows never shuffled",
+            tasks: tasks::<Wrong<NeverShuffled>>,
+            says: "shuffled with seed + epoch",
+        },
+        Mistake {
+            task: 5,
+            what: "the same order every epoch (seed without + epoch)",
+            tasks: tasks::<Wrong<SameOrderEveryEpoch>>,
+            says: "shuffled with seed + epoch",
+        },
+        Mistake {
+            task: 5,
+            what: "the last, smaller batch dropped",
+            tasks: tasks::<Wrong<LastBatchDropped>>,
+            says: "the last (5 rows) too",
+        },
+        Mistake {
+            task: 5,
+            what: "the epoch's metrics as a mean of batch means",
+            tasks: tasks::<Wrong<MeanOfBatchMeans>>,
+            says: "the mean over rows",
+        },
     ]
 }
 
@@ -415,5 +581,5 @@ fn every_mistake_fails_its_own_task_with_words_that_lead_to_it() {
 
 #[test]
 fn the_exercises_page_shows_how_many_mistakes_each_check_catches() {
-    assert_documented("unit2", &tasks::<Solution>(), &mistakes(), &[3; 4]);
+    assert_documented("unit2", &tasks::<Solution>(), &mistakes(), &[3; 5]);
 }

@@ -83,4 +83,20 @@ impl Answers for Exercise {
         let _ = (param, grad, state, settings);
         todo!("task 5: Adam and AdamW")
     }
+
+    fn lr_suggestion(lrs: &[f64], losses: &[f64]) -> f64 {
+        // TODO (task 6): the learning-rate finder (`lr-find`) trains a few hundred steps while
+        // the rate grows exponentially, and records the smoothed loss of each step: `lrs[i]` and
+        // `losses[i]`. Suggest the rate where the loss falls fastest, the course's way:
+        // * look only before the step of the lowest loss (after it the run is diverging);
+        // * the slope at step i is measured across a window, from i - h to i + h with
+        //   h = max(n / 20, 2) for n steps, per unit of log(rate):
+        //       slope(i) = (losses[i + h] - losses[i - h]) / (ln lrs[i + h] - ln lrs[i - h])
+        //   for every i from h up to (not including) min(lowest, n - h);
+        // * return lrs[i] of the most negative slope (the first one on a tie); when no i fits
+        //   (a short curve), a tenth of the rate of the lowest loss (1e-3 / 10 for no steps).
+        // Worth looking up: `f64::ln`, `f64::total_cmp`, `Iterator::min_by`.
+        let _ = (lrs, losses);
+        todo!("task 6: the learning-rate finder's suggestion")
+    }
 }

@@ -74,4 +74,8 @@ pub trait Answers {
         state: &mut AdamState,
         settings: &AdamSettings,
     ) -> Tensor;
+
+    /// Task 6: the learning-rate finder's suggestion from its loss curve. Stated in
+    /// `src/exercise.rs`.
+    fn lr_suggestion(lrs: &[f64], losses: &[f64]) -> f64;
 }

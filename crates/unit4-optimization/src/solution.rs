@@ -89,4 +89,28 @@ impl Answers for Solution {
         let mean_square = &state.mean_square / (1.0 - s.beta2.powi(state.steps as i32));
         param - mean / (mean_square.sqrt() + s.eps) * s.lr
     }
+
+    fn lr_suggestion(lrs: &[f64], losses: &[f64]) -> f64 {
+        let n = losses.len();
+        // Past the lowest loss the run is diverging: look only before it.
+        let lowest = (0..n)
+            .min_by(|&a, &b| losses[a].total_cmp(&losses[b]))
+            .unwrap_or(0);
+        // Neighbouring steps differ mostly by batch noise: measure each slope over a window.
+        let half = (n / 20).max(2);
+        let slope = |i: usize| {
+            (losses[i + half] - losses[i - half]) / (lrs[i + half].ln() - lrs[i - half].ln())
+        };
+        let mut steepest: Option<usize> = None;
+        for i in half..lowest.min(n.saturating_sub(half)) {
+            if steepest.is_none_or(|best| slope(i) < slope(best)) {
+                steepest = Some(i);
+            }
+        }
+        match steepest {
+            Some(i) => lrs[i],
+            // Too short a curve: a tenth of the rate of the lowest loss.
+            None => lrs.get(lowest).copied().unwrap_or(1e-3) / 10.0,
+        }
+    }
 }

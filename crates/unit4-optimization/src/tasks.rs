@@ -61,6 +61,16 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             ],
             check: adam::<A>,
         },
+        Task {
+            name: "the learning-rate finder's suggestion from its loss curve",
+            file: FILE,
+            hints: &[
+                "First the index of the lowest loss (min_by with total_cmp), and h = (n / 20).max(2).",
+                "A closure slope(i) = (losses[i + h] - losses[i - h]) / (lrs[i + h].ln() - lrs[i - h].ln()); the candidates are h..lowest.min(n.saturating_sub(h)).",
+                "Keep the candidate whose slope is smallest (most negative); none: lrs.get(lowest).copied().unwrap_or(1e-3) / 10.0.",
+            ],
+            check: lr_suggestion::<A>,
+        },
     ]
 }
 
@@ -288,6 +298,62 @@ fn adam<A: Answers>() -> Result<()> {
             };
             against_libtorch(what, config, s.lr, &mut step)?;
         }
+    }
+    Ok(())
+}
+
+/// A finder's curve over `n` rates from 1e-6 to 1: flat, a fall centred on `fall_at`, a floor,
+/// then divergence after `diverge_at`; `noise` adds a fixed, irregular jitter.
+fn curve(n: usize, fall_at: f64, diverge_at: f64, noise: f64) -> (Vec<f64>, Vec<f64>) {
+    let lrs: Vec<f64> = (0..n)
+        .map(|i| 1e-6 * (1e6f64).powf(i as f64 / (n - 1) as f64))
+        .collect();
+    let losses = lrs
+        .iter()
+        .enumerate()
+        .map(|(i, &lr)| {
+            let fall = 1.0 / (1.0 + (-(lr.log10() - fall_at) * 3.0).exp());
+            let blow_up = if lr.log10() > diverge_at {
+                (lr.log10() - diverge_at) * 4.0
+            } else {
+                0.0
+            };
+            // Irregular, not periodic: a short window cannot average it away.
+            let zig = noise * (((i * 7919) % 13) as f64 / 6.0 - 1.0);
+            0.7 - 0.5 * fall + blow_up + zig
+        })
+        .collect();
+    (lrs, losses)
+}
+
+fn lr_suggestion<A: Answers>() -> Result<()> {
+    use course_core::training::lr_finder::steepest_descent;
+    let cases = [
+        (
+            "a smooth curve of 200 steps falling around 1e-3",
+            curve(200, -3.0, -1.0, 0.0),
+        ),
+        (
+            "the same curve with batch noise",
+            curve(200, -3.0, -1.0, 0.03),
+        ),
+        (
+            "a curve that diverges soon after its fall",
+            curve(120, -4.0, -3.3, 0.01),
+        ),
+        (
+            "a curve of 4 steps (too short for a window)",
+            curve(4, -3.0, -1.0, 0.0),
+        ),
+    ];
+    for (what, (lrs, losses)) in &cases {
+        let yours = A::lr_suggestion(lrs, losses);
+        let expected = steepest_descent(lrs, losses);
+        ensure!(
+            (yours / expected - 1.0).abs() < 1e-9,
+            "{what}: the finder suggests {expected:.3e}, you suggested {yours:.3e} (the steepest \
+             windowed slope per log(rate), before the lowest loss)"
+        );
     }
     Ok(())
 }

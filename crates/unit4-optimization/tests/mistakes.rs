@@ -30,6 +30,9 @@ trait Patch {
     fn adam_step(p: &Tensor, g: &Tensor, state: &mut AdamState, s: &AdamSettings) -> Tensor {
         Solution::adam_step(p, g, state, s)
     }
+    fn lr_suggestion(lrs: &[f64], losses: &[f64]) -> f64 {
+        Solution::lr_suggestion(lrs, losses)
+    }
 }
 
 /// Answers with the mistake `P`.
@@ -50,6 +53,9 @@ impl<P: Patch> Answers for Wrong<P> {
     }
     fn adam_step(p: &Tensor, g: &Tensor, state: &mut AdamState, s: &AdamSettings) -> Tensor {
         P::adam_step(p, g, state, s)
+    }
+    fn lr_suggestion(lrs: &[f64], losses: &[f64]) -> f64 {
+        P::lr_suggestion(lrs, losses)
     }
 }
 
@@ -339,6 +345,80 @@ adam_mistake!(ShrunkWithoutTheLearningRate, decay: |p, g, s| {
     }
 });
 
+// --- task 6: the learning-rate finder's suggestion ---------------------------------------------
+
+/// The suggestion with the parts a mistake can change: the window, the slope's x axis (log rate
+/// or rate), whether the steepest is the most negative or the largest slope, and the fallback.
+struct Suggestion {
+    half_window: fn(usize) -> usize,
+    per_log_rate: bool,
+    most_negative: bool,
+    fallback: bool,
+}
+
+const SUGGESTION: Suggestion = Suggestion {
+    half_window: |n| (n / 20).max(2),
+    per_log_rate: true,
+    most_negative: true,
+    fallback: true,
+};
+
+impl Suggestion {
+    fn suggest(&self, lrs: &[f64], losses: &[f64]) -> f64 {
+        let n = losses.len();
+        let lowest = (0..n)
+            .min_by(|&a, &b| losses[a].total_cmp(&losses[b]))
+            .unwrap_or(0);
+        let h = (self.half_window)(n);
+        let x = |i: usize| {
+            if self.per_log_rate {
+                lrs[i].ln()
+            } else {
+                lrs[i]
+            }
+        };
+        let slope = |i: usize| (losses[i + h] - losses[i - h]) / (x(i + h) - x(i - h));
+        let candidates = h..lowest.min(n.saturating_sub(h));
+        let pick = if self.most_negative {
+            candidates.min_by(|&a, &b| slope(a).total_cmp(&slope(b)))
+        } else {
+            candidates.max_by(|&a, &b| slope(a).total_cmp(&slope(b)))
+        };
+        match pick {
+            Some(i) => lrs[i],
+            None if self.fallback => lrs.get(lowest).copied().unwrap_or(1e-3) / 10.0,
+            None => panic!("no step has a window on both sides"),
+        }
+    }
+}
+
+macro_rules! suggestion_mistake {
+    ($name:ident, $($field:ident: $value:expr),+) => {
+        struct $name;
+        impl Patch for $name {
+            fn lr_suggestion(lrs: &[f64], losses: &[f64]) -> f64 {
+                Suggestion { $($field: $value,)+ ..SUGGESTION }.suggest(lrs, losses)
+            }
+        }
+    };
+}
+
+suggestion_mistake!(NeighbouringSteps, half_window: |_| 1);
+suggestion_mistake!(SlopePerRate, per_log_rate: false);
+suggestion_mistake!(SteepestAscent, most_negative: false);
+suggestion_mistake!(NoFallback, fallback: false);
+
+/// The rate of the lowest loss: already too large, the loss is about to climb.
+struct RateOfTheLowestLoss;
+impl Patch for RateOfTheLowestLoss {
+    fn lr_suggestion(lrs: &[f64], losses: &[f64]) -> f64 {
+        let lowest = (0..losses.len())
+            .min_by(|&a, &b| losses[a].total_cmp(&losses[b]))
+            .unwrap_or(0);
+        lrs[lowest]
+    }
+}
+
 fn mistakes() -> Vec<Mistake> {
     vec![
         Mistake {
@@ -479,6 +559,36 @@ fn mistakes() -> Vec<Mistake> {
             tasks: tasks::<Wrong<ShrunkWithoutTheLearningRate>>,
             says: "AdamW",
         },
+        Mistake {
+            task: 6,
+            what: "the rate of the lowest loss",
+            tasks: tasks::<Wrong<RateOfTheLowestLoss>>,
+            says: "the finder suggests",
+        },
+        Mistake {
+            task: 6,
+            what: "slopes between neighbouring steps (no window)",
+            tasks: tasks::<Wrong<NeighbouringSteps>>,
+            says: "with batch noise",
+        },
+        Mistake {
+            task: 6,
+            what: "the slope per unit of rate, not of log(rate)",
+            tasks: tasks::<Wrong<SlopePerRate>>,
+            says: "per log(rate)",
+        },
+        Mistake {
+            task: 6,
+            what: "the largest slope (steepest climb)",
+            tasks: tasks::<Wrong<SteepestAscent>>,
+            says: "the finder suggests",
+        },
+        Mistake {
+            task: 6,
+            what: "no answer for a curve too short for a window",
+            tasks: tasks::<Wrong<NoFallback>>,
+            says: "panicked",
+        },
     ]
 }
 
@@ -489,5 +599,5 @@ fn every_mistake_fails_its_own_task_with_words_that_lead_to_it() {
 
 #[test]
 fn the_exercises_page_shows_how_many_mistakes_each_check_catches() {
-    assert_documented("unit4", &tasks::<Solution>(), &mistakes(), &[3; 5]);
+    assert_documented("unit4", &tasks::<Solution>(), &mistakes(), &[3; 6]);
 }

@@ -7,7 +7,7 @@ fn main() -> anyhow::Result<()> {
     course_core::exercises::explain_unfinished_tasks(
         "unit9",
         "crates/unit9-pretrained/src/exercise.rs",
-        "tasks 1-3",
+        "tasks 1-4 (task 4 decides the layers of --mode top)",
     );
     run::<unit9_pretrained::Exercise>(Args::parse())
 }

@@ -48,4 +48,15 @@ impl Answers for Exercise {
         let _ = (vars, trainable);
         todo!("task 3: freeze all but the trainable variables")
     }
+
+    fn in_top_layers(name: &str, layer_path: &str, layers: i64, top: i64) -> bool {
+        // TODO (task 4): which layers `--mode top` trains: whether the variable `name` belongs to
+        // one of the last `top` of the encoder's `layers` layers (numbered 0 to layers - 1). A
+        // layer's variables are named `<layer_path>.<number>.<rest>`, e.g. with layer_path
+        // "bert.encoder.layer": "bert.encoder.layer.11.attention.self.query.weight" is layer 11.
+        // Variables outside the layers (embeddings, the pooler, the head) are not in any.
+        // Worth looking up: `str::strip_prefix`, `split`, `parse::<i64>`.
+        let _ = (name, layer_path, layers, top);
+        todo!("task 4: which layers train")
+    }
 }

@@ -79,4 +79,8 @@ pub trait Answers {
 
     /// Task 3: freeze all but the trainable variables. Stated in `src/exercise.rs`.
     fn freeze_except(vars: &mut VarStore, trainable: &dyn Fn(&str) -> bool) -> i64;
+
+    /// Task 4: whether a variable belongs to one of the encoder's last `top` layers (what
+    /// `--mode top` trains besides the head). Stated in `src/exercise.rs`.
+    fn in_top_layers(name: &str, layer_path: &str, layers: i64, top: i64) -> bool;
 }

@@ -6,6 +6,7 @@
 //! has a head, such as a sentiment model's, loads into it whole.
 
 use crate::bert::BertEncoder;
+use crate::Answers;
 use anyhow::{bail, Context, Result};
 use course_core::training::Model;
 use rust_bert::bert::{BertConfig, BertEmbeddings};
@@ -57,11 +58,16 @@ impl Family {
     }
 
     /// The name of the variables of encoder layer `i` start with this.
-    pub fn layer_prefix(self, i: i64) -> String {
+    /// The start of the encoder layers' variable names: layer i's are `<path>.<i>.<rest>`.
+    pub fn layer_path(self) -> String {
         match self {
-            Family::Bert | Family::Roberta => format!("{}.encoder.layer.{i}.", self.prefix()),
-            Family::DistilBert => format!("distilbert.transformer.layer.{i}."),
+            Family::Bert | Family::Roberta => format!("{}.encoder.layer", self.prefix()),
+            Family::DistilBert => "distilbert.transformer.layer".to_string(),
         }
+    }
+
+    pub fn layer_prefix(self, i: i64) -> String {
+        format!("{}.{i}.", self.layer_path())
     }
 }
 
@@ -218,11 +224,10 @@ impl PretrainedClassifier {
         !name.starts_with(&format!("{}.", self.family.prefix())) || pooler_used
     }
 
-    /// Whether a variable belongs to the head or to one of the last `k` encoder layers.
-    pub fn is_head_or_top_layer(&self, name: &str, k: i64) -> bool {
-        self.is_head(name)
-            || (self.layers - k..self.layers)
-                .any(|i| name.starts_with(&self.family.layer_prefix(i)))
+    /// Whether a variable belongs to the head or to one of the last `k` encoder layers (the
+    /// learner's task 4 decides the layers).
+    pub fn is_head_or_top_layer<A: Answers>(&self, name: &str, k: i64) -> bool {
+        self.is_head(name) || A::in_top_layers(name, &self.family.layer_path(), self.layers, k)
     }
 
     /// Switches the encoder's linear layers to 8-bit weights for prediction ([`crate::int8`]);

@@ -55,7 +55,7 @@ fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     let trainable = match settings.mode {
         Mode::Head => A::freeze_except(&mut vars, &|name| model.is_head(name)),
         Mode::Top => A::freeze_except(&mut vars, &|name| {
-            model.is_head_or_top_layer(name, settings.top_layers)
+            model.is_head_or_top_layer::<A>(name, settings.top_layers)
         }),
         Mode::Full => A::freeze_except(&mut vars, &|_| true),
     };

@@ -61,4 +61,19 @@ impl Answers for Solution {
         }
         kept
     }
+
+    fn in_top_layers(name: &str, layer_path: &str, layers: i64, top: i64) -> bool {
+        // "bert.encoder.layer.11.attention..." -> "11": the number right after the path.
+        let Some(rest) = name
+            .strip_prefix(layer_path)
+            .and_then(|r| r.strip_prefix('.'))
+        else {
+            return false;
+        };
+        let number = rest.split('.').next().unwrap_or_default();
+        // The last `top` of layers 0..layers are layers - top .. layers - 1.
+        number
+            .parse::<i64>()
+            .is_ok_and(|layer| layer >= layers - top && layer < layers)
+    }
 }

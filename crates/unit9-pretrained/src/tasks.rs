@@ -45,6 +45,16 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             ],
             check: freeze::<A>,
         },
+        Task {
+            name: "which layers train: the encoder's last layers",
+            file: FILE,
+            hints: &[
+                "Cut the path and its dot off the front: name.strip_prefix(layer_path) and then strip_prefix('.'); a name without them is in no layer.",
+                "The layer's number is what comes before the next '.': rest.split('.').next(), parsed with parse::<i64>() (a name like \"...layer_norm\" does not parse).",
+                "The last `top` layers are layers - top up to layers - 1.",
+            ],
+            check: top_layers::<A>,
+        },
     ]
 }
 
@@ -131,6 +141,51 @@ fn freeze<A: Answers>() -> Result<()> {
     ensure!(
         head.ws.grad().defined(),
         "the head got no gradient: it must stay trainable"
+    );
+    Ok(())
+}
+
+fn top_layers<A: Answers>() -> Result<()> {
+    let path = "bert.encoder.layer";
+    let name = |layer: i64| format!("{path}.{layer}.attention.self.query.weight");
+    // 12 layers: which of them does each `top` train?
+    for top in [0, 1, 2, 11, 12] {
+        let trained: Vec<i64> = (0..12)
+            .filter(|&layer| A::in_top_layers(&name(layer), path, 12, top))
+            .collect();
+        let expected: Vec<i64> = (12 - top..12).collect();
+        ensure!(
+            trained == expected,
+            "12 layers, top {top}: layers {expected:?} train, you picked {trained:?} (layers are \
+             numbered from 0)"
+        );
+    }
+    // 3 layers, top 1: layer 2 only.
+    let trained: Vec<i64> = (0..3)
+        .filter(|&layer| A::in_top_layers(&name(layer), path, 3, 1))
+        .collect();
+    ensure!(
+        trained == [2],
+        "3 layers, top 1: only layer 2 trains, you picked {trained:?}"
+    );
+    for outside in [
+        "bert.embeddings.word_embeddings.weight",
+        "bert.pooler.dense.weight",
+        "classifier.weight",
+        "bert.encoder.layer_norm.weight",
+        "roberta.encoder.layer.11.output.dense.weight",
+    ] {
+        ensure!(
+            !A::in_top_layers(outside, path, 12, 12),
+            "{outside} is in no layer of {path}, but you said it is"
+        );
+    }
+    // The same rule for DistilBERT's names.
+    let distil = "distilbert.transformer.layer";
+    ensure!(
+        A::in_top_layers(&format!("{distil}.5.ffn.lin1.weight"), distil, 6, 2)
+            && !A::in_top_layers(&format!("{distil}.3.ffn.lin1.weight"), distil, 6, 2),
+        "DistilBERT, 6 layers, top 2: layer 5 trains and layer 3 does not"
     );
     Ok(())
 }

@@ -25,6 +25,9 @@ trait Patch {
     fn freeze_except(vars: &mut VarStore, trainable: &dyn Fn(&str) -> bool) -> i64 {
         Solution::freeze_except(vars, trainable)
     }
+    fn in_top_layers(name: &str, layer_path: &str, layers: i64, top: i64) -> bool {
+        Solution::in_top_layers(name, layer_path, layers, top)
+    }
 }
 
 /// Answers with the mistake `P`.
@@ -44,6 +47,9 @@ impl<P: Patch> Answers for Wrong<P> {
     }
     fn freeze_except(vars: &mut VarStore, trainable: &dyn Fn(&str) -> bool) -> i64 {
         P::freeze_except(vars, trainable)
+    }
+    fn in_top_layers(name: &str, layer_path: &str, layers: i64, top: i64) -> bool {
+        P::in_top_layers(name, layer_path, layers, top)
     }
 }
 
@@ -245,6 +251,41 @@ impl Patch for FrozenCopies {
     }
 }
 
+// --- task 4: which layers train ----------------------------------------------------------------
+
+/// layer > layers - top: one layer too few.
+struct OneLayerTooFew;
+impl Patch for OneLayerTooFew {
+    fn in_top_layers(name: &str, path: &str, layers: i64, top: i64) -> bool {
+        (layers - top + 1..layers).any(|i| name.starts_with(&format!("{path}.{i}.")))
+    }
+}
+
+/// layers - top - 1 ..: one layer too many.
+struct OneLayerTooMany;
+impl Patch for OneLayerTooMany {
+    fn in_top_layers(name: &str, path: &str, layers: i64, top: i64) -> bool {
+        (layers - top - 1..layers).any(|i| name.starts_with(&format!("{path}.{i}.")))
+    }
+}
+
+/// The first `top` layers, not the last.
+struct BottomLayers;
+impl Patch for BottomLayers {
+    fn in_top_layers(name: &str, path: &str, _layers: i64, top: i64) -> bool {
+        (0..top).any(|i| name.starts_with(&format!("{path}.{i}.")))
+    }
+}
+
+/// `contains` instead of a prefix: another model's layers (or a nested path) match too.
+struct ContainsNotStartsWith;
+impl Patch for ContainsNotStartsWith {
+    fn in_top_layers(name: &str, path: &str, layers: i64, top: i64) -> bool {
+        let path = path.split_once('.').map_or(path, |(_, rest)| rest);
+        (layers - top..layers).any(|i| name.contains(&format!("{path}.{i}.")))
+    }
+}
+
 fn mistakes() -> Vec<Mistake> {
     vec![
         Mistake {
@@ -331,6 +372,30 @@ fn mistakes() -> Vec<Mistake> {
             tasks: tasks::<Wrong<FrozenCopies>>,
             says: "still got a gradient",
         },
+        Mistake {
+            task: 4,
+            what: "one layer too few (layer > layers - top)",
+            tasks: tasks::<Wrong<OneLayerTooFew>>,
+            says: "12 layers, top",
+        },
+        Mistake {
+            task: 4,
+            what: "one layer too many (layers - top - 1)",
+            tasks: tasks::<Wrong<OneLayerTooMany>>,
+            says: "12 layers, top",
+        },
+        Mistake {
+            task: 4,
+            what: "the first layers, not the last",
+            tasks: tasks::<Wrong<BottomLayers>>,
+            says: "12 layers, top",
+        },
+        Mistake {
+            task: 4,
+            what: "the layer's name searched anywhere, not at the start",
+            tasks: tasks::<Wrong<ContainsNotStartsWith>>,
+            says: "is in no layer",
+        },
     ]
 }
 
@@ -341,5 +406,5 @@ fn every_mistake_fails_its_own_task_with_words_that_lead_to_it() {
 
 #[test]
 fn the_exercises_page_shows_how_many_mistakes_each_check_catches() {
-    assert_documented("unit9", &tasks::<Solution>(), &mistakes(), &[3; 3]);
+    assert_documented("unit9", &tasks::<Solution>(), &mistakes(), &[3; 4]);
 }
