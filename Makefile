@@ -42,11 +42,14 @@ help:
 setup: $(TORCH_STAMP)
 
 $(TORCH_STAMP):
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.9+ first" >&2; exit 1; }
 	@free_kb=$$(df -Pk . | awk 'NR==2 {print $$4}'); \
 	  if [ "$$free_kb" -lt 7000000 ]; then \
 	    echo "error: torch $(TORCH_VERSION) needs about 7 GB free here to download and unpack; $$((free_kb / 1024)) MB are free. Free some space (cargo clean, old runs/) and run make setup again." >&2; exit 1; fi
-	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@# torch 2.4.0 has wheels for Python 3.8-3.12: scripts/pick-python.sh takes python3 when it
+	@# is one of those, else python3.12 ... python3.9 (unless PYTHON=... was given), else says what works.
+	@test -x $(VENV)/bin/python || { \
+	  python=$$(scripts/pick-python.sh "$(PYTHON)" "$(if $(filter command line environment,$(origin PYTHON)),asked)") && \
+	  $$python -m venv $(VENV); }
 	@echo "Installing torch==$(TORCH_VERSION) into $(VENV) (about 5 GB, once)..."
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check torch==$(TORCH_VERSION)
 	@site=$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
@@ -54,7 +57,8 @@ $(TORCH_STAMP):
 	@version=$$($(VENV)/bin/python -c 'import torch; print(torch.__version__.split("+")[0])'); \
 	  if [ "$$version" != "$(TORCH_VERSION)" ]; then \
 	    echo "error: $(VENV) has torch $$version, this course needs $(TORCH_VERSION). Run: rm -rf $(VENV) && make setup" >&2; exit 1; fi
-	@test -f $(LIBTORCH_DIR)/lib/libtorch_cpu.so || { echo "error: $(LIBTORCH_DIR)/lib/libtorch_cpu.so is missing. Run: rm -rf $(VENV) && make setup" >&2; exit 1; }
+	@# libtorch_cpu.so on Linux, libtorch_cpu.dylib on macOS.
+	@test -f $(LIBTORCH_DIR)/lib/libtorch_cpu.so || test -f $(LIBTORCH_DIR)/lib/libtorch_cpu.dylib || { echo "error: $(LIBTORCH_DIR)/lib has no libtorch_cpu (.so or .dylib): the torch wheel did not install whole. Run: rm -rf $(VENV) && make setup" >&2; exit 1; }
 	@touch $@
 	@echo "libtorch $(TORCH_VERSION) ready in $(LIBTORCH_DIR)"
 

@@ -254,15 +254,66 @@ impl Drop for RunLock {
     }
 }
 
-/// Whether a process of this id runs. Linux answers through /proc; elsewhere a lock is trusted
-/// (the error says which file to delete).
-fn process_is_alive(pid: u32) -> bool {
+/// What asking the system about a process id answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProcessAnswer {
+    /// `/proc/<pid>` exists, or `kill(pid, 0)` succeeded.
+    Runs,
+    /// `kill(pid, 0)` failed with EPERM: it runs, as another user.
+    RunsAsAnotherUser,
+    /// No `/proc/<pid>` while `/proc` works, or `kill(pid, 0)` failed with ESRCH.
+    NoSuchProcess,
+    /// Nothing could tell (no `/proc` and no `kill`, as on Windows).
+    Unknown,
+}
+
+/// Whether a lock held by a process of this answer is still held. An unknown answer trusts the
+/// lock (the error then says which file to delete), so two runs never write one folder.
+fn lock_holder_lives(pid: u32, answer: ProcessAnswer) -> bool {
+    // 0 is not a process (kill(0, ...) means "my process group"), nor is anything above i32.
+    if pid == 0 || pid > i32::MAX as u32 {
+        return false;
+    }
+    !matches!(answer, ProcessAnswer::NoSuchProcess)
+}
+
+/// Asks the system about `pid`: Linux through /proc, other Unix systems (macOS) by
+/// `kill(pid, 0)`.
+fn ask_about_process(pid: u32) -> ProcessAnswer {
     let proc = Path::new("/proc");
     if proc.join("self").exists() {
-        proc.join(pid.to_string()).exists()
-    } else {
-        true
+        return if proc.join(pid.to_string()).exists() {
+            ProcessAnswer::Runs
+        } else {
+            ProcessAnswer::NoSuchProcess
+        };
     }
+    #[cfg(unix)]
+    return ask_by_kill(pid);
+    #[cfg(not(unix))]
+    ProcessAnswer::Unknown
+}
+
+/// `kill(pid, 0)`: sends nothing, only looks the process up.
+#[cfg(unix)]
+fn ask_by_kill(pid: u32) -> ProcessAnswer {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return ProcessAnswer::NoSuchProcess;
+    };
+    // SAFETY: kill with signal 0 has no effect on the process; it only reports on it.
+    if unsafe { libc::kill(pid, 0) } == 0 {
+        return ProcessAnswer::Runs;
+    }
+    match std::io::Error::last_os_error().raw_os_error() {
+        Some(libc::EPERM) => ProcessAnswer::RunsAsAnotherUser,
+        Some(libc::ESRCH) => ProcessAnswer::NoSuchProcess,
+        _ => ProcessAnswer::Unknown,
+    }
+}
+
+/// Whether a process of this id runs (see [`lock_holder_lives`]).
+fn process_is_alive(pid: u32) -> bool {
+    lock_holder_lives(pid, ask_about_process(pid))
 }
 
 /// The id of the live process that holds the lock file `lock`, if one does.
@@ -412,4 +463,47 @@ pub fn timestamp_name() -> String {
         rest % 3600 / 60,
         rest % 60
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_is_held_unless_the_system_says_no_such_process() {
+        use ProcessAnswer::*;
+        assert!(lock_holder_lives(42, Runs));
+        assert!(lock_holder_lives(42, RunsAsAnotherUser));
+        assert!(
+            lock_holder_lives(42, Unknown),
+            "an unknown answer trusts the lock"
+        );
+        assert!(!lock_holder_lives(42, NoSuchProcess));
+        assert!(
+            !lock_holder_lives(0, Runs),
+            "0 is the process group, not a process"
+        );
+        assert!(!lock_holder_lives(u32::MAX, Runs));
+    }
+
+    #[test]
+    fn this_process_runs_and_a_finished_child_does_not() {
+        assert!(process_is_alive(std::process::id()));
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!process_is_alive(pid));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn kill_with_signal_0_answers_as_proc_does() {
+        // The macOS path, tried here beside Linux's /proc.
+        let ask = ask_by_kill;
+        assert_eq!(ask(std::process::id()), ProcessAnswer::Runs);
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert_eq!(ask(pid), ProcessAnswer::NoSuchProcess);
+    }
 }

@@ -1,0 +1,81 @@
+//! `scripts/pick-python.sh`, the part of `make setup` that chooses the Python of the venv:
+//! torch 2.4.0 has wheels for Python 3.8-3.12 only. Tried with fake interpreters on a PATH of
+//! their own, since this machine has one Python.
+
+#![cfg(unix)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+/// A fake interpreter `name` in `dir` that says it is Python `version`.
+fn fake_python(dir: &Path, name: &str, version: &str) {
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\necho {version}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Runs the script with only `dir` on PATH: (exit code 0, stdout, stderr).
+fn pick(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let script = course_core::workspace_root().join("scripts/pick-python.sh");
+    let output = Command::new("/bin/bash")
+        .arg(script)
+        .args(args)
+        .env("PATH", dir)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).trim().to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+#[test]
+fn a_python_torch_supports_is_taken_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    fake_python(dir.path(), "python3", "3.11");
+    let (ok, chosen, _) = pick(dir.path(), &[]);
+    assert!(ok && chosen == "python3", "{chosen}");
+}
+
+#[test]
+fn a_python_too_new_gives_way_to_the_newest_that_works() {
+    let dir = tempfile::tempdir().unwrap();
+    fake_python(dir.path(), "python3", "3.13");
+    fake_python(dir.path(), "python3.10", "3.10");
+    fake_python(dir.path(), "python3.12", "3.12");
+    let (ok, chosen, note) = pick(dir.path(), &["python3"]);
+    assert!(ok && chosen == "python3.12", "{chosen} {note}");
+    assert!(
+        note.contains("Python 3.13") && note.contains("3.8-3.12"),
+        "{note}"
+    );
+}
+
+#[test]
+fn without_a_python_that_works_it_says_which_versions_do_and_how_to_give_one() {
+    let dir = tempfile::tempdir().unwrap();
+    fake_python(dir.path(), "python3", "3.13");
+    let (ok, _, error) = pick(dir.path(), &["python3"]);
+    assert!(!ok);
+    assert!(
+        error.contains("Python 3.13") && error.contains("3.8 to 3.12"),
+        "{error}"
+    );
+    assert!(error.contains("make setup PYTHON="), "{error}");
+    let (ok, _, error) = pick(dir.path(), &["python3.7"]);
+    assert!(!ok && error.contains("python3.7 was not found"), "{error}");
+}
+
+#[test]
+fn a_python_named_by_the_learner_is_not_swapped_for_another() {
+    let dir = tempfile::tempdir().unwrap();
+    fake_python(dir.path(), "python3.13", "3.13");
+    fake_python(dir.path(), "python3.12", "3.12");
+    let (ok, _, error) = pick(dir.path(), &["python3.13", "asked"]);
+    assert!(
+        !ok && error.contains("python3.13 is Python 3.13"),
+        "{error}"
+    );
+}
