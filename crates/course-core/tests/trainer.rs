@@ -552,3 +552,22 @@ fn accumulating_four_batches_of_8_steps_like_one_batch_of_32() {
         .zip(&small)
         .any(|((_, a), (_, b))| !a.allclose(b, 1e-5, 1e-6, false)));
 }
+
+/// A checkpoint keeps the epoch's running sums as JSON numbers: they must read back to the very
+/// same f64, or a run resumed inside an epoch reports a loss one unit in the last place off.
+#[test]
+fn checkpoint_numbers_read_back_to_the_same_bits() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+    for _ in 0..200_000 {
+        // Sums of losses times batch sizes, as an epoch accumulates them.
+        let value: f64 = rng.random_range(0.0..5_000.0) * rng.random_range(0.5..1.5);
+        let text = serde_json::to_string(&value).unwrap();
+        let back: f64 = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            back.to_bits(),
+            value.to_bits(),
+            "{value:e} came back as {back:e}"
+        );
+    }
+}
