@@ -160,7 +160,11 @@ impl Args {
                 seed: self.options.seed(),
             },
             submission,
-            device: self.options.device.unwrap_or(DeviceChoice::Auto).device(),
+            device: self
+                .options
+                .device
+                .unwrap_or(DeviceChoice::Auto)
+                .on_this_machine()?,
         })
     }
 }

@@ -29,6 +29,22 @@ fn train_word2vec_and_neighbours_run_on_the_sample() {
     ]))
     .unwrap();
     let folder = runs.path().join("unit5/quick");
+    // A GPU asked for where there is none: one clear error before any work, and no run folder.
+    if tch::Cuda::device_count() == 0 {
+        let error = run::<Solution>(command(&[
+            "train",
+            "--device",
+            "cuda",
+            "--data",
+            sample,
+            "--run-name",
+            "no-gpu",
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("sees no CUDA device"), "{error}");
+        assert!(!runs.path().join("unit5/no-gpu").exists());
+    }
     for file in ["config.json", "metrics.csv", "submission.csv"] {
         assert!(
             folder.join(file).exists(),

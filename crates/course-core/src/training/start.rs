@@ -51,6 +51,10 @@ pub fn start_run<C: UnitConfig>(
     fresh: impl FnOnce(u64) -> C,
     apply: impl Fn(&mut C),
 ) -> Result<RunStart<C>> {
+    // A device that is not there is refused before a run folder is made.
+    if let Some(device) = flags.device {
+        device.on_this_machine()?;
+    }
     let with_flags = |mut config: C| {
         apply(&mut config);
         flags.apply(config.trainer_mut());
@@ -119,6 +123,8 @@ pub fn start_run<C: UnitConfig>(
     if let Some(device) = flags.device {
         config.trainer_mut().device = device;
     }
+    // A continued run keeps its saved device unless --device says otherwise: it must be here too.
+    config.trainer_mut().device.on_this_machine()?;
     if let Some(minutes) = flags.checkpoint_minutes {
         config.trainer_mut().checkpoint_minutes = Some(minutes);
     }
