@@ -232,10 +232,8 @@ impl DeviceChoice {
                  driver, or a torch without CUDA in .venv). Train on the CPU with --device cpu \
                  (or --device auto, which takes a GPU only when there is one)"
             ),
-            DeviceChoice::Cuda => Ok(tch::Device::Cuda(0)),
-            DeviceChoice::Cpu => Ok(tch::Device::Cpu),
             DeviceChoice::Auto if cuda_devices == 0 => Ok(tch::Device::Cpu),
-            DeviceChoice::Auto => Ok(crate::device::best_device()),
+            _ => Ok(self.device()),
         }
     }
 

@@ -10,6 +10,7 @@
 //! whole run's metrics (unit 3's exercise is checked against it).
 
 use super::config::EarlyStopping;
+use serde::{Deserialize, Serialize};
 
 /// Whether an epoch of validation accuracy `accuracy` is the new best (`best`: the best so far,
 /// `None` before the first epoch).
@@ -17,12 +18,15 @@ pub fn is_new_best(accuracy: f64, best: Option<f64>) -> bool {
     best.is_none_or(|best| accuracy > best)
 }
 
-/// Early stopping's memory between epochs.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+/// Early stopping's memory between epochs. A checkpoint keeps it under the names below (the
+/// Trainer's state flattens it in), so that runs saved before it was a type of its own resume.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct EarlyStoppingState {
     /// The best monitored value so far (`None` before the first epoch).
+    #[serde(rename = "early_stopping_best")]
     pub best: Option<f64>,
     /// Epochs in a row without an improvement of more than `min_delta`.
+    #[serde(rename = "early_stopping_bad_epochs")]
     pub bad_epochs: usize,
 }
 
@@ -125,5 +129,17 @@ mod tests {
             }
         );
         assert_eq!(replay(&[], Some(&early)).best_epoch, 0);
+    }
+
+    #[test]
+    fn a_checkpoint_keeps_early_stopping_under_the_names_it_always_had() {
+        let state = EarlyStoppingState {
+            best: Some(0.5),
+            bad_epochs: 2,
+        };
+        assert_eq!(
+            serde_json::to_value(state).unwrap(),
+            serde_json::json!({"early_stopping_best": 0.5, "early_stopping_bad_epochs": 2})
+        );
     }
 }

@@ -84,8 +84,8 @@ struct TrainerState {
     best_epoch: usize,
     /// `None` before the first epoch (JSON has no infinities).
     best_validation_accuracy: Option<f64>,
-    early_stopping_best: Option<f64>,
-    early_stopping_bad_epochs: usize,
+    #[serde(flatten)]
+    early_stopping: EarlyStoppingState,
     scheduler: LrScheduler,
     /// Batches of epoch `epoch + 1` already trained, when the checkpoint was saved inside an
     /// epoch (after some minutes, or at Ctrl-C); 0 at the end of an epoch.
@@ -154,8 +154,7 @@ impl TrainerState {
             history: Vec::new(),
             best_epoch: 0,
             best_validation_accuracy: None,
-            early_stopping_best: None,
-            early_stopping_bad_epochs: 0,
+            early_stopping: EarlyStoppingState::default(),
             scheduler: LrScheduler::new(
                 config.schedule.clone(),
                 config.optimizer.lr(),
@@ -168,14 +167,10 @@ impl TrainerState {
 
     /// Whether early stopping has seen `patience` epochs in a row without improvement.
     fn early_stopping_says_stop(&self, config: &TrainerConfig) -> bool {
-        let stopping = EarlyStoppingState {
-            best: self.early_stopping_best,
-            bad_epochs: self.early_stopping_bad_epochs,
-        };
         config
             .early_stopping
             .as_ref()
-            .is_some_and(|early| self.epoch > 0 && stopping.says_stop(early))
+            .is_some_and(|early| self.epoch > 0 && self.early_stopping.says_stop(early))
     }
 }
 
@@ -415,7 +410,7 @@ impl Trainer {
             if stopped_early {
                 println!(
                     "Early stopping after epoch {epoch}: no improvement for {} epochs",
-                    state.early_stopping_bad_epochs
+                    state.early_stopping.bad_epochs
                 );
                 break;
             }
@@ -601,19 +596,13 @@ impl Trainer {
             state.best_epoch = metrics.epoch;
         }
         if let Some(early) = &self.config.early_stopping {
-            let mut stopping = EarlyStoppingState {
-                best: state.early_stopping_best,
-                bad_epochs: state.early_stopping_bad_epochs,
+            let scores = ValidationScores {
+                accuracy: metrics.validation_accuracy,
+                loss: metrics.validation_loss,
             };
-            stopping.update(
-                early,
-                early.monitor.of(&ValidationScores {
-                    accuracy: metrics.validation_accuracy,
-                    loss: metrics.validation_loss,
-                }),
-            );
-            state.early_stopping_best = stopping.best;
-            state.early_stopping_bad_epochs = stopping.bad_epochs;
+            state
+                .early_stopping
+                .update(early, early.monitor.of(&scores));
         }
         state.epoch = metrics.epoch;
         state.history.push(metrics);
