@@ -1,10 +1,11 @@
-//! The options every unit's `train` command shares, so `--seed`, `--epochs`, `--lr`,
-//! `--data` and `--run-name` mean the same thing in every unit.
+//! The command line, at the edge: the options every unit's `train` command shares, so
+//! `--seed`, `--epochs`, `--lr`, `--data` and `--run-name` mean the same thing in every unit.
+//! They become plain values ([`RunRequest`]) before any training code sees them.
 
-use crate::data::DataDir;
+use crate::recipe::RunRequest;
 use crate::text::{Terms, WordVectors};
 use crate::tracking::runs_root;
-use crate::training::{DeviceChoice, TrainerConfig};
+use crate::training::DeviceChoice;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +32,8 @@ impl<C: clap::Subcommand, T: clap::Args> UnitArgs<C, T> {
 }
 
 /// The flags every training unit shares: flatten into a unit's `TrainArgs` with
-/// `#[command(flatten)]`; [`start_run`](crate::training::start_run) reads them.
+/// `#[command(flatten)]`; [`TrainOptions::request`] turns them into the
+/// [`RunRequest`] that [`start_run`](crate::recipe::start_run) reads.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct TrainOptions {
     /// Folder with the Kaggle files [default: datasets/imdb when complete, else the sample]
@@ -164,39 +166,19 @@ impl VectorsOption {
 }
 
 impl TrainOptions {
-    /// Writes the given flags over `trainer` (only those given; `--device` is set apart, as a
-    /// resumed run may change it).
-    pub fn apply(&self, trainer: &mut TrainerConfig) {
-        if let Some(seed) = self.seed {
-            trainer.seed = seed;
+    /// The flags as the plain request the recipes read.
+    pub fn request(&self) -> RunRequest {
+        RunRequest {
+            data: self.data.clone(),
+            epochs: self.epochs,
+            lr: self.lr,
+            batch_size: self.batch_size,
+            seed: self.seed,
+            run_name: self.run_name.clone(),
+            resume: self.resume.clone(),
+            device: self.device,
+            checkpoint_minutes: self.checkpoint_minutes,
         }
-        if let Some(epochs) = self.epochs {
-            trainer.epochs = epochs;
-        }
-        if let Some(lr) = self.lr {
-            trainer.optimizer = trainer.optimizer.clone().with_lr(lr);
-        }
-        if let Some(batch_size) = self.batch_size {
-            trainer.batch_size = batch_size;
-        }
-    }
-
-    /// The seed of the run: `--seed`, else 123.
-    pub fn seed(&self) -> u64 {
-        self.seed.unwrap_or(crate::training::start::DEFAULT_SEED)
-    }
-
-    /// The data folder the run reads.
-    pub fn data_dir(&self) -> Result<DataDir> {
-        DataDir::resolve(self.data.as_deref())
-    }
-
-    /// Refuses `--resume`, for a command that keeps no checkpoints (`what` says why).
-    pub fn refuse_resume(&self, what: &str) -> Result<()> {
-        if self.resume.is_some() {
-            anyhow::bail!("--resume: {what}");
-        }
-        Ok(())
     }
 }
 

@@ -506,7 +506,8 @@ fn the_lr_finder_sweeps_suggests_a_rate_and_puts_the_weights_back() {
     }
     let dir = tempfile::tempdir().unwrap();
     let png = dir.path().join("lr_finder.png");
-    course_core::tracking::plot::lr_finder(&png, &finding).unwrap();
+    course_core::tracking::plot::lr_finder(&png, &finding.lrs, &finding.losses, finding.suggestion)
+        .unwrap();
     assert!(std::fs::metadata(&png).unwrap().len() > 1000);
 }
 

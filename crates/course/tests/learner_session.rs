@@ -54,7 +54,7 @@ impl Drop for Restore {
 
 /// `cargo <args>` as a learner types it: whether it succeeded, and stdout then stderr.
 fn cargo(args: &[&str]) -> (bool, String) {
-    let output = course_core::cargo_command()
+    let output = workspace_cargo::cargo_command()
         .args(args)
         .output()
         .expect("cargo runs");
@@ -72,7 +72,7 @@ fn course(args: &[&str]) -> (bool, String) {
 /// `course <args>` with `keys` typed in.
 fn course_typing(args: &[&str], keys: &str) -> (bool, String) {
     use std::io::Write;
-    let mut child = course_core::cargo_command()
+    let mut child = workspace_cargo::cargo_command()
         .args(["run", "-q", "-p", "course", "--"])
         .args(args)
         .stdin(Stdio::piped())

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 fn cargo() -> Command {
-    course_core::cargo_command()
+    workspace_cargo::cargo_command()
 }
 
 /// `cargo tree` of `selection` as a set of `name version features` lines.

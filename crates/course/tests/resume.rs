@@ -3,17 +3,18 @@
 //! small model. Also: the run's own settings win, `--run-name` is a name, and two runs cannot
 //! write into one folder.
 
-use course_core::printed;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use workspace_cargo::printed;
 
 /// Unit 7's `--example solution`, built once for all these tests.
 fn unit7_solution() -> PathBuf {
     static COPY: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
     let (_, exe) = COPY.get_or_init(|| {
         let folder = tempfile::tempdir().unwrap();
-        let exe = course_core::build_example_copy("unit7-rnn", "solution", folder.path()).unwrap();
+        let exe =
+            workspace_cargo::build_example_copy("unit7-rnn", "solution", folder.path()).unwrap();
         (folder, exe)
     });
     exe.clone()

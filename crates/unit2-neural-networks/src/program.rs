@@ -134,7 +134,8 @@ pub struct Args {
 impl Args {
     /// The run these arguments ask for; `example` names the default submission folder.
     pub fn options(&self, example: &str) -> Result<RunOptions> {
-        self.options.refuse_resume(
+        let request = self.options.request();
+        request.refuse_resume(
             "unit 2's loop is the one you write by hand, and it keeps no checkpoints (unit 3's \
              Trainer does): run it again; on the full data it takes a few minutes",
         )?;
@@ -151,13 +152,13 @@ impl Args {
             .unwrap_or_else(|| runs_root().join("unit2").join(name).join("submission.csv"));
         let defaults = LoopConfig::default();
         Ok(RunOptions {
-            data: self.options.data_dir()?,
+            data: request.data_dir()?,
             max_features: self.max_features,
             loop_config: LoopConfig {
                 epochs: self.options.epochs.unwrap_or(defaults.epochs),
                 batch_size: self.options.batch_size.unwrap_or(defaults.batch_size),
                 learning_rate: self.options.lr.unwrap_or(defaults.learning_rate),
-                seed: self.options.seed(),
+                seed: request.seed(),
             },
             submission,
             device: self

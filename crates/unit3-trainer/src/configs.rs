@@ -1,8 +1,9 @@
 //! The runs of unit 3: the course's model and Trainer settings (your task 3) on one of two
 //! vocabularies.
 
+use course_core::recipe::UnitSettings;
 use course_core::text::Terms;
-use course_core::training::{TrainerConfig, UnitConfig};
+use course_core::training::TrainerConfig;
 use serde::{Deserialize, Serialize};
 
 /// Unit 3's settings: what the bag of words counts, and the trainer's (saved in the run's
@@ -14,7 +15,7 @@ pub struct Settings {
     pub trainer: TrainerConfig,
 }
 
-impl UnitConfig for Settings {
+impl UnitSettings for Settings {
     fn trainer_mut(&mut self) -> &mut TrainerConfig {
         &mut self.trainer
     }

@@ -7,12 +7,10 @@ use anyhow::Result;
 use course_core::cli::{set, TrainOptions, VocabularyOptions};
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
+use course_core::recipe::{fit_and_submit, start_run, with_requests, Splits, Submitted};
 use course_core::text::Terms;
 use course_core::tracking::RunFolder;
-use course_core::training::{
-    fit_and_submit, start_run, EarlyStopping, FitReport, Monitor, Splits, Submitted, Trainer,
-    TrainerConfig,
-};
+use course_core::training::{EarlyStopping, FitReport, Monitor, Trainer, TrainerConfig};
 use serde_json::json;
 use std::path::PathBuf;
 use tch::nn::VarStore;
@@ -133,13 +131,12 @@ impl Args {
                 trainer: A::trainer_config(seed),
             }
         };
+        let request = self.options.request();
         if self.fast_dev_run {
             // One batch, nothing written: no run folder.
-            let mut settings = fresh(self.options.seed());
-            self.apply(&mut settings);
-            self.options.apply(&mut settings.trainer);
+            let settings = with_requests(fresh(request.seed()), &request, |s| self.apply(s));
             return Ok(Experiment {
-                data: self.options.data_dir()?,
+                data: request.data_dir()?,
                 max_features: settings.max_features,
                 terms: settings.terms,
                 trainer: settings.trainer,
@@ -148,7 +145,7 @@ impl Args {
             });
         }
         let what = format!("{:?}", self.vocabulary);
-        let start = start_run("unit3", &what, &self.options, fresh, |s| self.apply(s))?;
+        let start = start_run("unit3", &what, &request, fresh, |s| self.apply(s))?;
         Ok(Experiment {
             data: start.data,
             max_features: start.config.max_features,

@@ -1,10 +1,9 @@
 //! The two runs of unit 4: the course's (faithful, under-trained) and the tuned one.
 
 use crate::model::MlpConfig;
+use course_core::recipe::{SettingsPreset, UnitSettings};
 use course_core::text::Terms;
-use course_core::training::{
-    EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig, UnitConfig,
-};
+use course_core::training::{EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
 use serde::{Deserialize, Serialize};
 
 /// A whole run: vocabulary size, model, and trainer settings (saved in the run's
@@ -18,7 +17,27 @@ pub struct Settings {
     pub trainer: TrainerConfig,
 }
 
-impl UnitConfig for Settings {
+/// The settings a new run starts from: `--config faithful` or `--config tuned`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// The course's MLP and settings, as they were
+    Faithful,
+    /// Tuned: bigger vocabulary, log counts, dropout, AdamW, warm-up + cosine
+    Tuned,
+}
+
+impl SettingsPreset for Preset {
+    type Settings = Settings;
+
+    fn settings(self, seed: u64) -> Settings {
+        match self {
+            Preset::Faithful => faithful(seed),
+            Preset::Tuned => tuned(seed),
+        }
+    }
+}
+
+impl UnitSettings for Settings {
     fn trainer_mut(&mut self) -> &mut TrainerConfig {
         &mut self.trainer
     }

@@ -1,17 +1,18 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`:
 //! `train` (the faithful or the tuned run), `lr-find` and `search`.
 
-use crate::configs::{self, Settings};
+use crate::configs::{self, Preset, Settings};
 use crate::model::Mlp;
 use crate::search::{random_trials, results_table, SearchSpace, TrialResult};
 use crate::Answers;
 use anyhow::Result;
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use course_core::cli::{set, TrainOptions, VocabularyOptions};
 use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
+use course_core::recipe::{fit_and_submit, start_run, SettingsPreset, Splits};
 use course_core::tracking::runs_root;
-use course_core::training::{fit_and_submit, start_run, LrFinder, Splits, Trainer};
+use course_core::training::{LrFinder, Trainer};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -32,15 +33,13 @@ pub fn run<A: Answers>(args: Args) -> Result<()> {
 
 /// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
 pub fn train<A: Answers>(args: TrainArgs) -> Result<()> {
+    let preset = args.preset;
     let start = start_run(
         "unit4",
-        &format!("{:?}", args.config),
-        &args.options,
-        |seed| match args.config {
-            Which::Faithful => configs::faithful(seed),
-            Which::Tuned => configs::tuned(seed),
-        },
-        |config| args.apply(config),
+        &preset.name(),
+        &args.options.request(),
+        |seed| preset.settings(seed),
+        |settings| args.apply(settings),
     )?;
     let (config, data_dir, mut run) = (start.config, start.data, start.run);
     println!("Data: {data_dir}");
@@ -84,7 +83,12 @@ fn lr_find<A: Answers>(data_dir: &DataDir, steps: usize) -> Result<()> {
     let finding = finder.run(&config.trainer.optimizer, &model, &mut vars, &data.train)?;
     let path = runs_root().join("unit4/lr_finder.png");
     std::fs::create_dir_all(path.parent().expect("a file in runs/unit4"))?;
-    course_core::tracking::plot::lr_finder(&path, &finding)?;
+    course_core::tracking::plot::lr_finder(
+        &path,
+        &finding.lrs,
+        &finding.losses,
+        finding.suggestion,
+    )?;
     println!(
         "Swept {} steps from {:.0e} to {:.1e}; the loss falls fastest at {:.1e}",
         finding.lrs.len(),
@@ -195,8 +199,8 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
     /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
-    pub config: Which,
+    #[arg(long = "config", value_enum, default_value_t = Preset::Tuned, conflicts_with = "resume")]
+    pub preset: Preset,
     #[command(flatten)]
     pub vocabulary: VocabularyOptions,
     /// Hidden layer widths, e.g. --hidden 64,32
@@ -229,13 +233,4 @@ impl TrainArgs {
             config.trainer.optimizer = config.trainer.optimizer.clone().with_weight_decay(decay);
         }
     }
-}
-
-/// Which run configuration.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    /// The course's MLP and settings, as they were
-    Faithful,
-    /// Tuned: bigger vocabulary, log counts, dropout, AdamW, warm-up + cosine
-    Tuned,
 }

@@ -2,6 +2,7 @@
 //! linear layer -> two logits.
 
 use crate::{Answers, Pooling};
+use course_core::recipe::SequenceModel;
 use course_core::text::PaddedBatch;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,13 @@ impl<A: Answers> EmbeddingClassifier<A> {
             return A::embed_and_pool(&self.embedding, &batch.ids, &mask, self.pooling);
         }
         A::embed_and_pool(&self.embedding, &batch.ids, &batch.mask, self.pooling)
+    }
+}
+
+/// The shared sequence recipe starts this table from pre-trained vectors.
+impl<A: Answers> SequenceModel for EmbeddingClassifier<A> {
+    fn embedding_mut(&mut self) -> &mut nn::Embedding {
+        &mut self.embedding
     }
 }
 

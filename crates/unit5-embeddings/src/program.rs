@@ -1,7 +1,7 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`:
 //! `train` (a classifier), `word2vec` (vectors from the unlabelled reviews), `neighbours`.
 
-use crate::configs::{self, Settings};
+use crate::configs::{Preset, Settings};
 use crate::glove;
 use crate::model::EmbeddingClassifier;
 use crate::word2vec::{Corpus, EpochEnd, SkipGram, Word2VecConfig, WordVectors};
@@ -11,8 +11,9 @@ use clap::{Subcommand, ValueEnum};
 use course_core::cli::{set, unit5_word2vec_vectors, TrainOptions};
 use course_core::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use course_core::data::DataDir;
+use course_core::recipe::{refuse_changes, resume_point, SequenceRun, SettingsPreset};
 use course_core::tracking::{runs_root, RunLock};
-use course_core::training::{interrupt, start_run, SequenceTraining};
+use course_core::training::signals::StopRequests;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -34,59 +35,53 @@ pub fn run<A: Answers>(args: Args) -> Result<()> {
 
 /// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
 fn train<A: Answers>(args: TrainArgs) -> Result<()> {
+    let request = args.options.request();
     // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
-    let pretrained = match (&args.options.resume, args.init) {
-        (Some(_), _) | (None, Init::Random) => None,
-        (None, Init::Glove) => {
+    let vectors = match (request.resumes(), args.init) {
+        (true, _) | (false, Init::Random) => None,
+        (false, Init::Glove) => {
             let dir = args.vectors.clone().unwrap_or_else(glove::default_dir);
             Some(glove::load(&dir)?)
         }
-        (None, Init::Word2vec) => {
+        (false, Init::Word2vec) => {
             let path = args.vectors.clone().unwrap_or_else(unit5_word2vec_vectors);
             Some(WordVectors::load_text(&path)?)
         }
     };
-    let width = pretrained.as_ref().map(|v| v.vectors.size()[1]);
-    let what = format!("{:?}-{:?}", args.config, args.init);
-    let start = start_run(
-        "unit5",
-        &what,
-        &args.options,
-        |seed| match args.config {
-            Which::Faithful => configs::faithful(seed),
-            Which::Tuned => configs::tuned(seed),
-        },
-        |config| args.apply(config, width),
-    )?;
-    let config = start.config;
-    let run = SequenceTraining {
+    let run = SequenceRun {
         unit: "unit5",
-        run: start.run,
-        checkpoint: start.checkpoint,
-        data: &start.data,
-        num_words: config.num_words,
-        layout: config.layout,
-        trainer: config.trainer.clone(),
+        preset: RunName(args.preset, args.init),
+        request: &request,
+        vectors,
     };
-    run.train(|path, data| {
-        let mut model = EmbeddingClassifier::<A>::new(path, &config.model);
-        let mut init = json!("random");
-        if let Some(vectors) = &pretrained {
-            let found = glove::initialise(&mut model.embedding, &data.word_index, vectors)?;
-            let words = data.word_index.vocab_size() - 1;
-            println!(
-                "Pre-trained vectors cover {found} of the {words} words ({:.1}%)",
-                100.0 * found as f64 / words as f64,
-            );
-            init = json!({ "found": found, "words": words });
-        }
-        if config.model.freeze_embedding {
-            println!("The embedding table is frozen: only the layers after it train");
-            let _ = model.embedding.ws.set_requires_grad(false);
-        }
-        Ok((model, json!({ "config": &config.model, "init": init })))
-    })?;
+    run.train(
+        |settings, width| args.apply(settings, width),
+        |path, model| {
+            let classifier = EmbeddingClassifier::<A>::new(path, model);
+            if model.freeze_embedding {
+                println!("The embedding table is frozen: only the layers after it train");
+                let _ = classifier.embedding.ws.set_requires_grad(false);
+            }
+            Ok(classifier)
+        },
+    )?;
     Ok(())
+}
+
+/// A preset with the embedding's start in the run folder's name (`tuned-glove-seed123-...`).
+#[derive(Clone, Copy, Debug)]
+struct RunName(Preset, Init);
+
+impl SettingsPreset for RunName {
+    type Settings = Settings;
+
+    fn settings(self, seed: u64) -> Settings {
+        self.0.settings(seed)
+    }
+
+    fn name(self) -> String {
+        format!("{:?}-{:?}", self.0, self.1).to_lowercase()
+    }
 }
 
 /// `word2vec`: vectors from the training split and the unlabelled reviews, saved after every
@@ -109,10 +104,17 @@ fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
     };
     let config = match &saved {
         Some(saved) => {
-            args.check_agrees_with(&saved.config, &out)?;
+            // The same check as every resumed run's: the flags may repeat the settings.
+            let mut asked = saved.config.clone();
+            args.apply(&mut asked);
+            refuse_changes(&out, &json!(saved.config), &json!(asked))?;
             saved.config.clone()
         }
-        None => args.config(),
+        None => {
+            let mut config = Word2VecConfig::default();
+            args.apply(&mut config);
+            config
+        }
     };
     let data_dir = match (&saved, args.data.as_deref()) {
         (Some(saved), None) => DataDir::resolve(Some(saved.data_folder.as_path()))?,
@@ -127,22 +129,14 @@ fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
     let (mut record, mut skip_gram) = match saved {
         Some(saved) => {
             saved.check_corpus(&corpus, &out)?;
-            let skip_gram = if checkpoint.is_file() {
-                let skip_gram = SkipGram::resume(&corpus, &config, &checkpoint)?;
-                println!(
-                    "Continuing {} after epoch {} of {}",
-                    out.display(),
-                    skip_gram.epochs_done(),
-                    config.epochs
-                );
-                skip_gram
-            } else {
-                println!(
-                    "Continuing {}: it stopped in its first epoch, before any checkpoint, so \
-                     training starts from the beginning",
-                    out.display()
-                );
-                SkipGram::new(&corpus, &config)?
+            let skip_gram = match resume_point(&out, &checkpoint) {
+                Some(checkpoint) => {
+                    let skip_gram = SkipGram::resume(&corpus, &config, &checkpoint)?;
+                    let (done, epochs) = (skip_gram.epochs_done(), config.epochs);
+                    println!("Going on after epoch {done} of {epochs}");
+                    skip_gram
+                }
+                None => SkipGram::new(&corpus, &config)?,
             };
             (saved, skip_gram)
         }
@@ -169,7 +163,7 @@ fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
             .expect("a valid template"),
     );
     // Ctrl-C or SIGTERM: the workers stop at the next review; the epochs already saved stay.
-    let signals = interrupt::Training::start();
+    let signals = StopRequests::listen();
     let epochs_before = skip_gram.epochs_done();
     while !skip_gram.is_finished() {
         let epoch = skip_gram.epochs_done() + 1;
@@ -430,56 +424,13 @@ impl Word2vecArgs {
         }
     }
 
-    /// The settings of a new run: gensim's defaults with the flags given.
-    fn config(&self) -> Word2VecConfig {
-        let defaults = Word2VecConfig::default();
-        Word2VecConfig {
-            epochs: self.epochs.unwrap_or(defaults.epochs),
-            dim: self.dim.unwrap_or(defaults.dim),
-            share_negatives: self.share_negatives.unwrap_or(defaults.share_negatives),
-            workers: self.workers.unwrap_or(defaults.workers),
-            ..defaults
-        }
-    }
-
-    /// A continued run keeps its settings: a flag that would change one is an error naming
-    /// both values.
-    fn check_agrees_with(&self, saved: &Word2VecConfig, out: &Path) -> Result<()> {
-        let given = [
-            (
-                "--epochs",
-                self.epochs.map(|v| v as i64),
-                saved.epochs as i64,
-            ),
-            ("--dim", self.dim, saved.dim),
-            (
-                "--share-negatives",
-                self.share_negatives.map(|v| v as i64),
-                saved.share_negatives as i64,
-            ),
-            (
-                "--workers",
-                self.workers.map(|v| v as i64),
-                saved.workers as i64,
-            ),
-        ];
-        let differences: Vec<String> = given
-            .iter()
-            .filter_map(|&(flag, asked, saved)| match asked {
-                Some(asked) if asked != saved => {
-                    Some(format!("{flag} {asked}, but the run has {saved}"))
-                }
-                _ => None,
-            })
-            .collect();
-        ensure!(
-            differences.is_empty(),
-            "--resume continues {} on its own settings, and the command line changes them:\n  \
-             {}\nDrop those flags to continue the run, or start a new run without --resume.",
-            out.display(),
-            differences.join("\n  ")
-        );
-        Ok(())
+    /// Writes the flags that were given over `config`: gensim's defaults for a new run, the
+    /// saved settings for a continued one (which they may repeat, not change).
+    fn apply(&self, config: &mut Word2VecConfig) {
+        set(&mut config.epochs, self.epochs);
+        set(&mut config.dim, self.dim);
+        set(&mut config.share_negatives, self.share_negatives);
+        set(&mut config.workers, self.workers);
     }
 }
 
@@ -488,8 +439,8 @@ impl Word2vecArgs {
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
     /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
-    pub config: Which,
+    #[arg(long = "config", value_enum, default_value_t = Preset::Tuned, conflicts_with = "resume")]
+    pub preset: Preset,
     /// How word vectors become a review vector
     #[arg(long, value_enum)]
     pub pooling: Option<Pooling>,
@@ -523,14 +474,6 @@ impl TrainArgs {
         set(&mut model.freeze_embedding, self.freeze.then_some(true));
         set(&mut model.dim, width);
     }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    /// The course's run: 2,200 padded positions averaged, padding included
-    Faithful,
-    /// Masked pooling, dynamic padding, length buckets, early stopping
-    Tuned,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! `word2vec` stopped (killed, or by Ctrl-C) and continued with `--resume` ends with the vectors
 //! of a run never stopped: the unit's program as a learner starts it, on the bundled sample.
 
-use course_core::printed;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use workspace_cargo::printed;
 
 /// Unit 5's `--example solution`, built once for all these tests.
 fn solution() -> PathBuf {
@@ -12,7 +12,8 @@ fn solution() -> PathBuf {
     let (_, exe) = COPY.get_or_init(|| {
         let folder = tempfile::tempdir().unwrap();
         let exe =
-            course_core::build_example_copy("unit5-embeddings", "solution", folder.path()).unwrap();
+            workspace_cargo::build_example_copy("unit5-embeddings", "solution", folder.path())
+                .unwrap();
         (folder, exe)
     });
     exe.clone()
@@ -132,7 +133,7 @@ fn killed_word2vec_continues_to_the_vectors_of_a_run_never_stopped() {
     let changed = run(word2vec(&out, &["--resume", "--epochs", "9"]));
     assert!(!changed.status.success());
     assert!(
-        printed(&changed).contains("--epochs 9, but the run has 8"),
+        printed(&changed).contains("epochs: the run has 8, the command line asks for 9"),
         "{}",
         printed(&changed)
     );

@@ -2,6 +2,7 @@
 //! ReLU -> pooling over time -> concatenation -> dropout -> linear layer -> two logits.
 
 use crate::{Answers, TimePooling};
+use course_core::recipe::SequenceModel;
 use course_core::text::PaddedBatch;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
@@ -117,6 +118,13 @@ impl<A: Answers> TextCnn<A> {
         // Conv1d wants channels (the vector's dimensions) before positions.
         let channels_first = vectors.transpose(1, 2);
         A::all_branches(&self.convs, &channels_first, &lengths, self.config.pooling)
+    }
+}
+
+/// The shared sequence recipe starts this table from pre-trained vectors.
+impl<A: Answers> SequenceModel for TextCnn<A> {
+    fn embedding_mut(&mut self) -> &mut nn::Embedding {
+        &mut self.embedding
     }
 }
 

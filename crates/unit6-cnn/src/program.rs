@@ -1,17 +1,16 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`:
 //! `train` (the text CNN on the reviews) and `images` (a 2-D CNN on drawn shapes).
 
-use crate::configs::{self, Settings};
+use crate::configs::{Preset, Settings};
 use crate::images::{self, ShapeCnn};
 use crate::model::TextCnn;
 use crate::{Answers, TimePooling};
 use anyhow::Result;
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use course_core::cli::{set, TrainOptions, VectorsOption};
-use course_core::text::start_embedding;
+use course_core::recipe::SequenceRun;
 use course_core::tracking::{timestamp_name, RunFolder};
-use course_core::training::{start_run, OptimizerConfig, SequenceTraining, Trainer, TrainerConfig};
-use serde_json::json;
+use course_core::training::{OptimizerConfig, Trainer, TrainerConfig};
 use tch::nn::VarStore;
 
 pub fn run<A: Answers>(args: Args) -> Result<()> {
@@ -33,38 +32,19 @@ pub fn run<A: Answers>(args: Args) -> Result<()> {
 
 /// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
 fn train<A: Answers>(args: TrainArgs) -> Result<()> {
-    // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
+    let request = args.options.request();
     // The course's own run starts from random vectors; the others from unit 5's word2vec.
-    let vectors = match args.options.resume {
-        Some(_) => None,
-        None => args.vectors.load(args.config != Which::Faithful)?,
-    };
-    let width = vectors.as_ref().map(|v| v.vectors.size()[1]);
-    let start = start_run(
-        "unit6",
-        &format!("{:?}", args.config),
-        &args.options,
-        |seed| match args.config {
-            Which::Faithful => configs::faithful(seed),
-            Which::Tuned => configs::tuned(seed),
-        },
-        |config| args.apply(config, width),
-    )?;
-    let config = start.config;
-    let run = SequenceTraining {
+    let use_unit5 = args.preset != Preset::Faithful && !request.resumes();
+    let run = SequenceRun {
         unit: "unit6",
-        run: start.run,
-        checkpoint: start.checkpoint,
-        data: &start.data,
-        num_words: config.num_words,
-        layout: config.layout,
-        trainer: config.trainer.clone(),
+        preset: args.preset,
+        request: &request,
+        vectors: args.vectors.load(use_unit5)?,
     };
-    run.train(|path, data| {
-        let mut model = TextCnn::<A>::new(path, &config.model);
-        let init = start_embedding(&mut model.embedding, &data.word_index, vectors.as_ref())?;
-        Ok((model, json!({ "config": &config.model, "init": init })))
-    })?;
+    run.train(
+        |settings, width| args.apply(settings, width),
+        |path, model| Ok(TextCnn::<A>::new(path, model)),
+    )?;
     Ok(())
 }
 
@@ -132,8 +112,8 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
     /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
-    pub config: Which,
+    #[arg(long = "config", value_enum, default_value_t = Preset::Tuned, conflicts_with = "resume")]
+    pub preset: Preset,
     /// How each filter's responses become features
     #[arg(long, value_enum)]
     pub pooling: Option<TimePooling>,
@@ -167,12 +147,4 @@ impl TrainArgs {
         set(&mut model.dim, width);
         set(&mut config.layout.max_len, self.max_len.map(Some));
     }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    /// The course's run: 2,200 padded positions, padding included in the max (slow on a CPU)
-    Faithful,
-    /// Masked padding, dynamic padding, max + mean pooling, early stopping
-    Tuned,
 }

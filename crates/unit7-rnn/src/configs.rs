@@ -2,23 +2,30 @@
 
 use crate::model::{RnnConfig, TimePooling};
 use course_core::prepared::SequenceLayout;
-use course_core::training::{EarlyStopping, Monitor, OptimizerConfig, TrainerConfig, UnitConfig};
-use serde::{Deserialize, Serialize};
+use course_core::recipe::{SequenceSettings, SettingsPreset};
+use course_core::training::{EarlyStopping, Monitor, OptimizerConfig, TrainerConfig};
 
 /// A whole run: vocabulary, sequence layout, model and trainer (saved in the run's
 /// `config.json`, which `--resume` reads back).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Settings {
-    /// Word ids kept, padding included (the course: 10,000).
-    pub num_words: usize,
-    pub layout: SequenceLayout,
-    pub model: RnnConfig,
-    pub trainer: TrainerConfig,
+pub type Settings = SequenceSettings<RnnConfig>;
+
+/// The settings a new run starts from: `--config faithful`, ...
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    /// The course's run: 2,200 padded positions through the LSTM, padding averaged in (GPU)
+    Faithful,
+    /// Packed sequences, masked mean + max, dropout, early stopping
+    Tuned,
 }
 
-impl UnitConfig for Settings {
-    fn trainer_mut(&mut self) -> &mut TrainerConfig {
-        &mut self.trainer
+impl SettingsPreset for Preset {
+    type Settings = Settings;
+
+    fn settings(self, seed: u64) -> Settings {
+        match self {
+            Preset::Faithful => faithful(seed),
+            Preset::Tuned => tuned(seed),
+        }
     }
 }
 

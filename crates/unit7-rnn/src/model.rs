@@ -6,6 +6,7 @@
 //! word t, and the backward direction starts at each review's own last word.
 
 use crate::{Answers, CellKind, LstmWeights};
+use course_core::recipe::SequenceModel;
 use course_core::text::PaddedBatch;
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
@@ -162,6 +163,13 @@ impl<A: Answers> RnnClassifier<A> {
             }
             _ => mean,
         }
+    }
+}
+
+/// The shared sequence recipe starts this table from pre-trained vectors.
+impl<A: Answers> SequenceModel for RnnClassifier<A> {
+    fn embedding_mut(&mut self) -> &mut nn::Embedding {
+        &mut self.embedding
     }
 }
 

@@ -1,52 +1,36 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`: train the
 //! recurrent classifier (the default), predict the test reviews, write a submission.
 
-use crate::configs::{self, Settings};
+use crate::configs::{Preset, Settings};
 use crate::model::{RnnClassifier, TimePooling};
 use crate::{Answers, CellKind};
 use anyhow::{ensure, Result};
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use course_core::cli::{set, TrainOptions, UnitArgs, VectorsOption};
-use course_core::text::start_embedding;
-use course_core::training::{start_run, SequenceTraining};
-use serde_json::json;
+use course_core::recipe::SequenceRun;
 
 /// The recipe: settings -> data -> model -> `Trainer::fit` -> submission.
 pub fn train<A: Answers>(args: TrainArgs) -> Result<()> {
-    // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
-    let vectors = match args.options.resume {
-        Some(_) => None,
-        None => args.vectors.load(args.config != Which::Faithful)?,
-    };
-    let width = vectors.as_ref().map(|v| v.vectors.size()[1]);
-    let what = args.config.name();
-    let start = start_run(
-        "unit7",
-        what,
-        &args.options,
-        |seed| args.config.settings(seed),
-        |config| args.apply(config, width),
-    )?;
-    let config = start.config;
-    ensure!(
-        !config.model.lstm_by_hand || config.model.cell == CellKind::Lstm,
-        "--lstm-by-hand runs your LSTM cell: it needs --cell lstm, not {:?}",
-        config.model.cell
-    );
-    let run = SequenceTraining {
+    let request = args.options.request();
+    // The course's own run starts from random vectors; the others from unit 5's word2vec.
+    let use_unit5 = args.preset != Preset::Faithful && !request.resumes();
+    let run = SequenceRun {
         unit: "unit7",
-        run: start.run,
-        checkpoint: start.checkpoint,
-        data: &start.data,
-        num_words: config.num_words,
-        layout: config.layout,
-        trainer: config.trainer.clone(),
+        preset: args.preset,
+        request: &request,
+        vectors: args.vectors.load(use_unit5)?,
     };
-    run.train(|path, data| {
-        let mut model = RnnClassifier::<A>::new(path, &config.model);
-        let init = start_embedding(&mut model.embedding, &data.word_index, vectors.as_ref())?;
-        Ok((model, json!({ "config": &config.model, "init": init })))
-    })?;
+    run.train(
+        |settings, width| args.apply(settings, width),
+        |path, model| {
+            ensure!(
+                !model.lstm_by_hand || model.cell == CellKind::Lstm,
+                "--lstm-by-hand runs your LSTM cell: it needs --cell lstm, not {:?}",
+                model.cell
+            );
+            Ok(RnnClassifier::<A>::new(path, model))
+        },
+    )?;
     Ok(())
 }
 
@@ -72,8 +56,8 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
     /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Tuned, conflicts_with = "resume")]
-    pub config: Which,
+    #[arg(long = "config", value_enum, default_value_t = Preset::Tuned, conflicts_with = "resume")]
+    pub preset: Preset,
     /// The recurrent cell
     #[arg(long, value_enum)]
     pub cell: Option<CellKind>,
@@ -115,29 +99,5 @@ impl TrainArgs {
         set(&mut model.lstm_by_hand, self.lstm_by_hand);
         set(&mut model.dim, width);
         set(&mut config.layout.max_len, self.max_len.map(Some));
-    }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    /// The course's run: 2,200 padded positions through the LSTM, padding averaged in (GPU)
-    Faithful,
-    /// Packed sequences, masked mean + max, dropout, early stopping
-    Tuned,
-}
-
-impl Which {
-    fn name(self) -> &'static str {
-        match self {
-            Which::Faithful => "faithful",
-            Which::Tuned => "tuned",
-        }
-    }
-
-    fn settings(self, seed: u64) -> Settings {
-        match self {
-            Which::Faithful => configs::faithful(seed),
-            Which::Tuned => configs::tuned(seed),
-        }
     }
 }

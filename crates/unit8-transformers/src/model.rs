@@ -3,12 +3,13 @@
 //! here, in the order of the original paper's figure (post-norm, as PyTorch's default).
 
 use crate::{Answers, AttentionWeights};
-use course_core::text::PaddedBatch;
+use course_core::recipe::SequenceModel;
+use course_core::text::{masked_mean, PaddedBatch};
 use course_core::training::Model;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 use tch::nn::{self, Module};
-use tch::{Kind, Tensor};
+use tch::Tensor;
 
 /// How a word learns where it stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -187,18 +188,19 @@ impl<A: Answers> TransformerClassifier<A> {
     }
 }
 
+/// The shared sequence recipe starts this table from pre-trained vectors.
+impl<A: Answers> SequenceModel for TransformerClassifier<A> {
+    fn embedding_mut(&mut self) -> &mut nn::Embedding {
+        &mut self.embedding
+    }
+}
+
 impl<A: Answers> Model for TransformerClassifier<A> {
     type Input = PaddedBatch;
 
     fn forward(&self, batch: &PaddedBatch, train: bool) -> Tensor {
         let (encoded, mask, _) = self.encode(batch, train);
         // The mean over the positions the mask keeps (all of them for the course's model).
-        let weights = mask.to_kind(Kind::Float).unsqueeze(-1);
-        let sums = (encoded * &weights).sum_dim_intlist(1, false, Kind::Float);
-        let review = sums
-            / weights
-                .sum_dim_intlist(1, false, Kind::Float)
-                .clamp_min(1.0);
-        review.apply(&self.output)
+        masked_mean(&encoded, &mask).apply(&self.output)
     }
 }

@@ -1,17 +1,15 @@
 //! The unit's program, shared by `--example solution` and `--example exercise`: `train`, then
 //! a picture of one validation review's attention.
 
-use crate::configs::{self, Settings};
+use crate::configs::{Preset, Settings};
 use crate::model::{Positions, TransformerClassifier};
 use crate::Answers;
 use anyhow::{Context, Result};
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use course_core::cli::{set, TrainOptions, VectorsOption};
 use course_core::prepared::SequenceData;
-use course_core::text::start_embedding;
+use course_core::recipe::SequenceRun;
 use course_core::text::{PaddedBatch, Truncation};
-use course_core::training::{start_run, SequenceTraining};
-use serde_json::json;
 use std::path::Path;
 
 pub fn run<A: Answers>(args: Args) -> Result<()> {
@@ -22,50 +20,30 @@ pub fn run<A: Answers>(args: Args) -> Result<()> {
 
 /// The recipe: settings -> data -> model -> `Trainer::fit` -> submission -> attention plot.
 fn train<A: Answers>(args: TrainArgs) -> Result<()> {
-    // Pre-trained vectors start a new run's embedding table (a resumed one has its weights).
+    let request = args.options.request();
     // The course's own run starts from random vectors; the others from unit 5's word2vec.
-    let vectors = match args.options.resume {
-        Some(_) => None,
-        None => args.vectors.load(args.config != Which::Faithful)?,
-    };
-    let width = vectors.as_ref().map(|v| v.vectors.size()[1]);
-    let start = start_run(
-        "unit8",
-        &format!("{:?}", args.config),
-        &args.options,
-        |seed| match args.config {
-            Which::Faithful => configs::faithful(seed),
-            Which::Tuned => configs::tuned(seed),
-            Which::Small => configs::small(seed),
-        },
-        |config| args.apply(config, width),
-    )?;
-    let config = start.config;
-    let (d_model, heads) = (config.model.d_model, config.model.heads);
-    anyhow::ensure!(
-        heads > 0 && d_model % heads == 0,
-        "--heads {heads}: the word vectors' {d_model} dimensions must split evenly into the heads \
-         (pick a divisor of {d_model})"
-    );
-    let run = SequenceTraining {
+    let use_unit5 = args.preset != Preset::Faithful && !request.resumes();
+    let run = SequenceRun {
         unit: "unit8",
-        run: start.run,
-        checkpoint: start.checkpoint,
-        data: &start.data,
-        num_words: config.num_words,
-        layout: config.layout,
-        trainer: config.trainer.clone(),
+        preset: args.preset,
+        request: &request,
+        vectors: args.vectors.load(use_unit5)?,
     };
-    let trained = run.train(|path, data| {
-        let mut model = TransformerClassifier::<A>::new(path, &config.model);
-        let init = start_embedding(&mut model.embedding, &data.word_index, vectors.as_ref())?;
-        Ok((model, json!({ "config": &config.model, "init": init })))
-    })?;
-    if let Some(folder) = &trained.run_folder {
-        let path = folder.join("attention.png");
-        plot_attention(&trained.model, &trained.data, &path)?;
-        println!("Attention of a validation review: {}", path.display());
-    }
+    let trained = run.train(
+        |settings, width| args.apply(settings, width),
+        |path, model| {
+            let (d_model, heads) = (model.d_model, model.heads);
+            anyhow::ensure!(
+                heads > 0 && d_model % heads == 0,
+                "--heads {heads}: the word vectors' {d_model} dimensions must split evenly into \
+                 the heads (pick a divisor of {d_model})"
+            );
+            Ok(TransformerClassifier::<A>::new(path, model))
+        },
+    )?;
+    let path = trained.run_folder.join("attention.png");
+    plot_attention(&trained.model, &trained.data, &path)?;
+    println!("Attention of a validation review: {}", path.display());
     Ok(())
 }
 
@@ -125,8 +103,8 @@ pub enum Command {
 #[derive(clap::Args, Debug)]
 pub struct TrainArgs {
     /// The settings a new run starts from
-    #[arg(long, value_enum, default_value_t = Which::Small, conflicts_with = "resume")]
-    pub config: Which,
+    #[arg(long = "config", value_enum, default_value_t = Preset::Small, conflicts_with = "resume")]
+    pub preset: Preset,
     /// Positional encodings
     #[arg(long, value_enum)]
     pub positions: Option<Positions>,
@@ -166,14 +144,4 @@ impl TrainArgs {
         set(&mut model.max_positions, self.max_len.map(|n| n as i64));
         set(&mut config.layout.max_len, self.max_len.map(Some));
     }
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Which {
-    /// The course's run: 2,200 padded positions, no working mask (GPU)
-    Faithful,
-    /// The course's layer (feed-forward 2,048), masked, cut at 512 words, warm-up + cosine
-    Tuned,
-    /// The reference with a feed-forward block of 256: several times faster
-    Small,
 }

@@ -4,9 +4,8 @@
 use crate::model::Pooling;
 use crate::Keep;
 use clap::ValueEnum;
-use course_core::training::{
-    EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig, UnitConfig,
-};
+use course_core::recipe::UnitSettings;
+use course_core::training::{EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
 
 /// Tokens per review, the special tokens included, unless `--max-len` says otherwise.
 pub const MAX_LEN: usize = 256;
@@ -60,7 +59,7 @@ pub struct Settings {
     pub trainer: TrainerConfig,
 }
 
-impl UnitConfig for Settings {
+impl UnitSettings for Settings {
     fn trainer_mut(&mut self) -> &mut TrainerConfig {
         &mut self.trainer
     }

@@ -21,6 +21,7 @@
 //!   (`src/exercise.rs`); [`tasks`] checks them.
 
 pub mod bert;
+pub mod cli;
 pub mod configs;
 // Your code: compiled only with `--features exercise`, so a mistake in it never stops the
 // solution, `make test` or another unit.

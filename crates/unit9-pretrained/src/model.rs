@@ -6,15 +6,18 @@
 //! has a head, such as a sentiment model's, loads into it whole.
 
 use crate::bert::BertEncoder;
+use crate::folder::{default_model_dir, load_weights, ModelFolder};
+use crate::hub;
 use crate::Answers;
 use anyhow::{bail, Context, Result};
+use course_core::text::masked_mean;
 use course_core::training::Model;
 use rust_bert::bert::{BertConfig, BertEmbeddings};
 use rust_bert::distilbert::{DistilBertConfig, DistilBertModel};
 use rust_bert::roberta::RobertaEmbeddings;
 use serde_json::Value;
-use tch::nn::{self, Module};
-use tch::{Kind, Tensor};
+use tch::nn::{self, Module, VarStore};
+use tch::Tensor;
 
 /// The model families unit 9 reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -260,11 +263,7 @@ impl PretrainedClassifier {
         };
         match self.pooling {
             Pooling::First => pooled.unwrap_or_else(|| tokens.select(1, 0)),
-            Pooling::Mean => {
-                let mask = batch.mask.to_kind(Kind::Float).unsqueeze(-1);
-                (tokens * &mask).sum_dim_intlist(1, false, Kind::Float)
-                    / mask.sum_dim_intlist(1, false, Kind::Float).clamp_min(1.0)
-            }
+            Pooling::Mean => masked_mean(&tokens, &batch.mask),
         }
     }
 
@@ -300,5 +299,63 @@ impl Model for HeadOnly<'_> {
 
     fn forward(&self, vectors: &Tensor, train: bool) -> Tensor {
         self.0.head(vectors, train)
+    }
+}
+
+/// A pre-trained model ready to use: its folder, the classifier with the folder's weights, and
+/// whether its classification head is new (untrained).
+pub struct LoadedModel {
+    pub folder: ModelFolder,
+    pub model: PretrainedClassifier,
+    pub head_is_new: bool,
+}
+
+impl LoadedModel {
+    /// The model `source` names (a folder, or a Hugging Face id[@revision], downloaded first
+    /// when needed; `None`: the course's default folder), with its weights loaded into `vars`.
+    /// Says what was loaded and what starts untrained.
+    pub fn load(source: Option<&str>, pooling: Pooling, vars: &mut VarStore) -> Result<Self> {
+        let folder = match source {
+            Some(model) => hub::resolve(model, &hub::endpoint(), &hub::cache_dir())?,
+            None => ModelFolder::open(&default_model_dir())?,
+        };
+        let model =
+            PretrainedClassifier::new(&vars.root(), folder.family, &folder.config, pooling)?;
+        let report = load_weights(vars, &folder.weights, folder.family.prefix())?;
+        let encoder_missing: Vec<&String> = report
+            .missing
+            .iter()
+            .filter(|n| !model.is_head(n))
+            .collect();
+        if !encoder_missing.is_empty() {
+            bail!(
+                "{} lacks {} of the encoder's weights (first: {}): is it a {:?} model?",
+                folder.weights.display(),
+                encoder_missing.len(),
+                encoder_missing[0],
+                folder.family
+            );
+        }
+        let head_is_new = report
+            .missing
+            .iter()
+            .any(|n| model.is_head(n) && !n.contains(".pooler."));
+        println!(
+            "Model: {:?} from {} ({} tensors loaded, {} of the file unused){}",
+            folder.family,
+            folder.path.display(),
+            report.loaded,
+            report.unused.len(),
+            if head_is_new {
+                "; its classification head is new, initialised at random: train it"
+            } else {
+                "; classification head included"
+            }
+        );
+        Ok(LoadedModel {
+            folder,
+            model,
+            head_is_new,
+        })
     }
 }

@@ -1,7 +1,8 @@
 //! The reviews as a pre-trained model reads them: framed token ids per review, batched with an
 //! attention mask; and, for head-only training, the frozen encoder's review vectors, computed once.
 
-use crate::folder::ReviewTokenizer;
+use crate::configs::Settings;
+use crate::folder::{ModelFolder, ReviewTokenizer};
 use crate::model::{PretrainedClassifier, TokenBatch};
 use crate::{Answers, Keep};
 use anyhow::Result;
@@ -9,6 +10,7 @@ use course_core::data::DataDir;
 use course_core::prepared::SplitReviews;
 use course_core::training::{Dataset, TensorDataset};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::time::Instant;
 use tch::{Device, Kind, Tensor};
 
 /// Framed token ids of reviews, with their labels when known.
@@ -81,6 +83,26 @@ pub struct ReviewSplits {
 }
 
 impl ReviewSplits {
+    /// The reviews as `folder`'s tokenizer reads them, framed to `(training, prediction)`
+    /// lengths, with how long that took and how long the reviews are.
+    pub fn tokenize<A: Answers>(
+        folder: &ModelFolder,
+        (max_len, predict_max_len): (usize, usize),
+        keep: Keep,
+        data: &DataDir,
+    ) -> Result<ReviewSplits> {
+        let tokenizer = folder.tokenizer()?;
+        let started = Instant::now();
+        let reviews = ReviewSplits::load::<A>(data, &tokenizer, max_len, predict_max_len, keep)?;
+        let (mean, longest) = reviews.train.length_stats();
+        println!(
+            "Tokenized in {:.0} s: {mean:.0} tokens per training review on average, at most \
+             {longest} (--max-len {max_len})",
+            started.elapsed().as_secs_f64(),
+        );
+        Ok(reviews)
+    }
+
     /// `max_len` tokens per training review, `predict_max_len` per test review.
     pub fn load<A: Answers>(
         data: &DataDir,
@@ -156,6 +178,56 @@ pub fn review_vectors(
         inputs: vectors.to_kind(Kind::Float),
         labels: reviews.labels.clone(),
     })
+}
+
+/// The frozen encoder's vectors of the training, validation and test reviews, for training the
+/// head alone: read from the cache when an earlier run with the same `cache_key` made them.
+pub fn head_only_splits(
+    model: &PretrainedClassifier,
+    reviews: &ReviewSplits,
+    cache_key: String,
+    device: Device,
+) -> Result<[TensorDataset; 3]> {
+    let started = Instant::now();
+    let cache = VectorCache::new(cache_key)?;
+    let encode = |split: &TokenizedReviews, what: &str| -> Result<TensorDataset> {
+        cache.get_or_make(what, split, || {
+            review_vectors(model, split, 64, device, what)
+        })
+    };
+    let train = encode(&reviews.train, "training")?;
+    let validation = encode(&reviews.validation, "validation")?;
+    let test = encode(&reviews.test, "test")?;
+    println!(
+        "Review vectors of {} reviews ready in {:.0} s (kept in {} for the next head-only run)",
+        train.inputs.size()[0] + validation.inputs.size()[0] + test.inputs.size()[0],
+        started.elapsed().as_secs_f64(),
+        cache.folder.display()
+    );
+    Ok([train, validation, test])
+}
+
+/// Everything the frozen encoder's output depends on, which names its cached vectors: the
+/// weights file (path, size, time), the pooling, the length budget, and the data folder by its
+/// full path (`--data datasets/imdb` and the same folder reached another way are one data set).
+pub fn encoder_output_key(
+    folder: &ModelFolder,
+    settings: &Settings,
+    data: &DataDir,
+) -> Result<String> {
+    let weights = std::fs::metadata(&folder.weights)?;
+    let data_folder = std::fs::canonicalize(&data.path).unwrap_or(data.path.clone());
+    Ok(format!(
+        "{}|{}|{:?}|{:?}|{}|{}|{}|{}",
+        folder.weights.display(),
+        weights.len(),
+        weights.modified().ok(),
+        settings.pooling,
+        settings.max_len,
+        settings.predict_max_len(),
+        serde_json::to_string(&settings.keep)?,
+        data_folder.display()
+    ))
 }
 
 /// Review vectors kept on disk (`runs/unit9/vector-cache/<key hash>/`), so the next head-only run

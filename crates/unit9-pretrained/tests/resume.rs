@@ -2,10 +2,10 @@
 //! `--resume` ends as the uninterrupted run ends: the unit's program as a learner starts it, on
 //! the bundled sample, with the tiny BERT of `tests/fixtures/bert` (random weights, 2 layers).
 
-use course_core::printed;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use workspace_cargo::printed;
 
 /// Unit 9's `--example solution`, built once.
 fn solution() -> PathBuf {
@@ -13,7 +13,8 @@ fn solution() -> PathBuf {
     let (_, exe) = COPY.get_or_init(|| {
         let folder = tempfile::tempdir().unwrap();
         let exe =
-            course_core::build_example_copy("unit9-pretrained", "solution", folder.path()).unwrap();
+            workspace_cargo::build_example_copy("unit9-pretrained", "solution", folder.path())
+                .unwrap();
         (folder, exe)
     });
     exe.clone()

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 pub use bag_of_words::{BagOfWords, SparseCounts, Terms};
-pub use word_index::{PaddedBatch, Truncation, WordIndex};
+pub use word_index::{masked_mean, PaddedBatch, Truncation, WordIndex};
 pub use word_vectors::{initialise_embedding, start_embedding, WordVectors};
 
 /// Picks the `limit` most frequent entries of `counts`, most frequent first; ties go to the

@@ -187,9 +187,33 @@ impl PaddedBatch {
     }
 }
 
+/// The mean of each review's vectors over the positions its mask keeps:
+///
+/// `mean[b] = sum_t mask[b, t] * vectors[b, t] / max(1, sum_t mask[b, t])`
+///
+/// `vectors` is `[batch, length, dim]`, `mask` `[batch, length]` (1 or true on a real word),
+/// the result `[batch, dim]`. A review with no real word gets zeros (0 / 1), not NaN (0 / 0).
+/// Unit 5 has the learner write it; the units after it use this one.
+pub fn masked_mean(vectors: &Tensor, mask: &Tensor) -> Tensor {
+    let weights = mask.to_kind(vectors.kind()).unsqueeze(-1); // [batch, length, 1]
+    let sums = (vectors * &weights).sum_dim_intlist(1, false, vectors.kind());
+    let counts = weights
+        .sum_dim_intlist(1, false, vectors.kind())
+        .clamp_min(1.0);
+    sums / counts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_masked_mean_leaves_padding_out_and_gives_an_empty_review_zeros() {
+        let vectors = Tensor::from_slice(&[1.0f32, 3.0, 100.0, 5.0, 7.0, 9.0]).view([2, 3, 1]);
+        let mask = Tensor::from_slice(&[1i64, 1, 0, 0, 0, 0]).view([2, 3]);
+        let mean = Vec::<f32>::try_from(masked_mean(&vectors, &mask).view([-1])).unwrap();
+        assert_eq!(mean, [2.0, 0.0]);
+    }
 
     fn words(text: &str) -> Vec<String> {
         let mut out = Vec::new();

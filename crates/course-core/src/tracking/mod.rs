@@ -15,10 +15,12 @@
 //! Every file is written atomically, so a run killed at any moment leaves whole files only.
 //! `course runs` lists and compares runs.
 
+mod metrics;
 pub mod plot;
 pub mod run;
 pub mod tensorboard;
 
+pub use metrics::EpochMetrics;
 pub use run::{
     check_run_name, list_runs, read_metrics_csv, run_in_use, runs_root, timestamp_name, RunFolder,
     RunInfo, RunLock,

@@ -1,6 +1,6 @@
 //! `learning_curves.png`: loss and accuracy per epoch, training against validation.
 
-use crate::training::EpochMetrics;
+use crate::tracking::EpochMetrics;
 use anyhow::{anyhow, Result};
 use plotters::prelude::*;
 use std::path::Path;
@@ -98,24 +98,25 @@ fn draw_panel(
 
 /// `lr_finder.png`: the smoothed loss against the learning rate (log scale), with the suggested
 /// rate marked.
-pub fn lr_finder(path: &Path, finding: &crate::training::LrFinding) -> Result<()> {
+pub fn lr_finder(path: &Path, lrs: &[f64], losses: &[f64], suggestion: f64) -> Result<()> {
     register_font();
     crate::fs::replace_atomically(path, |temporary| {
-        draw_lr_finder(temporary, finding)
+        draw_lr_finder(temporary, lrs, losses, suggestion)
             .map_err(|e| anyhow!("cannot draw {}: {e}", path.display()))
     })
 }
 
 fn draw_lr_finder(
     path: &Path,
-    finding: &crate::training::LrFinding,
+    lrs: &[f64],
+    losses: &[f64],
+    suggestion: f64,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let root = BitMapBackend::new(path, (760, 460)).into_drawing_area();
     root.fill(&WHITE)?;
-    let points: Vec<(f64, f64)> = finding
-        .lrs
+    let points: Vec<(f64, f64)> = lrs
         .iter()
-        .zip(&finding.losses)
+        .zip(losses)
         .filter(|(_, loss)| loss.is_finite())
         .map(|(&lr, &loss)| (lr, loss))
         .collect();
@@ -149,7 +150,7 @@ fn draw_lr_finder(
         .draw_series(LineSeries::new(points, BLUE.stroke_width(2)))?
         .label("loss")
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLUE.stroke_width(2)));
-    let s = finding.suggestion;
+    let s = suggestion;
     chart
         .draw_series(LineSeries::new(
             vec![(s, lo - margin), (s, hi + margin)],

@@ -1,7 +1,7 @@
 //! A run folder, and reading run folders back for `course runs`.
 
 use super::tensorboard::{write_event_file, Scalar};
-use crate::training::{EpochMetrics, TrainerConfig};
+use super::EpochMetrics;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -101,8 +101,8 @@ impl RunFolder {
         Ok(())
     }
 
-    /// Writes `config.json`: the trainer configuration plus everything [`RunFolder::describe`]d.
-    pub fn write_config(&self, trainer: &TrainerConfig) -> Result<()> {
+    /// Writes `config.json`: the trainer's settings plus everything [`RunFolder::describe`]d.
+    pub fn write_config(&self, trainer: &impl Serialize) -> Result<()> {
         let mut config = self.extra.clone();
         config.insert("trainer".into(), serde_json::to_value(trainer)?);
         let text = serde_json::to_string_pretty(&Value::Object(config))?;

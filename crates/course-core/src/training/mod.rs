@@ -8,25 +8,20 @@
 
 pub mod config;
 pub mod decisions;
-pub mod interrupt;
 pub mod lr_finder;
 pub mod model;
 pub mod optimizer;
 pub mod schedule;
-pub mod sequence_training;
-pub mod start;
-pub mod submit;
+pub mod signals;
 pub mod trainer;
 
+pub use crate::tracking::EpochMetrics;
 pub use config::{DeviceChoice, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
 pub use decisions::{RunDecisions, ValidationScores};
 pub use lr_finder::{LrFinder, LrFinding};
 pub use model::{Dataset, Model, TensorDataset};
 pub use optimizer::Optimizer;
 pub use schedule::LrScheduler;
-pub use sequence_training::{parameter_count, SequenceTraining, Trained};
-pub use start::{start_run, RunStart, UnitConfig};
-pub use submit::{fit_and_submit, fit_or_resume, predict_and_submit, Splits, Submitted};
 pub use trainer::{
-    load_weights_from, EpochMetrics, Evaluation, FitReport, Trainer, TrainingDiverged,
+    load_weights_from, Evaluation, FitReport, Interrupted, Trainer, TrainingDiverged,
 };

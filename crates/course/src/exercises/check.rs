@@ -76,7 +76,7 @@ enum Build {
 
 /// `cargo test --no-run` of the unit's `tasks` test, read as JSON messages.
 fn build(unit: &Unit, code: Code) -> Result<Build> {
-    let mut command = course_core::cargo_command();
+    let mut command = workspace_cargo::cargo_command();
     command
         .args(["test", "--no-run", "--message-format=json"])
         .args(["-p", unit.package, "--test", "tasks"]);

@@ -5,10 +5,9 @@
 //! with `"unit"` and `"data_folder"`), so a run stopped at any moment can be continued: the
 //! trainer picks it up at its last checkpoint, or from the beginning when it had none yet.
 
-use super::config::TrainerConfig;
-use crate::cli::TrainOptions;
 use crate::data::DataDir;
 use crate::tracking::{run_in_use, runs_root, timestamp_name, RunFolder};
+use crate::training::{DeviceChoice, TrainerConfig};
 use anyhow::{bail, Context, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -17,13 +16,88 @@ use std::path::{Path, PathBuf};
 
 /// A unit's whole settings for one run (vocabulary, layout, model, trainer): what
 /// `config.json` stores and `--resume` reads back.
-pub trait UnitConfig: Serialize + DeserializeOwned + Clone {
-    /// The trainer's part, which the shared flags (`--epochs`, `--lr`, ...) change.
+pub trait UnitSettings: Serialize + DeserializeOwned + Clone {
+    /// The trainer's part, which the shared requests (`--epochs`, `--lr`, ...) change.
     fn trainer_mut(&mut self) -> &mut TrainerConfig;
+}
+
+/// The named settings a unit's new run can start from (`--config faithful`, `tuned`, ...):
+/// each unit's `configs.rs` has one such enum, beside the functions it names.
+pub trait SettingsPreset: Copy + std::fmt::Debug {
+    type Settings: UnitSettings;
+
+    /// The settings of a new run with this seed.
+    fn settings(self, seed: u64) -> Self::Settings;
+
+    /// The start of the run folder's name (`tuned` in `tuned-seed123-<time>`).
+    fn name(self) -> String {
+        format!("{self:?}").to_lowercase()
+    }
 }
 
 /// The seed of a run when `--seed` is not given.
 pub const DEFAULT_SEED: u64 = 123;
+
+/// What the learner asked of a run, as plain values (the command line's shared flags become
+/// one of these at the edge, in the `cli` module): each `None` keeps the settings' own value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunRequest {
+    /// The folder with the Kaggle files; `None`: `datasets/imdb` when complete, else the sample.
+    pub data: Option<PathBuf>,
+    pub epochs: Option<usize>,
+    pub lr: Option<f64>,
+    pub batch_size: Option<usize>,
+    pub seed: Option<u64>,
+    /// The run folder's name under `runs/<unit>/`.
+    pub run_name: Option<String>,
+    /// Continue a stopped run: `Some(None)` the unit's latest unfinished one, `Some(Some(x))`
+    /// the run folder, name or checkpoint `x`.
+    pub resume: Option<Option<PathBuf>>,
+    pub device: Option<DeviceChoice>,
+    pub checkpoint_minutes: Option<f64>,
+}
+
+impl RunRequest {
+    /// Writes the requested values over `trainer` (only those given; the device and the
+    /// checkpoint interval are set apart, as a resumed run may change them).
+    pub fn apply(&self, trainer: &mut TrainerConfig) {
+        if let Some(seed) = self.seed {
+            trainer.seed = seed;
+        }
+        if let Some(epochs) = self.epochs {
+            trainer.epochs = epochs;
+        }
+        if let Some(lr) = self.lr {
+            trainer.optimizer = trainer.optimizer.clone().with_lr(lr);
+        }
+        if let Some(batch_size) = self.batch_size {
+            trainer.batch_size = batch_size;
+        }
+    }
+
+    /// The seed of the run: the one asked for, else [`DEFAULT_SEED`].
+    pub fn seed(&self) -> u64 {
+        self.seed.unwrap_or(DEFAULT_SEED)
+    }
+
+    /// Whether the request continues a run rather than starting one.
+    pub fn resumes(&self) -> bool {
+        self.resume.is_some()
+    }
+
+    /// The data folder the run reads.
+    pub fn data_dir(&self) -> Result<DataDir> {
+        DataDir::resolve(self.data.as_deref())
+    }
+
+    /// Refuses `--resume`, for a command that keeps no checkpoints (`what` says why).
+    pub fn refuse_resume(&self, what: &str) -> Result<()> {
+        if self.resume.is_some() {
+            bail!("--resume: {what}");
+        }
+        Ok(())
+    }
+}
 
 /// What a run starts from.
 pub struct RunStart<C> {
@@ -36,7 +110,7 @@ pub struct RunStart<C> {
     pub checkpoint: Option<PathBuf>,
 }
 
-/// Opens the run the flags ask for.
+/// Opens the run a request asks for.
 ///
 /// * New run: `fresh(seed)` gives the unit's settings, `apply` writes the unit's own flags over
 ///   them, then the shared flags; the run folder is `runs/<unit>/<--run-name>`, or
@@ -44,100 +118,142 @@ pub struct RunStart<C> {
 /// * `--resume`: the run's saved settings; `apply` and the shared flags may repeat them but not
 ///   change them (an error names each setting that differs, with both values). `--device` and
 ///   `--checkpoint-minutes` may differ: a run trained on a GPU can go on on a CPU.
-pub fn start_run<C: UnitConfig>(
+pub fn start_run<C: UnitSettings>(
     unit: &str,
     what: &str,
-    flags: &TrainOptions,
+    request: &RunRequest,
     fresh: impl FnOnce(u64) -> C,
     apply: impl Fn(&mut C),
 ) -> Result<RunStart<C>> {
     // A device that is not there is refused before a run folder is made.
-    if let Some(device) = flags.device {
+    if let Some(device) = request.device {
         device.on_this_machine()?;
     }
-    let with_flags = |mut config: C| {
-        apply(&mut config);
-        flags.apply(config.trainer_mut());
-        config
-    };
-    let (mut config, data, run, checkpoint) = match &flags.resume {
-        None => {
-            let seed = flags.seed.unwrap_or(DEFAULT_SEED);
-            let config = with_flags(fresh(seed));
-            let data = DataDir::resolve(flags.data.as_deref())?;
-            let name = flags.run_name.clone().unwrap_or_else(|| {
-                format!("{what}-seed{seed}-{}", timestamp_name()).to_lowercase()
-            });
-            let mut run = RunFolder::create(unit, Some(&name))?;
-            run.describe("unit", unit)?;
-            run.describe("data_folder", &data.path)?;
-            run.describe("settings", &config)?;
-            (config, data, run, None)
-        }
-        Some(which) => {
-            if flags.run_name.is_some() {
-                bail!("--run-name names a new run; --resume continues one: give one of the two");
-            }
-            let folder = find_run(unit, which.as_deref())?;
-            let saved = SavedRun::read(&folder, unit)?;
-            let saved_config: C =
-                serde_json::from_value(saved.settings.clone()).with_context(|| {
-                    format!(
-                        "{}/config.json: its settings are not {unit}'s",
-                        folder.display()
-                    )
-                })?;
-            let asked = with_flags(saved_config.clone());
-            let differences = differences_of(&saved.settings, &serde_json::to_value(&asked)?);
-            if !differences.is_empty() {
-                bail!(
-                    "--resume continues {} on its own settings, and the command line changes \
-                     them:\n  {}\nDrop those flags to continue the run, or start a new run \
-                     without --resume.",
-                    folder.display(),
-                    differences.join("\n  ")
-                );
-            }
-            let data = resume_data(&saved.data_folder, flags.data.as_deref())?;
-            let run = RunFolder::reopen(&folder)?;
-            let last = folder.join("checkpoints/last.safetensors");
-            let checkpoint = if last.is_file() {
-                println!(
-                    "Continuing the run {} from {}",
-                    folder.display(),
-                    last.display()
-                );
-                Some(last)
-            } else {
-                println!(
-                    "Continuing the run {}: it has no checkpoint yet (it stopped in its first \
-                     epoch), so training starts from the beginning",
-                    folder.display()
-                );
-                None
-            };
-            (saved_config, data, run, checkpoint)
-        }
+    let as_asked = |config: C| with_requests(config, request, &apply);
+    let mut start = match &request.resume {
+        None => start_new(unit, what, request, as_asked(fresh(request.seed())))?,
+        Some(which) => reopen(unit, which.as_deref(), request, as_asked)?,
     };
     // Neither changes what the run computes: a continued run may change them.
-    if let Some(device) = flags.device {
-        config.trainer_mut().device = device;
+    let trainer = start.config.trainer_mut();
+    if let Some(device) = request.device {
+        trainer.device = device;
     }
     // A continued run keeps its saved device unless --device says otherwise: it must be here too.
-    config.trainer_mut().device.on_this_machine()?;
-    if let Some(minutes) = flags.checkpoint_minutes {
-        config.trainer_mut().checkpoint_minutes = Some(minutes);
+    trainer.device.on_this_machine()?;
+    if let Some(minutes) = request.checkpoint_minutes {
+        trainer.checkpoint_minutes = Some(minutes);
     }
-    if checkpoint.is_none() {
+    if start.checkpoint.is_none() {
         // Saved now, before any data is read: a run stopped from here on can be continued.
-        run.write_config(config.trainer_mut())?;
+        start.run.write_config(start.config.trainer_mut())?;
     }
+    Ok(start)
+}
+
+/// `settings` with the unit's flags (`apply`), then the shared requests, written over them:
+/// what a new run trains with (a debugging run that keeps no folder uses it alone).
+pub fn with_requests<C: UnitSettings>(
+    mut settings: C,
+    request: &RunRequest,
+    apply: impl Fn(&mut C),
+) -> C {
+    apply(&mut settings);
+    request.apply(settings.trainer_mut());
+    settings
+}
+
+/// A new run folder, `runs/<unit>/<run_name>` or `<what>-seed<seed>-<time>`, that records
+/// which unit, data and settings it is.
+fn start_new<C: UnitSettings>(
+    unit: &str,
+    what: &str,
+    request: &RunRequest,
+    config: C,
+) -> Result<RunStart<C>> {
+    let data = request.data_dir()?;
+    let name = request.run_name.clone().unwrap_or_else(|| {
+        format!("{what}-seed{}-{}", request.seed(), timestamp_name()).to_lowercase()
+    });
+    let mut run = RunFolder::create(unit, Some(&name))?;
+    run.describe("unit", unit)?;
+    run.describe("data_folder", &data.path)?;
+    run.describe("settings", &config)?;
+    Ok(RunStart {
+        config,
+        data,
+        run,
+        checkpoint: None,
+    })
+}
+
+/// The run `--resume` names, on its saved settings: `as_asked` (the request over them) may
+/// repeat them but not change them.
+fn reopen<C: UnitSettings>(
+    unit: &str,
+    which: Option<&Path>,
+    request: &RunRequest,
+    as_asked: impl Fn(C) -> C,
+) -> Result<RunStart<C>> {
+    if request.run_name.is_some() {
+        bail!("--run-name names a new run; --resume continues one: give one of the two");
+    }
+    let folder = find_run(unit, which)?;
+    let saved = SavedRun::read(&folder, unit)?;
+    let config: C = serde_json::from_value(saved.settings.clone()).with_context(|| {
+        format!(
+            "{}/config.json: its settings are not {unit}'s",
+            folder.display()
+        )
+    })?;
+    let asked = serde_json::to_value(as_asked(config.clone()))?;
+    refuse_changes(&folder, &saved.settings, &asked)?;
+    let data = resume_data(&saved.data_folder, request.data.as_deref())?;
+    let run = RunFolder::reopen(&folder)?;
+    let checkpoint = resume_point(&folder, &folder.join("checkpoints/last.safetensors"));
     Ok(RunStart {
         config,
         data,
         run,
         checkpoint,
     })
+}
+
+/// A resumed run goes on on its own settings: an error naming each setting that `asked` (the
+/// saved ones with the command line's flags over them) would change, with both values. Every
+/// resumable run (the Trainer's, word2vec's) is checked by it.
+pub fn refuse_changes(folder: &Path, saved: &Value, asked: &Value) -> Result<()> {
+    let differences = differences_of(saved, asked);
+    if !differences.is_empty() {
+        bail!(
+            "--resume continues {} on its own settings, and the command line changes \
+             them:\n  {}\nDrop those flags to continue the run, or start a new run \
+             without --resume.",
+            folder.display(),
+            differences.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+/// Where a resumed run goes on from: its `checkpoint`, or (when it stopped before saving one)
+/// the beginning. Says which.
+pub fn resume_point(folder: &Path, checkpoint: &Path) -> Option<PathBuf> {
+    if checkpoint.is_file() {
+        println!(
+            "Continuing the run {} from {}",
+            folder.display(),
+            checkpoint.display()
+        );
+        Some(checkpoint.to_path_buf())
+    } else {
+        println!(
+            "Continuing the run {}: it has no checkpoint yet (it stopped in its first \
+             epoch), so training starts from the beginning",
+            folder.display()
+        );
+        None
+    }
 }
 
 /// The settings a run saved when it started.

@@ -7,7 +7,7 @@ use std::sync::Once;
 
 /// Set by the first signal during training.
 static REQUESTED: AtomicBool = AtomicBool::new(false);
-/// True except while [`Training`] lives: a signal then ends the program at once.
+/// True except while [`StopRequests`] lives: a signal then ends the program at once.
 static NOT_TRAINING: AtomicBool = AtomicBool::new(true);
 
 fn install_handlers() {
@@ -26,14 +26,15 @@ fn install_handlers() {
 
 /// While it lives, a signal asks the trainer to stop at the next step instead of ending the
 /// program.
-pub struct Training(());
+pub struct StopRequests(());
 
-impl Training {
-    pub fn start() -> Training {
+impl StopRequests {
+    /// From now until the value is dropped, Ctrl-C and SIGTERM ask to stop instead of ending.
+    pub fn listen() -> StopRequests {
         install_handlers();
         REQUESTED.store(false, Ordering::SeqCst);
         NOT_TRAINING.store(false, Ordering::SeqCst);
-        Training(())
+        StopRequests(())
     }
 
     /// Whether a signal asked to stop.
@@ -42,7 +43,7 @@ impl Training {
     }
 }
 
-impl Drop for Training {
+impl Drop for StopRequests {
     fn drop(&mut self) {
         NOT_TRAINING.store(true, Ordering::SeqCst);
     }
