@@ -4,7 +4,7 @@
 use crate::configs::{Preset, Settings};
 use crate::glove;
 use crate::model::EmbeddingClassifier;
-use crate::word2vec::{Corpus, EpochEnd, SkipGram, Word2VecConfig, WordVectors};
+use crate::word2vec::{Corpus, EpochEnd, SkipGram, TrainingStats, Word2VecConfig, WordVectors};
 use crate::{Answers, Pooling};
 use anyhow::{bail, ensure, Context, Result};
 use clap::{Subcommand, ValueEnum};
@@ -98,28 +98,7 @@ fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
     // One program per folder: a second one would write over the first one's checkpoint.
     let _lock = RunLock::take(&out)?;
     course_core::fs::remove_cut_writes(&out);
-    let saved = match args.resume {
-        Some(_) => Some(SavedWord2vec::read(&out)?),
-        None => None,
-    };
-    let config = match &saved {
-        Some(saved) => {
-            // The same check as every resumed run's: the flags may repeat the settings.
-            let mut asked = saved.config.clone();
-            args.apply(&mut asked);
-            refuse_changes(&out, &json!(saved.config), &json!(asked))?;
-            saved.config.clone()
-        }
-        None => {
-            let mut config = Word2VecConfig::default();
-            args.apply(&mut config);
-            config
-        }
-    };
-    let data_dir = match (&saved, args.data.as_deref()) {
-        (Some(saved), None) => DataDir::resolve(Some(saved.data_folder.as_path()))?,
-        (_, data) => DataDir::resolve(data)?,
-    };
+    let (saved, config, data_dir) = saved_settings_and_data(&args, &out)?;
     let corpus = word2vec_corpus(&data_dir, config.min_count)?;
     if let Some(path) = &args.corpus_text {
         corpus.write_text(path)?;
@@ -157,14 +136,63 @@ fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
         }
     };
 
+    let epochs_before = skip_gram.epochs_done();
+    train_epochs::<A>(&mut skip_gram, &config, &out, &checkpoint)?;
+    let (vectors, stats) = skip_gram.finish();
+    save_vectors(&vectors, &stats, (&config, &corpus, epochs_before), &out)?;
+    // The vectors are out: the run is finished and its checkpoint has no more use.
+    record.finished = true;
+    record.write(&out)?;
+    std::fs::remove_file(&checkpoint)
+        .with_context(|| format!("cannot remove {}", checkpoint.display()))?;
+    Ok(())
+}
+
+/// `--resume`'s saved settings (the flags may repeat them, not change them) and data folder,
+/// or a new run's: gensim's defaults with the flags given.
+fn saved_settings_and_data(
+    args: &Word2vecArgs,
+    out: &Path,
+) -> Result<(Option<SavedWord2vec>, Word2VecConfig, DataDir)> {
+    let saved = match args.resume {
+        Some(_) => Some(SavedWord2vec::read(out)?),
+        None => None,
+    };
+    let config = match &saved {
+        Some(saved) => {
+            // The same check as every resumed run's: the flags may repeat the settings.
+            let mut asked = saved.config.clone();
+            args.apply(&mut asked);
+            refuse_changes(out, &json!(saved.config), &json!(asked))?;
+            saved.config.clone()
+        }
+        None => {
+            let mut config = Word2VecConfig::default();
+            args.apply(&mut config);
+            config
+        }
+    };
+    let data_dir = match (&saved, args.data.as_deref()) {
+        (Some(saved), None) => DataDir::resolve(Some(saved.data_folder.as_path()))?,
+        (_, data) => DataDir::resolve(data)?,
+    };
+    Ok((saved, config, data_dir))
+}
+
+/// The epochs still to train, each saved in `checkpoint` when it ends; Ctrl-C or SIGTERM stops
+/// the workers at the next review (the epochs already saved stay).
+fn train_epochs<A: Answers>(
+    skip_gram: &mut SkipGram,
+    config: &Word2VecConfig,
+    out: &Path,
+    checkpoint: &Path,
+) -> Result<()> {
     let bar = indicatif::ProgressBar::new(1000);
     bar.set_style(
         indicatif::ProgressStyle::with_template("word2vec {bar:40} {percent:>3}% {msg} ({eta})")
             .expect("a valid template"),
     );
-    // Ctrl-C or SIGTERM: the workers stop at the next review; the epochs already saved stay.
     let signals = StopRequests::listen();
-    let epochs_before = skip_gram.epochs_done();
     while !skip_gram.is_finished() {
         let epoch = skip_gram.epochs_done() + 1;
         let end = skip_gram.train_epoch::<A>(&|| signals.stop_requested(), &mut |done, loss| {
@@ -187,11 +215,21 @@ fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
                 out.display()
             );
         }
-        skip_gram.save_checkpoint(&checkpoint)?;
+        skip_gram.save_checkpoint(checkpoint)?;
     }
     drop(signals);
     bar.finish_and_clear();
-    let (vectors, stats) = skip_gram.finish();
+    Ok(())
+}
+
+/// `vectors.txt`, `summary.json` (this process's speed) and `projection.png`; prints the
+/// nearest words of three words.
+fn save_vectors(
+    vectors: &WordVectors,
+    stats: &TrainingStats,
+    (config, corpus, epochs_before): (&Word2VecConfig, &Corpus, usize),
+    out: &Path,
+) -> Result<()> {
     let epochs = match epochs_before {
         0 => format!("{} epochs", config.epochs),
         done => format!("epochs {}-{} of {}", done + 1, config.epochs, config.epochs),
@@ -215,17 +253,12 @@ fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
         &out.join("summary.json"),
         serde_json::to_string_pretty(&summary)?.as_bytes(),
     )?;
-    // The vectors are out: the run is finished and its checkpoint has no more use.
-    record.finished = true;
-    record.write(&out)?;
-    std::fs::remove_file(&checkpoint)
-        .with_context(|| format!("cannot remove {}", checkpoint.display()))?;
     println!("Vectors: {}", path.display());
     for word in ["awful", "brilliant", "plot"] {
-        print_neighbours(&vectors, word, 8);
+        print_neighbours(vectors, word, 8);
     }
     let plot = out.join("projection.png");
-    crate::word2vec::plot_projection(&plot, &vectors, crate::word2vec::PLOT_WORDS)?;
+    crate::word2vec::plot_projection(&plot, vectors, crate::word2vec::PLOT_WORDS)?;
     println!("Projection: {}", plot.display());
     Ok(())
 }
