@@ -12,7 +12,7 @@
 //! rebuilt from all saved rows: a leaderboard can be run a few units at a time.
 
 mod rows;
-mod units;
+pub(crate) mod units;
 
 use anyhow::{bail, Result};
 use course_core::data::DataDir;

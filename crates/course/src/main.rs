@@ -15,11 +15,13 @@
 //! course hint unit1 [task]                    # one more hint
 //! course reset unit1 [task]                   # the stub back
 //! course list                                 # every unit's progress, as last checked
+//! course mine unit7                           # train your own settings; your leaderboard
 //! ```
 
 mod data_commands;
 mod exercises;
 mod leaderboard;
+mod mine;
 mod runs_commands;
 
 use anyhow::Result;
@@ -115,6 +117,15 @@ enum Command {
     },
     /// Every unit's progress as last checked (checks nothing)
     List,
+    /// Train your own settings (`my_settings` in the unit's src/exercise.rs) with your code, then
+    /// show your leaderboard: your best run by validation per unit, and its test score
+    Mine {
+        /// The unit to train (unit3 ... unit8); without one, only the leaderboard
+        unit: Option<String>,
+        /// Folder with the Kaggle files [default: datasets/imdb when complete, else the sample]
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
     /// Score a submission offline against the test reviews (labels from the ids' ratings)
     Score {
         submission: PathBuf,
@@ -169,6 +180,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Hint { unit, task } => exercises::hint(&unit, task),
         Command::Reset { unit, task, from } => exercises::reset(&unit, task, &from),
         Command::List => exercises::list(),
+        Command::Mine { unit, data } => mine::mine(unit.as_deref(), data.as_deref()),
         Command::Demo => leaderboard::leaderboard(leaderboard::Request {
             units: Vec::new(),
             mode: leaderboard::Mode::Quick,

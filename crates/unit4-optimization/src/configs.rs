@@ -24,6 +24,8 @@ pub enum Preset {
     Faithful,
     /// Tuned: bigger vocabulary, log counts, dropout, AdamW, warm-up + cosine
     Tuned,
+    /// Your own: `my_settings` in src/exercise.rs (`course mine unit4` trains them)
+    Mine,
 }
 
 impl SettingsPreset for Preset {
@@ -33,6 +35,7 @@ impl SettingsPreset for Preset {
         match self {
             Preset::Faithful => faithful(seed),
             Preset::Tuned => tuned(seed),
+            Preset::Mine => crate::my_settings(seed),
         }
     }
 }

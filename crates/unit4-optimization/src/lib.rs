@@ -78,4 +78,21 @@ pub trait Answers {
     /// Task 6: the learning-rate finder's suggestion from its loss curve. Stated in
     /// `src/exercise.rs`.
     fn lr_suggestion(lrs: &[f64], losses: &[f64]) -> f64;
+
+    /// Your own settings for the unit's model (not a task, nothing checks them): what
+    /// `--config mine` trains, and `cargo run -p course -- mine unit4`. Change them to beat your
+    /// last score; they start as the `tuned` preset.
+    fn my_settings(seed: u64) -> configs::Settings {
+        configs::tuned(seed)
+    }
+}
+
+/// `--config mine`: the `my_settings` of your `src/exercise.rs` when it is compiled in (with
+/// `--features exercise`), else the solution's (the `tuned` preset).
+pub fn my_settings(seed: u64) -> configs::Settings {
+    #[cfg(feature = "exercise")]
+    let settings = <Exercise as Answers>::my_settings(seed);
+    #[cfg(not(feature = "exercise"))]
+    let settings = <Solution as Answers>::my_settings(seed);
+    settings
 }

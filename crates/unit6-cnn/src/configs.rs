@@ -17,6 +17,8 @@ pub enum Preset {
     Faithful,
     /// Masked padding, dynamic padding, max + mean pooling, early stopping
     Tuned,
+    /// Your own: `my_settings` in src/exercise.rs (`course mine unit6` trains them)
+    Mine,
 }
 
 impl SettingsPreset for Preset {
@@ -26,6 +28,7 @@ impl SettingsPreset for Preset {
         match self {
             Preset::Faithful => faithful(seed),
             Preset::Tuned => tuned(seed),
+            Preset::Mine => crate::my_settings(seed),
         }
     }
 }

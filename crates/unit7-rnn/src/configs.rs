@@ -16,6 +16,8 @@ pub enum Preset {
     Faithful,
     /// Packed sequences, masked mean + max, dropout, early stopping
     Tuned,
+    /// Your own: `my_settings` in src/exercise.rs (`course mine unit7` trains them)
+    Mine,
 }
 
 impl SettingsPreset for Preset {
@@ -25,6 +27,7 @@ impl SettingsPreset for Preset {
         match self {
             Preset::Faithful => faithful(seed),
             Preset::Tuned => tuned(seed),
+            Preset::Mine => crate::my_settings(seed),
         }
     }
 }

@@ -98,4 +98,21 @@ pub trait Answers {
 
     /// Task 6: one GRU step, from its equations. Stated in `src/exercise.rs`.
     fn gru_cell(x: &Tensor, h: &Tensor, weights: &GruWeights) -> Tensor;
+
+    /// Your own settings for the unit's model (not a task, nothing checks them): what
+    /// `--config mine` trains, and `cargo run -p course -- mine unit7`. Change them to beat your
+    /// last score; they start as the `tuned` preset.
+    fn my_settings(seed: u64) -> configs::Settings {
+        configs::tuned(seed)
+    }
+}
+
+/// `--config mine`: the `my_settings` of your `src/exercise.rs` when it is compiled in (with
+/// `--features exercise`), else the solution's (the `tuned` preset).
+pub fn my_settings(seed: u64) -> configs::Settings {
+    #[cfg(feature = "exercise")]
+    let settings = <Exercise as Answers>::my_settings(seed);
+    #[cfg(not(feature = "exercise"))]
+    let settings = <Solution as Answers>::my_settings(seed);
+    settings
 }

@@ -18,6 +18,8 @@ pub enum Preset {
     Tuned,
     /// The reference with a feed-forward block of 256: several times faster
     Small,
+    /// Your own: `my_settings` in src/exercise.rs (`course mine unit8` trains them)
+    Mine,
 }
 
 impl SettingsPreset for Preset {
@@ -27,6 +29,7 @@ impl SettingsPreset for Preset {
         match self {
             Preset::Faithful => faithful(seed),
             Preset::Tuned => tuned(seed),
+            Preset::Mine => crate::my_settings(seed),
             Preset::Small => small(seed),
         }
     }

@@ -87,4 +87,21 @@ pub trait Answers {
         dropout: f64,
         train: bool,
     ) -> (Tensor, Tensor);
+
+    /// Your own settings for the unit's model (not a task, nothing checks them): what
+    /// `--config mine` trains, and `cargo run -p course -- mine unit8`. Change them to beat your
+    /// last score; they start as the `small` preset.
+    fn my_settings(seed: u64) -> configs::Settings {
+        configs::small(seed)
+    }
+}
+
+/// `--config mine`: the `my_settings` of your `src/exercise.rs` when it is compiled in (with
+/// `--features exercise`), else the solution's (the `small` preset).
+pub fn my_settings(seed: u64) -> configs::Settings {
+    #[cfg(feature = "exercise")]
+    let settings = <Exercise as Answers>::my_settings(seed);
+    #[cfg(not(feature = "exercise"))]
+    let settings = <Solution as Answers>::my_settings(seed);
+    settings
 }

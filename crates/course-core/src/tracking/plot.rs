@@ -167,3 +167,84 @@ fn draw_lr_finder(
     root.present()?;
     Ok(())
 }
+
+/// One series of a bar chart: its legend and one value (or none) per group.
+pub type BarSeries<'a> = (&'a str, Vec<Option<f64>>);
+
+/// A bar chart of accuracies: for each group (a unit), one bar per series side by side, the
+/// y axis from `y_from` to 1. A missing value leaves a gap.
+pub fn accuracy_bars(
+    path: &Path,
+    title: &str,
+    groups: &[String],
+    series: &[BarSeries],
+    y_from: f64,
+) -> Result<()> {
+    register_font();
+    crate::fs::replace_atomically(path, |temporary| {
+        draw_bars(temporary, title, groups, series, y_from)
+            .map_err(|e| anyhow!("cannot draw {}: {e}", path.display()))
+    })
+}
+
+fn draw_bars(
+    path: &Path,
+    title: &str,
+    groups: &[String],
+    series: &[BarSeries],
+    y_from: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    const COLOURS: [RGBColor; 4] = [
+        RGBColor(150, 150, 150),
+        RGBColor(31, 119, 180),
+        RGBColor(255, 127, 14),
+        RGBColor(44, 160, 44),
+    ];
+    let root = BitMapBackend::new(path, (900, 460)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(52)
+        .build_cartesian_2d(0.0..groups.len().max(1) as f64, y_from..1.0)?;
+    let label_of = |x: &f64| {
+        let index = x.floor() as usize;
+        let centred = (x - index as f64 - 0.5).abs() < 1e-9;
+        match groups.get(index) {
+            Some(name) if centred => name.clone(),
+            _ => String::new(),
+        }
+    };
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(groups.len() * 2 + 1)
+        .x_label_formatter(&label_of)
+        .y_desc("test accuracy")
+        .draw()?;
+    let width = 0.8 / series.len().max(1) as f64;
+    for (k, (name, values)) in series.iter().enumerate() {
+        let colour = COLOURS[k % COLOURS.len()];
+        let bars = values.iter().enumerate().filter_map(|(group, value)| {
+            let value = (*value)?;
+            let left = group as f64 + 0.1 + k as f64 * width;
+            Some(Rectangle::new(
+                [(left, y_from), (left + width * 0.95, value.max(y_from))],
+                colour.filled(),
+            ))
+        });
+        chart
+            .draw_series(bars)?
+            .label(*name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
