@@ -58,7 +58,13 @@ pub fn mine(unit: Option<&str>, data: Option<&Path>) -> Result<()> {
         .with_context(|| format!("cannot create {}", folder.display()))?;
     course_core::fs::write_bytes_atomically(&folder.join("leaderboard.md"), table.as_bytes())?;
     let chart = folder.join("leaderboard.png");
-    draw_chart(&rows, &chart)?;
+    let title = format!(
+        "Test accuracy per unit: yours on {} (the original course: full data)",
+        data.path
+            .file_name()
+            .map_or("the data".into(), |n| n.to_string_lossy())
+    );
+    draw_chart(&rows, &chart, &title)?;
     println!(
         "Table: {}\nChart: {}",
         folder.join("leaderboard.md").display(),
@@ -217,7 +223,7 @@ pub fn table(rows: &[LearnerRow], data: &DataDir) -> String {
     out
 }
 
-fn draw_chart(rows: &[LearnerRow], path: &Path) -> Result<()> {
+fn draw_chart(rows: &[LearnerRow], path: &Path, title: &str) -> Result<()> {
     let groups: Vec<String> = rows.iter().map(|row| row.unit.to_string()).collect();
     let series: [plot::BarSeries; 3] = [
         ("original course", rows.iter().map(|r| r.course).collect()),
@@ -298,7 +304,7 @@ mod tests {
         );
         assert!(shown.contains("You have seen 2 test scores"), "{shown}");
         let chart = root.path().join("chart.png");
-        draw_chart(&rows, &chart).unwrap();
+        draw_chart(&rows, &chart, "a title").unwrap();
         assert!(std::fs::metadata(&chart).unwrap().len() > 1000);
     }
 
