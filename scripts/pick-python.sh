@@ -2,7 +2,8 @@
 # Prints the Python that `make setup` builds the venv with: torch 2.4.0 (the libtorch that tch
 # 0.17 accepts) has wheels for Python 3.8 to 3.12 only. The one asked for ($1, `make setup
 # PYTHON=...`, python3 by default) when its version has wheels; else, when it was not asked for
-# by name, the newest of python3.12 ... python3.9 on PATH; else an error that names what works.
+# by name, the newest of python3.12 ... python3.9 on PATH, else a Python 3.12 that uv fetches (when
+# uv is installed); else an error that names what works.
 # Usage: scripts/pick-python.sh [python] [asked]   ("asked": the learner named it, so no
 # substitute is taken for it)
 set -euo pipefail
@@ -37,6 +38,16 @@ if [[ -z "$asked" ]]; then
       exit 0
     fi
   done
+  # uv fetches a Python of its own where the machine reaches the internet (python-build-standalone).
+  if command -v uv >/dev/null 2>&1; then
+    echo "note: $wanted is Python ${version:-missing} and no python3.12 ... python3.9 is on PATH; asking uv for Python 3.12" >&2
+    if uv python install 3.12 >&2 && fetched="$(uv python find 3.12)" && [[ -n "$fetched" ]] &&
+      has_torch_wheels "$(version_of "$fetched")"; then
+      echo "$fetched"
+      exit 0
+    fi
+    echo "note: uv could not give a Python 3.12" >&2
+  fi
 fi
 {
   if [[ -z "$version" ]]; then

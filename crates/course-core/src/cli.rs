@@ -58,8 +58,9 @@ pub struct TrainOptions {
     /// the unit's latest unfinished run. The run's own settings are used
     #[arg(long, value_name = "RUN", num_args = 0..=1)]
     pub resume: Option<Option<PathBuf>>,
-    /// Where to train [default: cuda when available, else cpu]
-    #[arg(long, value_enum)]
+    /// Where to train: auto (a CUDA GPU when there is one, else the CPU), cpu, cuda, cuda:N,
+    /// or mps (Apple's GPU, only when asked) [default: auto]
+    #[arg(long, value_name = "DEVICE")]
     pub device: Option<DeviceChoice>,
     /// Inside an epoch, save the run's `last` checkpoint every this many minutes, so a run
     /// stopped in a long epoch loses at most that much [default: 5]

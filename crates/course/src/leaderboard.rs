@@ -16,6 +16,7 @@ pub(crate) mod units;
 
 use anyhow::{bail, Result};
 use course_core::data::DataDir;
+use course_core::device::DeviceChoice;
 use course_core::tracking::runs_root;
 use rows::{Machine, Row};
 use std::path::{Path, PathBuf};
@@ -48,6 +49,8 @@ pub struct Request {
     /// Where the results table goes (default: `docs/results.md` for the full leaderboard,
     /// `runs/leaderboard/quick.md` for `--quick`).
     pub out: Option<PathBuf>,
+    /// `--device` for every unit (`None`: auto).
+    pub device: Option<DeviceChoice>,
 }
 
 /// Runs the units asked for, prints their table, saves each row and rebuilds the results file.
@@ -69,8 +72,13 @@ pub fn leaderboard(request: Request) -> Result<()> {
             request.mode.name(),
             course_core::tracking::timestamp_name()
         ),
+        device: request.device,
     };
-    let machine = Machine::here();
+    let mut machine = Machine::here();
+    if let Some(device) = request.device {
+        // Refused here, before any unit runs, when the device is not there.
+        machine.device = course_core::device::describe(device.on_this_machine()?.device);
+    }
     let out = request.out.unwrap_or_else(|| match request.mode {
         Mode::Full => course_core::workspace_root().join("docs/results.md"),
         Mode::Quick => runs_root().join("leaderboard/quick.md"),
@@ -149,7 +157,7 @@ fn select(names: &[String]) -> Result<Vec<&'static Unit>> {
 
 /// Runs one unit (a failure or a panic becomes the row's error, so the others still run).
 fn run_unit(unit: &Unit, plan: &units::Plan, machine: &Machine) -> Row {
-    let arguments = (unit.arguments)(plan);
+    let arguments = unit.arguments_for(plan);
     let command = units::command_line(unit.package, &arguments);
     println!("\n=== {}: {command}", unit.name);
     let started = Instant::now();

@@ -27,6 +27,7 @@ mod runs_commands;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use course_core::data::DataDir;
+use course_core::device::DeviceChoice;
 use std::path::PathBuf;
 use std::time::Duration;
 use unit2_neural_networks::program::{train, RunOptions};
@@ -59,6 +60,9 @@ enum Command {
         /// Where the results table goes (default: docs/results.md; runs/leaderboard/quick.md with --quick)
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Train every unit on this device: auto, cpu, cuda, cuda:N or mps [default: auto]
+        #[arg(long)]
+        device: Option<DeviceChoice>,
     },
     /// What `make demo` runs: every unit on the bundled sample (`leaderboard --quick`)
     Demo,
@@ -71,6 +75,9 @@ enum Command {
         epochs: usize,
         #[arg(long, default_value = "runs/demo/submission.csv")]
         submission: PathBuf,
+        /// auto, cpu, cuda, cuda:N or mps
+        #[arg(long, default_value_t = DeviceChoice::Auto)]
+        device: DeviceChoice,
     },
     /// Check, convert or sample the IMDb data
     #[command(subcommand)]
@@ -149,6 +156,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             quick,
             data,
             out,
+            device,
         } => leaderboard::leaderboard(leaderboard::Request {
             units,
             mode: if quick {
@@ -158,6 +166,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             },
             data,
             out,
+            device,
         }),
         Command::Verify {
             units,
@@ -186,11 +195,13 @@ fn dispatch(cli: Cli) -> Result<()> {
             mode: leaderboard::Mode::Quick,
             data: None,
             out: None,
+            device: None,
         }),
         Command::Baseline {
             data,
             epochs,
             submission,
+            device,
         } => {
             let data = match data {
                 Some(dir) => DataDir::resolve(Some(&dir))?,
@@ -205,7 +216,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 max_features: 10_000,
                 loop_config,
                 submission,
-                device: course_core::device::best_device(),
+                device: device.on_this_machine()?,
             })?;
             Ok(())
         }

@@ -245,13 +245,7 @@ fn draw_chart(rows: &[LearnerRow], path: &Path, title: &str) -> Result<()> {
         .flat_map(|(_, values)| values.iter().flatten())
         .fold(1.0f64, |low, &v| low.min(v));
     let y_from = ((lowest - 0.05) * 10.0).floor() / 10.0;
-    plot::accuracy_bars(
-        path,
-        "Test accuracy per unit",
-        &groups,
-        &series,
-        y_from.clamp(0.0, 0.9),
-    )
+    plot::accuracy_bars(path, title, &groups, &series, y_from.clamp(0.0, 0.9))
 }
 
 #[cfg(test)]

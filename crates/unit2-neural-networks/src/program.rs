@@ -8,12 +8,12 @@ use anyhow::Result;
 use course_core::cli::TrainOptions;
 use course_core::data::submission::{score_file, write_submission};
 use course_core::data::DataDir;
+use course_core::device::{ChosenDevice, DeviceChoice};
 use course_core::prepared::BagOfWordsData;
 use course_core::tracking::{check_run_name, runs_root};
-use course_core::training::DeviceChoice;
 use std::path::PathBuf;
 use std::time::Instant;
-use tch::{nn, Device};
+use tch::nn;
 
 /// Everything one run needs.
 #[derive(Debug, Clone)]
@@ -23,7 +23,8 @@ pub struct RunOptions {
     pub loop_config: LoopConfig,
     /// Where the Kaggle submission is written.
     pub submission: PathBuf,
-    pub device: Device,
+    /// Where to train, and why there (printed).
+    pub device: ChosenDevice,
 }
 
 /// What a run achieved.
@@ -45,11 +46,11 @@ pub fn run<A: Answers>(args: Args) -> Result<RunSummary> {
 /// writes and scores the submission, printing progress as it goes.
 pub fn train<A: Answers>(options: &RunOptions) -> Result<RunSummary> {
     let started = Instant::now();
-    let device = options.device;
+    let device = options.device.device;
     let xor = xor_warm_up::<A>()?;
     println!("Warm-up: an MLP (2 -> 8 -> ReLU -> 2) learns XOR to accuracy {xor:.2}");
     println!("Data:   {}", options.data);
-    println!("Device: {}", course_core::device::describe(device));
+    println!("Device: {}", options.device);
 
     let data = BagOfWordsData::load(&options.data, options.max_features)?;
     println!(

@@ -45,10 +45,6 @@ pub fn train<A: Answers>(experiment: Experiment) -> Result<Outcome> {
     let data =
         BagOfWordsData::load_terms(&experiment.data, experiment.max_features, experiment.terms)?;
     let mut trainer = Trainer::new(experiment.trainer);
-    println!(
-        "Device: {}",
-        course_core::device::describe(trainer.device())
-    );
     if let Some(mut run) = experiment.run {
         run.describe(
             "model",
@@ -135,6 +131,7 @@ impl Args {
         if self.fast_dev_run {
             // One batch, nothing written: no run folder.
             let settings = with_requests(fresh(request.seed()), &request, |s| self.apply(s));
+            println!("Device: {}", settings.trainer.device.on_this_machine()?);
             return Ok(Experiment {
                 data: request.data_dir()?,
                 max_features: settings.max_features,

@@ -12,7 +12,7 @@ use course_core::data::DataDir;
 use course_core::prepared::BagOfWordsData;
 use course_core::recipe::{fit_and_submit, start_run, SettingsPreset, Splits};
 use course_core::tracking::runs_root;
-use course_core::training::{LrFinder, Trainer};
+use course_core::training::{DeviceChoice, LrFinder, Trainer};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -21,13 +21,21 @@ use tch::nn::VarStore;
 pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
         Command::Train(train_args) => train::<A>(train_args),
-        Command::LrFind { data, steps } => lr_find::<A>(&DataDir::resolve(data.as_deref())?, steps),
+        Command::LrFind {
+            data,
+            steps,
+            device,
+        } => lr_find::<A>(&DataDir::resolve(data.as_deref())?, steps, device),
         Command::Search {
             random,
             epochs,
             seed,
             data,
-        } => search::<A>(&DataDir::resolve(data.as_deref())?, random, epochs, seed),
+            device,
+        } => {
+            let data = DataDir::resolve(data.as_deref())?;
+            search::<A>(&data, (random, epochs, seed), device)
+        }
     }
 }
 
@@ -50,10 +58,6 @@ pub fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     )?;
     println!("Run folder: {}", run.path().display());
     let mut trainer = Trainer::new(config.trainer.clone()).with_run(run);
-    println!(
-        "Device: {}",
-        course_core::device::describe(trainer.device())
-    );
     tch::manual_seed(config.trainer.seed as i64);
     let mut vars = VarStore::new(trainer.device());
     let model = Mlp::<A>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
@@ -69,11 +73,13 @@ pub fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     Ok(())
 }
 
-fn lr_find<A: Answers>(data_dir: &DataDir, steps: usize) -> Result<()> {
+fn lr_find<A: Answers>(data_dir: &DataDir, steps: usize, device: DeviceChoice) -> Result<()> {
+    let device = device.on_this_machine()?;
+    println!("Device: {device}");
     let config = configs::tuned(123);
     let data = BagOfWordsData::load_terms(data_dir, config.max_features, config.terms)?;
     tch::manual_seed(123);
-    let mut vars = VarStore::new(course_core::device::best_device());
+    let mut vars = VarStore::new(device.device);
     let model = Mlp::<A>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
     let finder = LrFinder {
         steps,
@@ -102,11 +108,12 @@ fn lr_find<A: Answers>(data_dir: &DataDir, steps: usize) -> Result<()> {
 
 fn search<A: Answers>(
     data_dir: &DataDir,
-    random: Option<usize>,
-    epochs: usize,
-    seed: u64,
+    (random, epochs, seed): (Option<usize>, usize, u64),
+    device: DeviceChoice,
 ) -> Result<()> {
-    let base = configs::tuned(seed);
+    println!("Device: {}", device.on_this_machine()?);
+    let mut base = configs::tuned(seed);
+    base.trainer.device = device;
     let data = BagOfWordsData::load_terms(data_dir, base.max_features, base.terms)?;
     let space = SearchSpace::default();
     let trials = match random {
@@ -129,7 +136,7 @@ fn search<A: Answers>(
             weight_decay: trial.weight_decay,
         };
         tch::manual_seed(seed as i64);
-        let mut vars = VarStore::new(course_core::device::best_device());
+        let mut vars = VarStore::new(device.device());
         let model = Mlp::<A>::new(&vars.root(), data.vectorizer.len() as i64, &config.mlp);
         let report =
             Trainer::new(config.trainer).fit(&model, &mut vars, &data.train, &data.validation)?;
@@ -178,6 +185,9 @@ pub enum Command {
         data: Option<PathBuf>,
         #[arg(long, default_value_t = 300)]
         steps: usize,
+        /// auto, cpu, cuda, cuda:N or mps
+        #[arg(long, default_value_t = DeviceChoice::Auto)]
+        device: DeviceChoice,
     },
     /// Train short runs over learning rate x weight decay x dropout; print the table
     Search {
@@ -191,6 +201,9 @@ pub enum Command {
         seed: u64,
         #[arg(long)]
         data: Option<PathBuf>,
+        /// auto, cpu, cuda, cuda:N or mps
+        #[arg(long, default_value_t = DeviceChoice::Auto)]
+        device: DeviceChoice,
     },
 }
 

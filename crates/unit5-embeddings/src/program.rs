@@ -12,7 +12,7 @@ use course_core::cli::{set, unit5_word2vec_vectors, TrainOptions};
 use course_core::data::split::{train_validation_split, SPLIT_SEED, VALIDATION_FRACTION};
 use course_core::data::DataDir;
 use course_core::recipe::{refuse_changes, resume_point, SequenceRun, SettingsPreset};
-use course_core::tracking::{runs_root, RunLock};
+use course_core::tracking::{runs_root, RunFolder};
 use course_core::training::signals::StopRequests;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -93,18 +93,19 @@ fn train_word2vec<A: Answers>(args: Word2vecArgs) -> Result<()> {
         "--resume: there is no folder {} to continue a word2vec run from",
         out.display()
     );
-    std::fs::create_dir_all(&out)
-        .with_context(|| format!("cannot create the folder {}", out.display()))?;
-    // One program per folder: a second one would write over the first one's checkpoint.
-    let _lock = RunLock::take(&out)?;
-    course_core::fs::remove_cut_writes(&out);
+    // A run folder as the Trainer's runs have: locked (a second program would write over the
+    // first one's checkpoint), cleared of cut writes when continued, checkpoints in checkpoints/.
+    let run = match args.resume {
+        Some(_) => RunFolder::reopen(&out)?,
+        None => RunFolder::at(&out)?,
+    };
     let (saved, config, data_dir) = saved_settings_and_data(&args, &out)?;
     let corpus = word2vec_corpus(&data_dir, config.min_count)?;
     if let Some(path) = &args.corpus_text {
         corpus.write_text(path)?;
         println!("Corpus text: {}", path.display());
     }
-    let checkpoint = out.join(WORD2VEC_CHECKPOINT);
+    let checkpoint = run.checkpoint_path("last");
     let (mut record, mut skip_gram) = match saved {
         Some(saved) => {
             saved.check_corpus(&corpus, &out)?;
@@ -262,9 +263,6 @@ fn save_vectors(
     println!("Projection: {}", plot.display());
     Ok(())
 }
-
-/// The tables after the last finished epoch, in the run's folder.
-const WORD2VEC_CHECKPOINT: &str = "checkpoint.safetensors";
 
 /// The words word2vec learns from: the training split and the unlabelled reviews (no
 /// validation or test review is read).
@@ -448,8 +446,18 @@ impl Word2vecArgs {
                 out.display()
             ),
             (Some(Some(resume)), _) if resume.is_file() => {
-                // The checkpoint itself: its folder is the run's.
-                Ok(resume.parent().map(Path::to_path_buf).unwrap_or_default())
+                // The checkpoint itself, <run>/checkpoints/last.safetensors.
+                match resume.parent() {
+                    Some(checkpoints) if checkpoints.ends_with("checkpoints") => Ok(checkpoints
+                        .parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default()),
+                    _ => bail!(
+                        "--resume {}: a file, but not a word2vec run's checkpoint \
+                         (<run folder>/checkpoints/last.safetensors)",
+                        resume.display()
+                    ),
+                }
             }
             (Some(Some(resume)), _) => Ok(resume.clone()),
             (_, Some(out)) => Ok(out),

@@ -81,7 +81,7 @@ fn stop_after_first_epoch(out: &Path, signal: &str) -> Output {
         .unwrap();
     let started = Instant::now();
     let mut child = child;
-    while !out.join("checkpoint.safetensors").exists() {
+    while !out.join("checkpoints/last.safetensors").exists() {
         assert!(
             started.elapsed() < Duration::from_secs(300),
             "no checkpoint"
@@ -109,9 +109,9 @@ fn resume_to_the_end(out: &Path) -> String {
         straight_vectors(),
         "the continued run's vectors differ from the uninterrupted run's"
     );
-    let leftovers: Vec<String> = std::fs::read_dir(out)
-        .unwrap()
-        .flatten()
+    let leftovers: Vec<String> = [out.to_path_buf(), out.join("checkpoints")]
+        .iter()
+        .flat_map(|folder| std::fs::read_dir(folder).unwrap().flatten())
         .map(|entry| entry.file_name().to_string_lossy().to_string())
         .filter(|name| {
             name.starts_with(".tmp") || name == "run.lock" || name.ends_with(".safetensors")

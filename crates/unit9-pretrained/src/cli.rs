@@ -6,6 +6,7 @@ use crate::model::Pooling;
 use crate::Keep;
 use clap::Subcommand;
 use course_core::cli::{set, TrainOptions};
+use course_core::device::DeviceChoice;
 
 /// The command line: a command, or with none, `train` (its options work without the word).
 pub type Args = course_core::cli::UnitArgs<Command, TrainArgs>;
@@ -35,6 +36,9 @@ pub struct EvaluateArgs {
     /// The numbers the encoder computes with [default: the run's --predict-precision]
     #[arg(long, value_enum)]
     pub precision: Option<Precision>,
+    /// Where to compute: auto, cpu, cuda, cuda:N or mps [default: the run's device]
+    #[arg(long)]
+    pub device: Option<DeviceChoice>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -63,6 +67,9 @@ pub struct PredictArgs {
     /// Folder with the Kaggle files (default: datasets/imdb when complete, else the sample)
     #[arg(long)]
     pub data: Option<std::path::PathBuf>,
+    /// Where to compute: auto, cpu, cuda, cuda:N or mps
+    #[arg(long, default_value_t = DeviceChoice::Auto)]
+    pub device: DeviceChoice,
 }
 
 /// `train`'s flags: the shared ones (`--data`, `--epochs`, `--lr`, `--resume`, ...), the

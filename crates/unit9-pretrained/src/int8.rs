@@ -12,9 +12,15 @@
 //! This is PyTorch's "dynamic quantization" of linear layers (`torch.ao.quantization.
 //! quantize_dynamic`), through the fbgemm operations tch exposes. Weights only: nothing trains
 //! through it.
+//!
+//! fbgemm is a CPU library, and libtorch's builds for macOS and ARM Linux do not have it:
+//! [`precision_here`] decides where 8-bit weights run (the CPU, where a first small product
+//! through fbgemm answers) and says why float32 is used elsewhere.
 
+use crate::configs::Precision;
+use std::sync::OnceLock;
 use tch::nn::{self, Module};
-use tch::{Kind, Scalar, Tensor};
+use tch::{Device, Kind, Scalar, TchError, Tensor};
 
 /// A linear layer with 8-bit weights (prediction only).
 #[derive(Debug)]
@@ -34,8 +40,13 @@ pub struct Int8Linear {
 }
 
 impl Int8Linear {
-    /// The 8-bit version of `linear` (a copy: `linear` is unchanged).
+    /// The 8-bit version of `linear` (a copy: `linear` is unchanged). Call it where
+    /// [`fbgemm_answers`]; elsewhere it panics with libtorch's error.
     pub fn from_linear(linear: &nn::Linear) -> Int8Linear {
+        Int8Linear::try_from_linear(linear).expect("fbgemm's 8-bit kernels (see fbgemm_answers)")
+    }
+
+    fn try_from_linear(linear: &nn::Linear) -> Result<Int8Linear, TchError> {
         let _no_grad = tch::no_grad_guard();
         let w = linear.ws.to_kind(Kind::Float);
         let row_scales = w
@@ -54,22 +65,19 @@ impl Int8Linear {
             Some(bias) => bias.to_kind(Kind::Float),
             None => Tensor::zeros([w.size()[0]], (Kind::Float, w.device())),
         };
-        Int8Linear {
-            packed: weights.fbgemm_pack_quantized_matrix(),
+        Ok(Int8Linear {
+            packed: weights.f_fbgemm_pack_quantized_matrix()?,
             bias_scaled_down: &bias / &row_scales,
             weights,
             row_scales,
             column_offsets,
             scale,
             zero_point,
-        }
+        })
     }
-}
 
-impl Module for Int8Linear {
-    /// `x`: `[..., in]` float32, `[..., out]` back.
-    fn forward(&self, x: &Tensor) -> Tensor {
-        let scaled_down = x.contiguous().fbgemm_linear_int8_weight_fp32_activation(
+    fn try_forward(&self, x: &Tensor) -> Result<Tensor, TchError> {
+        let scaled_down = x.contiguous().f_fbgemm_linear_int8_weight_fp32_activation(
             &self.weights,
             &self.packed,
             &self.column_offsets,
@@ -77,8 +85,64 @@ impl Module for Int8Linear {
             Scalar::float(self.scale),
             Scalar::int(self.zero_point),
             &self.bias_scaled_down,
-        );
-        scaled_down * &self.row_scales
+        )?;
+        Ok(scaled_down * &self.row_scales)
+    }
+}
+
+impl Module for Int8Linear {
+    /// `x`: `[..., in]` float32, `[..., out]` back.
+    fn forward(&self, x: &Tensor) -> Tensor {
+        self.try_forward(x)
+            .expect("fbgemm's 8-bit kernels (see fbgemm_answers)")
+    }
+}
+
+/// Whether fbgemm's 8-bit kernels work in this process: a 3 -> 2 layer through them, tried
+/// once (`Err` holds libtorch's first line: not built with fbgemm, or a CPU it does not support).
+pub fn fbgemm_answers() -> Result<(), String> {
+    static ANSWER: OnceLock<Result<(), String>> = OnceLock::new();
+    ANSWER
+        .get_or_init(|| {
+            let _no_grad = tch::no_grad_guard();
+            let cpu = nn::VarStore::new(Device::Cpu);
+            let tiny = nn::linear(cpu.root(), 3, 2, Default::default());
+            let x = Tensor::ones([1, 3], (Kind::Float, Device::Cpu));
+            Int8Linear::try_from_linear(&tiny)
+                .and_then(|layer| layer.try_forward(&x))
+                .map(|_| ())
+                .map_err(|error| {
+                    let text = error.to_string();
+                    text.lines().next().unwrap_or(&text).to_string()
+                })
+        })
+        .clone()
+}
+
+/// The precision prediction runs at, and a line saying why when it is not the one asked for:
+/// 8-bit weights only on the CPU where fbgemm answers, and only for encoders written here
+/// (BERT, RoBERTa; `has_int8_layers`), else float32.
+pub fn precision_here(
+    asked: Precision,
+    device: Device,
+    fbgemm: &Result<(), String>,
+    has_int8_layers: bool,
+) -> (Precision, Option<String>) {
+    let float32 = |why: String| (Precision::Float32, Some(why));
+    match (asked, fbgemm) {
+        (Precision::Float32, _) => (Precision::Float32, None),
+        _ if !has_int8_layers => {
+            float32("8-bit weights are for BERT and RoBERTa encoders: predicting in float32".into())
+        }
+        _ if device != Device::Cpu => float32(format!(
+            "8-bit weights run on the CPU only (fbgemm's kernels); the model is on {device:?}: \
+             predicting in float32"
+        )),
+        (_, Err(why)) => float32(format!(
+            "8-bit weights need fbgemm's kernels, which this libtorch lacks ({why}; libtorch's \
+             macOS and ARM builds have none): predicting in float32"
+        )),
+        (Precision::Int8, Ok(())) => (Precision::Int8, None),
     }
 }
 
@@ -106,6 +170,19 @@ fn quantization_parameters(w: &Tensor) -> (f64, i64) {
     (scale, zero_point.round().clamp(q_min, q_max) as i64)
 }
 
+/// For tests: fbgemm is absent from libtorch's macOS and ARM builds, so the 8-bit tests skip
+/// there, saying why.
+#[cfg(test)]
+pub(crate) fn without_fbgemm() -> bool {
+    match fbgemm_answers() {
+        Ok(()) => false,
+        Err(why) => {
+            eprintln!("skipped: fbgemm's 8-bit kernels do not answer here ({why})");
+            true
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,7 +190,34 @@ mod tests {
     use tch::Device;
 
     #[test]
+    fn eight_bit_weights_only_where_they_run_and_a_line_says_why_not() {
+        let works: Result<(), String> = Ok(());
+        let absent: Result<(), String> = Err("not built with FBGEMM".into());
+        let (int8, f32) = (Precision::Int8, Precision::Float32);
+        assert_eq!(
+            precision_here(int8, Device::Cpu, &works, true),
+            (int8, None)
+        );
+        assert_eq!(precision_here(f32, Device::Cpu, &works, true), (f32, None));
+        assert_eq!(precision_here(f32, Device::Mps, &absent, true), (f32, None));
+        for (device, fbgemm, layers, words) in [
+            (Device::Cpu, &absent, true, "not built with FBGEMM"),
+            (Device::Cuda(0), &works, true, "on the CPU only"),
+            (Device::Mps, &absent, true, "on the CPU only"),
+            (Device::Cpu, &works, false, "BERT and RoBERTa"),
+        ] {
+            let (precision, why) = precision_here(int8, device, fbgemm, layers);
+            assert_eq!(precision, f32);
+            let why = why.expect("a line says why");
+            assert!(why.contains(words) && why.contains("float32"), "{why}");
+        }
+    }
+
+    #[test]
     fn gives_the_float_layers_output_within_a_few_percent() {
+        if without_fbgemm() {
+            return;
+        }
         let _rng = course_core::device::exclusive_torch_rng();
         tch::manual_seed(9);
         let vars = VarStore::new(Device::Cpu);

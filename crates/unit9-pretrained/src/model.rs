@@ -233,15 +233,20 @@ impl PretrainedClassifier {
         self.is_head(name) || A::in_top_layers(name, &self.family.layer_path(), self.layers, k)
     }
 
-    /// Switches the encoder's linear layers to 8-bit weights for prediction ([`crate::int8`]);
-    /// false (and nothing changes) for DistilBERT, whose layers are rust-bert's.
-    pub fn switch_to_int8(&mut self) -> bool {
+    /// Whether the encoder's layers are the course's own, which [`Self::switch_to_int8`]
+    /// can switch (BERT, RoBERTa); DistilBERT's are rust-bert's.
+    pub fn has_int8_layers(&self) -> bool {
+        !matches!(self.encoder, Encoder::DistilBert(_))
+    }
+
+    /// Switches the encoder's linear layers to 8-bit weights for prediction ([`crate::int8`],
+    /// where [`crate::int8::precision_here`] says they run); DistilBERT's stay as they are.
+    pub fn switch_to_int8(&mut self) {
         match &mut self.encoder {
             Encoder::Bert(encoder) => encoder.switch_to_int8(),
             Encoder::Roberta(encoder) => encoder.switch_to_int8(),
-            Encoder::DistilBert(_) => return false,
+            Encoder::DistilBert(_) => {}
         }
-        true
     }
 
     /// One vector per review: what the head reads (`[batch, hidden]`).

@@ -6,6 +6,7 @@
 pub use crate::cli::{Args, Command};
 use crate::cli::{EvaluateArgs, PredictArgs, TrainArgs};
 use crate::configs::{Mode, Precision, Settings, KEEP, MAX_LEN};
+use crate::int8;
 use crate::model::{HeadOnly, LoadedModel, Pooling, PretrainedClassifier};
 use crate::reviews::{encoder_output_key, head_only_splits, ReviewSplits, TokenizedReviews};
 use crate::Answers;
@@ -21,6 +22,7 @@ use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
 use tch::nn::VarStore;
+use tch::Device;
 
 pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
@@ -129,17 +131,7 @@ fn fine_tune(
 
     // The submission's model: the best epoch's weights, read at the prediction length.
     load_best(trainer, vars, &report)?;
-    if precision == Precision::Int8 {
-        if model.switch_to_int8() {
-            // libtorch prints two warnings on first use: the kernels are deprecated, not gone.
-            println!(
-                "Predicting with 8-bit weights (libtorch's fbgemm kernels, which torch 2.4 calls \
-                 deprecated)"
-            );
-        } else {
-            println!("8-bit weights are for BERT and RoBERTa encoders: predicting in float32");
-        }
-    }
+    let precision = switch_precision(&mut model, precision, trainer.device());
     let clock = Instant::now();
     let validation = trainer.evaluate(&model, &reviews.final_validation)?;
     let validation_seconds = clock.elapsed().as_secs_f64();
@@ -154,6 +146,8 @@ fn fine_tune(
     predict_and_submit(trainer, &model, &test_set(reviews, data), &without_run)?;
     if let Some(run) = trainer.run() {
         run.write_summary("submission_validation_accuracy", validation.accuracy)?;
+        // What it predicted with: the settings' precision, unless 8-bit weights do not run here.
+        run.write_summary("submission_precision", precision)?;
         run.write_summary("seconds_training_and_validation", training_seconds)?;
         run.write_summary("seconds_submission_validation", validation_seconds)?;
         run.write_summary("seconds_prediction", clock.elapsed().as_secs_f64())?;
@@ -167,8 +161,10 @@ fn predict<A: Answers>(predict_args: PredictArgs) -> Result<()> {
     let data = DataDir::resolve(predict_args.data.as_deref())?;
     let args = predict_args.model;
     println!("Data: {data}");
+    println!("Device: {}", predict_args.device.on_this_machine()?);
     let trainer = Trainer::new(TrainerConfig {
         batch_size: 16,
+        device: predict_args.device,
         ..TrainerConfig::default()
     });
     let mut vars = VarStore::new(trainer.device());
@@ -225,7 +221,10 @@ fn evaluate<A: Answers>(args: EvaluateArgs) -> Result<()> {
         .with_context(|| format!("{} has no checkpoint yet", folder.display()))?;
     let data_folder = info.config["data_folder"].as_str().map(Path::new);
     let data = DataDir::resolve(data_folder)?;
-    let trainer = Trainer::new(settings.trainer.clone());
+    let mut trainer_settings = settings.trainer.clone();
+    trainer_settings.device = args.device.unwrap_or(trainer_settings.device);
+    println!("Device: {}", trainer_settings.device.on_this_machine()?);
+    let trainer = Trainer::new(trainer_settings);
     let mut vars = VarStore::new(trainer.device());
     let LoadedModel {
         folder: model_folder,
@@ -236,10 +235,8 @@ fn evaluate<A: Answers>(args: EvaluateArgs) -> Result<()> {
     let max_len = args.max_len.unwrap_or(settings.predict_max_len());
     let lengths = (settings.max_len, max_len);
     let reviews = ReviewSplits::tokenize::<A>(&model_folder, lengths, settings.keep, &data)?;
-    let precision = args.precision.unwrap_or(settings.predict_precision);
-    if precision == Precision::Int8 && !model.switch_to_int8() {
-        bail!("8-bit weights are for BERT and RoBERTa encoders");
-    }
+    let asked = args.precision.unwrap_or(settings.predict_precision);
+    let precision = switch_precision(&mut model, asked, trainer.device());
     let clock = Instant::now();
     let validation = trainer.evaluate(&model, &reviews.final_validation)?;
     println!(
@@ -251,6 +248,33 @@ fn evaluate<A: Answers>(args: EvaluateArgs) -> Result<()> {
         clock.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Switches the model to 8-bit weights when `asked` and they run here ([`int8::precision_here`]),
+/// saying why not otherwise; the precision it predicts with.
+fn switch_precision(
+    model: &mut PretrainedClassifier,
+    asked: Precision,
+    device: Device,
+) -> Precision {
+    let fbgemm = match (asked, device) {
+        (Precision::Int8, Device::Cpu) => int8::fbgemm_answers(),
+        _ => Ok(()),
+    };
+    let (precision, why_not) =
+        int8::precision_here(asked, device, &fbgemm, model.has_int8_layers());
+    if let Some(why_not) = why_not {
+        println!("{why_not}");
+    }
+    if precision == Precision::Int8 {
+        model.switch_to_int8();
+        // libtorch prints two warnings on first use: the kernels are deprecated, not gone.
+        println!(
+            "Predicting with 8-bit weights (libtorch's fbgemm kernels, which torch 2.4 calls \
+             deprecated)"
+        );
+    }
+    precision
 }
 
 fn test_set<'a>(reviews: &'a ReviewSplits, data: &'a DataDir) -> TestSet<'a, TokenizedReviews> {

@@ -140,7 +140,7 @@ pub fn start_run<C: UnitSettings>(
         trainer.device = device;
     }
     // A continued run keeps its saved device unless --device says otherwise: it must be here too.
-    trainer.device.on_this_machine()?;
+    println!("Device: {}", trainer.device.on_this_machine()?);
     if let Some(minutes) = request.checkpoint_minutes {
         trainer.checkpoint_minutes = Some(minutes);
     }

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::device::DeviceChoice;
+
 /// How to train. `TrainerConfig::default()` is the course's unit 3 setting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -209,62 +211,5 @@ impl Monitor {
             Monitor::ValidationAccuracy => f64::NEG_INFINITY,
             Monitor::ValidationLoss => f64::INFINITY,
         }
-    }
-}
-
-/// Where to train.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum DeviceChoice {
-    /// CUDA when available, else the CPU.
-    Auto,
-    Cpu,
-    Cuda,
-}
-
-impl DeviceChoice {
-    /// The device this choice means on a machine where libtorch sees `cuda_devices` CUDA
-    /// devices, or, for a device that is not there, an error that says so and what to do.
-    pub fn resolve(self, cuda_devices: i64) -> anyhow::Result<tch::Device> {
-        match self {
-            DeviceChoice::Cuda if cuda_devices == 0 => anyhow::bail!(
-                "--device cuda: libtorch sees no CUDA device on this machine (no NVIDIA GPU, no \
-                 driver, or a torch without CUDA in .venv). Train on the CPU with --device cpu \
-                 (or --device auto, which takes a GPU only when there is one)"
-            ),
-            DeviceChoice::Auto if cuda_devices == 0 => Ok(tch::Device::Cpu),
-            _ => Ok(self.device()),
-        }
-    }
-
-    /// [`DeviceChoice::resolve`] on this machine: checked before any work, so a device that is
-    /// not there is one clear line, not a libtorch trace deep inside a run.
-    pub fn on_this_machine(self) -> anyhow::Result<tch::Device> {
-        self.resolve(tch::Cuda::device_count())
-    }
-
-    pub fn device(self) -> tch::Device {
-        match self {
-            DeviceChoice::Auto => crate::device::best_device(),
-            DeviceChoice::Cpu => tch::Device::Cpu,
-            DeviceChoice::Cuda => tch::Device::Cuda(0),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cuda_device_that_is_not_there_is_an_error_before_any_work() {
-        let error = DeviceChoice::Cuda.resolve(0).unwrap_err().to_string();
-        assert!(
-            error.contains("sees no CUDA device") && error.contains("--device cpu"),
-            "{error}"
-        );
-        assert_eq!(DeviceChoice::Cuda.resolve(2).unwrap(), tch::Device::Cuda(0));
-        assert_eq!(DeviceChoice::Cpu.resolve(2).unwrap(), tch::Device::Cpu);
-        assert_eq!(DeviceChoice::Auto.resolve(0).unwrap(), tch::Device::Cpu);
     }
 }

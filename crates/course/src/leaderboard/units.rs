@@ -4,6 +4,7 @@
 use super::{read_summary, run_folder, Mode};
 use anyhow::Result;
 use clap::Parser;
+use course_core::device::DeviceChoice;
 use std::time::Instant;
 
 /// What every unit of one leaderboard shares.
@@ -14,6 +15,8 @@ pub struct Plan {
     pub data: String,
     /// Every unit's run folder is `runs/<unit>/<run_name>`.
     pub run_name: String,
+    /// `--device` for every unit that trains on one (`None`: each unit's default, auto).
+    pub device: Option<DeviceChoice>,
 }
 
 /// A unit's figures after its run.
@@ -40,6 +43,16 @@ pub struct Unit {
 }
 
 impl Unit {
+    /// The unit's arguments for `plan`, with the plan's `--device` (unit 1's toy models have
+    /// none: they run on the CPU).
+    pub fn arguments_for(&self, plan: &Plan) -> Vec<String> {
+        let mut arguments = (self.arguments)(plan);
+        if let (Some(device), true) = (plan.device, self.name != "unit1") {
+            arguments.extend(["--device".to_string(), device.to_string()]);
+        }
+        arguments
+    }
+
     pub fn answers_to(&self, typed: &str) -> bool {
         let typed = typed.trim().to_lowercase();
         typed == self.name || typed == self.package || format!("unit{typed}") == self.name
@@ -247,15 +260,26 @@ mod tests {
             mode,
             data: "datasets/imdb".to_string(),
             run_name: "leaderboard-test".to_string(),
+            device: None,
         }
     }
 
     #[test]
     fn every_units_arguments_parse_as_its_example_would() {
-        for mode in [Mode::Quick, Mode::Full] {
-            let plan = plan(mode);
+        let on_gpu = Plan {
+            device: Some(DeviceChoice::Cuda(0)),
+            ..plan(Mode::Quick)
+        };
+        for plan in [plan(Mode::Quick), plan(Mode::Full), on_gpu] {
+            let mode = plan.mode;
             for unit in &UNITS {
-                let arguments = (unit.arguments)(&plan);
+                let arguments = unit.arguments_for(&plan);
+                if plan.device.is_some() && unit.name != "unit1" {
+                    assert!(
+                        arguments.ends_with(&strings(&["--device", "cuda:0"])),
+                        "{arguments:?}"
+                    );
+                }
                 let parsed = match unit.name {
                     "unit1" => parse::<unit1_fundamentals::program::Args>(&arguments).map(drop),
                     "unit2" => parse::<unit2_neural_networks::program::Args>(&arguments).map(drop),

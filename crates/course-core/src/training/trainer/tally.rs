@@ -72,9 +72,10 @@ impl EpochTally {
             return Ok(());
         }
         let _no_grad = tch::no_grad_guard();
+        // On the CPU before float64: Apple's GPU (MPS) has no float64.
+        let losses = Tensor::stack(&self.waiting_losses, 0).to_device(tch::Device::Cpu);
         let losses =
-            Vec::<f64>::try_from(Tensor::stack(&self.waiting_losses, 0).to_kind(Kind::Double))
-                .expect("a loss is a scalar");
+            Vec::<f64>::try_from(losses.to_kind(Kind::Double)).expect("a loss is a scalar");
         for (offset, (&loss, &rows)) in losses.iter().zip(&self.waiting_rows).enumerate() {
             if !loss.is_finite() {
                 return Err(TrainingDiverged {
