@@ -16,20 +16,27 @@ fn fake_python(dir: &Path, name: &str, version: &str) {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-/// Runs the script with only `dir` on PATH: (exit code 0, stdout, stderr).
-fn pick(dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let script = course_core::workspace_root().join("scripts/pick-python.sh");
-    let output = Command::new("/bin/bash")
-        .arg(script)
-        .args(args)
-        .env("PATH", dir)
-        .output()
-        .unwrap();
+/// Runs `scripts/<name>` with `args` (and only `path` on PATH, when given): (exit code 0,
+/// stdout, stderr).
+fn script(name: &str, args: &[&str], path: Option<&Path>) -> (bool, String, String) {
+    let mut command = Command::new("/bin/bash");
+    command
+        .arg(course_core::workspace_root().join("scripts").join(name))
+        .args(args);
+    if let Some(path) = path {
+        command.env("PATH", path);
+    }
+    let output = command.output().unwrap();
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).trim().to_string(),
         String::from_utf8_lossy(&output.stderr).to_string(),
     )
+}
+
+/// pick-python.sh with only `dir` on PATH.
+fn pick(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    script("pick-python.sh", args, Some(dir))
 }
 
 #[test]
@@ -115,17 +122,7 @@ fn without_a_python_on_path_uv_fetches_one_when_it_is_there() {
 /// `scripts/torch-wheel.sh` for a machine's `uname -s`, `uname -m`, NVIDIA driver and the
 /// learner's `TORCH_WHEEL`: (exit code 0, the wheel, stderr).
 fn wheel(os: &str, arch: &str, nvidia: &str, asked: &str) -> (bool, String, String) {
-    let script = course_core::workspace_root().join("scripts/torch-wheel.sh");
-    let output = Command::new("/bin/bash")
-        .arg(script)
-        .args([os, arch, nvidia, asked])
-        .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).trim().to_string(),
-        String::from_utf8_lossy(&output.stderr).to_string(),
-    )
+    script("torch-wheel.sh", &[os, arch, nvidia, asked], None)
 }
 
 #[test]
