@@ -59,7 +59,8 @@ impl Unit {
     }
 }
 
-/// `cargo run --release -p <crate> --example solution -- <arguments>`, as a learner would type it
+/// `cargo run [--release] -p <crate> --example solution -- <arguments>` (as this build was made),
+/// as a learner would type it
 /// in the workspace (paths inside it shown relative to it).
 pub fn command_line(package: &str, arguments: &[String]) -> String {
     let quoted: Vec<String> = arguments
@@ -74,9 +75,20 @@ pub fn command_line(package: &str, arguments: &[String]) -> String {
         })
         .collect();
     format!(
-        "cargo run --release -p {package} --example solution -- {}",
+        "{} -p {package} --example solution -- {}",
+        cargo_run(),
         quoted.join(" ")
     )
+}
+
+/// How this build of `course` was made, so that a row records the command that ran: `cargo run`
+/// for the dev profile, `cargo run --release` for release.
+fn cargo_run() -> &'static str {
+    if cfg!(debug_assertions) {
+        "cargo run"
+    } else {
+        "cargo run --release"
+    }
 }
 
 /// Parses `arguments` as the unit's example binary would (`solution` is its name).
@@ -310,8 +322,11 @@ mod tests {
         let line = command_line(unit.package, &(unit.arguments)(&plan(Mode::Quick)));
         assert_eq!(
             line,
-            "cargo run --release -p unit6-cnn --example solution -- train --data datasets/imdb \
-             --run-name leaderboard-test --epochs 8 --random-init"
+            format!(
+                "{} -p unit6-cnn --example solution -- train --data datasets/imdb --run-name \
+                 leaderboard-test --epochs 8 --random-init",
+                cargo_run()
+            )
         );
     }
 }
