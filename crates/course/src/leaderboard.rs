@@ -2,7 +2,7 @@
 //! with its best validation accuracy, its test accuracy and its wall time, beside the original
 //! course's figures.
 //!
-//! Each unit runs exactly what `cargo run --release -p <crate> --example solution -- <arguments>`
+//! Each unit runs exactly what `cargo run [--release] -p <crate> --example solution -- <arguments>`
 //! runs (the same `program::run` with the reference `Solution`), here in one process. `--quick`
 //! uses the bundled sample and few epochs: the whole course in a few minutes, a check that every
 //! unit still trains, not a result. Without it, the full data and each unit's defaults: hours on

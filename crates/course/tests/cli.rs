@@ -171,6 +171,13 @@ fn verify_names_the_units_it_knows_when_given_another() {
     );
 }
 
+/// The command a row records: `course` is built in the profile of these tests.
+const CARGO_RUN: &str = if cfg!(debug_assertions) {
+    "cargo run"
+} else {
+    "cargo run --release"
+};
+
 /// `course leaderboard --quick` for the two fastest units, into a temporary runs folder.
 fn leaderboard(runs: &std::path::Path, extra: &[&str]) -> (bool, String) {
     let out = runs.join("results.md");
@@ -186,7 +193,9 @@ fn the_quick_leaderboard_runs_units_and_keeps_their_rows() {
     let (ok, out) = leaderboard(runs.path(), &["unit3", "1"]);
     assert!(ok, "{out}");
     assert!(
-        out.contains("=== unit3: cargo run --release -p unit3-trainer --example solution -- --data datasets/imdb-sample"),
+        out.contains(&format!(
+            "=== unit3: {CARGO_RUN} -p unit3-trainer --example solution -- --data datasets/imdb-sample"
+        )),
         "says the command each unit runs: {out}"
     );
     let unit3_row = out
@@ -225,7 +234,9 @@ fn the_quick_leaderboard_runs_units_and_keeps_their_rows() {
         assert!(results.contains(unit), "{unit} in {results}");
     }
     assert!(
-        results.contains("`cargo run --release -p unit2-neural-networks --example solution"),
+        results.contains(&format!(
+            "`{CARGO_RUN} -p unit2-neural-networks --example solution"
+        )),
         "{results}"
     );
     // The rows are kept beside the results file, in a folder named after it.

@@ -6,6 +6,7 @@
 //! has a head, such as a sentiment model's, loads into it whole.
 
 use crate::bert::BertEncoder;
+use crate::configs::Precision;
 use crate::folder::{default_model_dir, load_weights, ModelFolder};
 use crate::hub;
 use crate::Answers;
@@ -17,7 +18,7 @@ use rust_bert::distilbert::{DistilBertConfig, DistilBertModel};
 use rust_bert::roberta::RobertaEmbeddings;
 use serde_json::Value;
 use tch::nn::{self, Module, VarStore};
-use tch::Tensor;
+use tch::{Device, Tensor};
 
 /// The model families unit 9 reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -237,6 +238,34 @@ impl PretrainedClassifier {
     /// can switch (BERT, RoBERTa); DistilBERT's are rust-bert's.
     pub fn has_int8_layers(&self) -> bool {
         !matches!(self.encoder, Encoder::DistilBert(_))
+    }
+
+    /// The precision this model will predict with on `device`: `asked`, unless 8-bit weights
+    /// do not run there or in this libtorch ([`crate::int8::precision_here`]); then float32,
+    /// and a line says why. Asked before training, so that the line comes before the wait.
+    pub fn prediction_precision(&self, asked: Precision, device: Device) -> Precision {
+        let fbgemm = match (asked, device) {
+            (Precision::Int8, Device::Cpu) => crate::int8::fbgemm_answers(),
+            _ => Ok(()),
+        };
+        let (precision, why_not) =
+            crate::int8::precision_here(asked, device, &fbgemm, self.has_int8_layers());
+        if let Some(why_not) = why_not {
+            println!("{why_not}");
+        }
+        precision
+    }
+
+    /// Switches the model to `precision` for prediction (8-bit weights, or as it is).
+    pub fn switch_to(&mut self, precision: Precision) {
+        if precision == Precision::Int8 {
+            self.switch_to_int8();
+            // libtorch prints two warnings on first use: the kernels are deprecated, not gone.
+            println!(
+                "Predicting with 8-bit weights (libtorch's fbgemm kernels, which torch 2.4 calls \
+                 deprecated)"
+            );
+        }
     }
 
     /// Switches the encoder's linear layers to 8-bit weights for prediction ([`crate::int8`],

@@ -6,7 +6,6 @@
 pub use crate::cli::{Args, Command};
 use crate::cli::{EvaluateArgs, PredictArgs, TrainArgs};
 use crate::configs::{Mode, Precision, Settings, KEEP, MAX_LEN};
-use crate::int8;
 use crate::model::{HeadOnly, LoadedModel, Pooling, PretrainedClassifier};
 use crate::reviews::{encoder_output_key, head_only_splits, ReviewSplits, TokenizedReviews};
 use crate::Answers;
@@ -22,7 +21,6 @@ use serde_json::json;
 use std::path::Path;
 use std::time::Instant;
 use tch::nn::VarStore;
-use tch::Device;
 
 pub fn run<A: Answers>(args: Args) -> Result<()> {
     match args.into_command(Command::Train) {
@@ -93,14 +91,12 @@ fn train<A: Answers>(args: TrainArgs) -> Result<()> {
             let head = HeadOnly(&model);
             fit_and_submit(&mut trainer, &head, &mut vars, &splits, "unit9", resume)?.0
         }
-        Mode::Top | Mode::Full => fine_tune(
-            &mut trainer,
-            model,
-            &mut vars,
-            (&reviews, &data),
-            settings.predict_precision,
-            resume,
-        )?,
+        Mode::Top | Mode::Full => {
+            let precision =
+                model.prediction_precision(settings.predict_precision, trainer.device());
+            let splits = (&reviews, &data);
+            fine_tune(&mut trainer, model, &mut vars, splits, precision, resume)?
+        }
     };
     let seconds = started.elapsed().as_secs_f64();
     if let Some(run) = trainer.run() {
@@ -131,7 +127,7 @@ fn fine_tune(
 
     // The submission's model: the best epoch's weights, read at the prediction length.
     load_best(trainer, vars, &report)?;
-    let precision = switch_precision(&mut model, precision, trainer.device());
+    model.switch_to(precision);
     let clock = Instant::now();
     let validation = trainer.evaluate(&model, &reviews.final_validation)?;
     let validation_seconds = clock.elapsed().as_secs_f64();
@@ -236,7 +232,8 @@ fn evaluate<A: Answers>(args: EvaluateArgs) -> Result<()> {
     let lengths = (settings.max_len, max_len);
     let reviews = ReviewSplits::tokenize::<A>(&model_folder, lengths, settings.keep, &data)?;
     let asked = args.precision.unwrap_or(settings.predict_precision);
-    let precision = switch_precision(&mut model, asked, trainer.device());
+    let precision = model.prediction_precision(asked, trainer.device());
+    model.switch_to(precision);
     let clock = Instant::now();
     let validation = trainer.evaluate(&model, &reviews.final_validation)?;
     println!(
@@ -248,33 +245,6 @@ fn evaluate<A: Answers>(args: EvaluateArgs) -> Result<()> {
         clock.elapsed().as_secs_f64()
     );
     Ok(())
-}
-
-/// Switches the model to 8-bit weights when `asked` and they run here ([`int8::precision_here`]),
-/// saying why not otherwise; the precision it predicts with.
-fn switch_precision(
-    model: &mut PretrainedClassifier,
-    asked: Precision,
-    device: Device,
-) -> Precision {
-    let fbgemm = match (asked, device) {
-        (Precision::Int8, Device::Cpu) => int8::fbgemm_answers(),
-        _ => Ok(()),
-    };
-    let (precision, why_not) =
-        int8::precision_here(asked, device, &fbgemm, model.has_int8_layers());
-    if let Some(why_not) = why_not {
-        println!("{why_not}");
-    }
-    if precision == Precision::Int8 {
-        model.switch_to_int8();
-        // libtorch prints two warnings on first use: the kernels are deprecated, not gone.
-        println!(
-            "Predicting with 8-bit weights (libtorch's fbgemm kernels, which torch 2.4 calls \
-             deprecated)"
-        );
-    }
-    precision
 }
 
 fn test_set<'a>(reviews: &'a ReviewSplits, data: &'a DataDir) -> TestSet<'a, TokenizedReviews> {
