@@ -173,14 +173,13 @@ impl DeviceChoice {
     }
 }
 
-/// CUDA device 0 when available, else the CPU. Set `COURSE_DEVICE=cpu` to force the CPU.
+/// What `--device auto` means here: CUDA device 0 when available, else the CPU
+/// (`COURSE_DEVICE=cpu` forces the CPU).
 pub fn best_device() -> Device {
-    let here = DevicesHere::probe();
-    if here.cpu_forced || here.cuda_gpus == 0 {
-        Device::Cpu
-    } else {
-        Device::Cuda(0)
-    }
+    // `auto` is never refused: the CPU is always there.
+    DeviceChoice::Auto
+        .resolve(&DevicesHere::probe())
+        .map_or(Device::Cpu, |chosen| chosen.device)
 }
 
 /// A short human description, e.g. `CPU (2 threads)`, `CUDA:0 (of 1 GPU)`, `MPS (Apple GPU)`.

@@ -447,17 +447,13 @@ impl Word2vecArgs {
             ),
             (Some(Some(resume)), _) if resume.is_file() => {
                 // The checkpoint itself, <run>/checkpoints/last.safetensors.
-                match resume.parent() {
-                    Some(checkpoints) if checkpoints.ends_with("checkpoints") => Ok(checkpoints
-                        .parent()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_default()),
-                    _ => bail!(
-                        "--resume {}: a file, but not a word2vec run's checkpoint \
-                         (<run folder>/checkpoints/last.safetensors)",
+                RunFolder::of_checkpoint(resume).with_context(|| {
+                    format!(
+                        "--resume {}: a file, but not a word2vec run's checkpoint (<run \
+                         folder>/checkpoints/last.safetensors)",
                         resume.display()
-                    ),
-                }
+                    )
+                })
             }
             (Some(Some(resume)), _) => Ok(resume.clone()),
             (_, Some(out)) => Ok(out),

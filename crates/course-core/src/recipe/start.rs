@@ -126,9 +126,10 @@ pub fn start_run<C: UnitSettings>(
     apply: impl Fn(&mut C),
 ) -> Result<RunStart<C>> {
     // A device that is not there is refused before a run folder is made.
-    if let Some(device) = request.device {
-        device.on_this_machine()?;
-    }
+    let asked_device = request
+        .device
+        .map(DeviceChoice::on_this_machine)
+        .transpose()?;
     let as_asked = |config: C| with_requests(config, request, &apply);
     let mut start = match &request.resume {
         None => start_new(unit, what, request, as_asked(fresh(request.seed())))?,
@@ -139,8 +140,13 @@ pub fn start_run<C: UnitSettings>(
     if let Some(device) = request.device {
         trainer.device = device;
     }
-    // A continued run keeps its saved device unless --device says otherwise: it must be here too.
-    println!("Device: {}", trainer.device.on_this_machine()?);
+    // A continued run keeps its saved device unless --device says otherwise: it must be here too
+    // (--device's was checked above).
+    let device = match asked_device {
+        Some(checked) => checked,
+        None => trainer.device.on_this_machine()?,
+    };
+    println!("Device: {device}");
     if let Some(minutes) = request.checkpoint_minutes {
         trainer.checkpoint_minutes = Some(minutes);
     }
@@ -307,12 +313,9 @@ pub fn find_run(unit: &str, which: Option<&Path>) -> Result<PathBuf> {
     };
     if which.is_file() {
         // runs/<unit>/<name>/checkpoints/last.safetensors -> runs/<unit>/<name>
-        return match which.parent() {
-            Some(checkpoints) if checkpoints.ends_with("checkpoints") => checkpoints
-                .parent()
-                .map(Path::to_path_buf)
-                .context("a checkpoints folder without a run folder"),
-            _ => bail!(
+        return match RunFolder::of_checkpoint(which) {
+            Some(folder) => Ok(folder),
+            None => bail!(
                 "--resume {}: a file, but not a run's checkpoint (runs/{unit}/<name>/checkpoints/...)",
                 which.display()
             ),

@@ -116,6 +116,16 @@ impl RunFolder {
             .join(format!("{which}.safetensors"))
     }
 
+    /// The run folder of a checkpoint file, `<run>/checkpoints/<which>.safetensors` -> `<run>`
+    /// (the inverse of [`RunFolder::checkpoint_path`]); `None` for a file elsewhere.
+    pub fn of_checkpoint(checkpoint: &Path) -> Option<PathBuf> {
+        let checkpoints = checkpoint.parent()?;
+        if !checkpoints.ends_with("checkpoints") {
+            return None;
+        }
+        checkpoints.parent().map(Path::to_path_buf)
+    }
+
     pub fn submission_path(&self) -> PathBuf {
         self.path.join("submission.csv")
     }
@@ -468,6 +478,14 @@ pub fn timestamp_name() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checkpoint_names_its_run_folder_and_other_files_none() {
+        let run = Path::new("runs/unit7/tuned");
+        let checkpoint = run.join("checkpoints/last.safetensors");
+        assert_eq!(RunFolder::of_checkpoint(&checkpoint).as_deref(), Some(run));
+        assert_eq!(RunFolder::of_checkpoint(&run.join("config.json")), None);
+    }
 
     #[test]
     fn a_lock_is_held_unless_the_system_says_no_such_process() {
