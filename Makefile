@@ -128,12 +128,14 @@ $(MINILM_DIR)/model.safetensors: | $(TORCH_STAMP)
 # The quick leaderboard shares `make test`'s build: the dev profile is optimised (opt-level 2), so
 # a clean clone compiles the workspace once. The full leaderboard, hours of training, is built in
 # release. `UNITS=unit6 unit7` runs some of them; finished rows are kept in docs/results/
-# (quick ones in runs/leaderboard/quick/).
+# (quick ones in runs/leaderboard/quick/). `SEEDS=3` runs each unit with seeds 123, 7 and 42
+# (unit 9 with the first two) and reports each row as their mean and range.
 demo: setup models
 	$(CARGO) run -p course -- leaderboard --quick
 
+SEEDS ?= 0
 leaderboard: setup models data
-	$(CARGO) run --release -p course -- leaderboard $(UNITS)
+	$(CARGO) run --release -p course -- leaderboard --seeds $(SEEDS) $(UNITS)
 
 # For anyone with an NVIDIA GPU: that libtorch sees it and computes on it, every architecture's
 # forward pass on it against the CPU's (same weights, same batch), then every unit's quick row

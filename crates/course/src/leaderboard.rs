@@ -12,6 +12,7 @@
 //! rebuilt from all saved rows: a leaderboard can be run a few units at a time.
 
 mod rows;
+mod seeds;
 pub(crate) mod units;
 
 use anyhow::{bail, Result};
@@ -51,12 +52,16 @@ pub struct Request {
     pub out: Option<PathBuf>,
     /// `--device` for every unit (`None`: auto).
     pub device: Option<DeviceChoice>,
+    /// `--seeds N`: each unit runs the first N seeds of [`seeds::SEED_LIST`] (unit 9 at most 2,
+    /// unit 1 once); 0: once, with its default seed.
+    pub seeds: usize,
 }
 
 /// Runs the units asked for, prints their table, saves each row and rebuilds the results file.
 /// Fails (after the table) when a unit failed.
 pub fn leaderboard(request: Request) -> Result<()> {
     let units = select(&request.units)?;
+    seeds::check_count(request.seeds)?;
     let data = match (&request.data, request.mode) {
         (Some(dir), _) => DataDir::resolve(Some(dir))?,
         (None, Mode::Quick) => DataDir::bundled_sample(),
@@ -73,6 +78,7 @@ pub fn leaderboard(request: Request) -> Result<()> {
             course_core::tracking::timestamp_name()
         ),
         device: request.device,
+        seed: None,
     };
     let mut machine = Machine::here();
     if let Some(device) = request.device {
@@ -94,9 +100,19 @@ pub fn leaderboard(request: Request) -> Result<()> {
     let started = Instant::now();
     let mut rows = Vec::new();
     for unit in units {
-        let row = run_unit(unit, &plan, &machine);
-        row.save(&saved_rows)?;
-        rows.push(row);
+        for seed in seeds::seeds_for(unit.name, request.seeds) {
+            let plan = units::Plan {
+                seed,
+                run_name: match seed {
+                    Some(seed) => format!("{}-seed{seed}", plan.run_name),
+                    None => plan.run_name.clone(),
+                },
+                ..plan.clone()
+            };
+            let row = run_unit(unit, &plan, &machine);
+            row.save(&saved_rows)?;
+            rows.push(row);
+        }
     }
 
     // Quick rows stand beside this course's full-data figures.

@@ -63,6 +63,9 @@ enum Command {
         /// Train every unit on this device: auto, cpu, cuda, cuda:N or mps [default: auto]
         #[arg(long)]
         device: Option<DeviceChoice>,
+        /// Run each unit with N seeds (123, 7, 42, ...; unit 9 at most 2) and report the mean and the range [default: one run, seed 123]
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        seeds: usize,
     },
     /// What `make demo` runs: every unit on the bundled sample (`leaderboard --quick`)
     Demo,
@@ -157,6 +160,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             data,
             out,
             device,
+            seeds,
         } => leaderboard::leaderboard(leaderboard::Request {
             units,
             mode: if quick {
@@ -167,6 +171,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             data,
             out,
             device,
+            seeds,
         }),
         Command::Verify {
             units,
@@ -196,6 +201,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             data: None,
             out: None,
             device: None,
+            seeds: 0,
         }),
         Command::Baseline {
             data,

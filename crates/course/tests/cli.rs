@@ -208,7 +208,13 @@ fn the_quick_leaderboard_runs_units_and_keeps_their_rows() {
         test > 0.6,
         "unit 3 learns something on the sample: {unit3_row}"
     );
-    let ours: f64 = cells[5].parse().unwrap_or_else(|_| panic!("{unit3_row}"));
+    // The full data's figure (with its range when several seeds stand behind it).
+    let ours: f64 = cells[5]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("{unit3_row}"));
     assert!(
         ours > 0.85,
         "beside this course's full-data figure: {unit3_row}"
@@ -241,6 +247,23 @@ fn the_quick_leaderboard_runs_units_and_keeps_their_rows() {
     );
     // The rows are kept beside the results file, in a folder named after it.
     assert!(runs.path().join("results/unit3.json").exists());
+
+    // Two seeds: two runs, two rows, one line of their mean and range.
+    let (ok, out) = leaderboard(runs.path(), &["unit2", "--seeds", "2"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("--seed 123") && out.contains("--seed 7"),
+        "each seed's command: {out}"
+    );
+    assert!(runs.path().join("results/unit2-seed123.json").exists());
+    assert!(runs.path().join("results/unit2-seed7.json").exists());
+    let unit2_row = out
+        .lines()
+        .find(|line| line.starts_with("| unit2 |"))
+        .unwrap_or_else(|| panic!("a unit 2 row: {out}"));
+    assert!(unit2_row.contains("2 seeds)"), "{unit2_row}");
+    let results = std::fs::read_to_string(runs.path().join("results.md")).unwrap();
+    assert!(results.contains("**unit2**, seed 7,"), "{results}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The leaderboard's rows: what one unit's run measured, saved as JSON, shown as a Markdown table.
 
+use super::seeds::{compare, Spread, Standing, UnitResult};
 use super::units::{Figures, Plan, Unit};
 use super::Mode;
 use anyhow::{Context, Result};
@@ -88,6 +89,9 @@ pub struct Row {
     pub mode: String,
     pub data: String,
     pub command: String,
+    /// `--seed` of the run (`None`: the unit's default, 123, given by no flag).
+    #[serde(default)]
+    pub seed: Option<u64>,
     pub validation: Option<f64>,
     pub test: Option<f64>,
     pub test_reviews: Option<u64>,
@@ -125,6 +129,7 @@ impl Row {
             mode: plan.mode.name().to_string(),
             data: shown_path(Path::new(&plan.data)),
             command,
+            seed: plan.seed,
             validation: figures.validation,
             test: figures.test,
             test_reviews: figures.test_reviews,
@@ -140,15 +145,17 @@ impl Row {
         }
     }
 
-    /// Saves the row as `<folder>/<unit>.json`, replacing the unit's previous row.
+    /// Saves the row as `<folder>/<unit>.json` (`<unit>-seed<N>.json` for a run of `--seeds`),
+    /// replacing the previous row of that unit and seed.
     pub fn save(&self, folder: &Path) -> Result<()> {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("cannot create {}", folder.display()))?;
         let text = serde_json::to_string_pretty(self)?;
-        course_core::fs::write_bytes_atomically(
-            &folder.join(format!("{}.json", self.unit)),
-            text.as_bytes(),
-        )
+        let name = match self.seed {
+            Some(seed) => format!("{}-seed{seed}.json", self.unit),
+            None => format!("{}.json", self.unit),
+        };
+        course_core::fs::write_bytes_atomically(&folder.join(name), text.as_bytes())
     }
 
     /// Every row saved in `folder`, in course order (none when the folder does not exist).
@@ -171,7 +178,7 @@ impl Row {
                 rows.push(row);
             }
         }
-        rows.sort_by(|a, b| a.unit.cmp(&b.unit));
+        rows.sort_by(|a, b| (&a.unit, a.seed).cmp(&(&b.unit, b.seed)));
         Ok(rows)
     }
 }
@@ -200,54 +207,81 @@ fn accuracy(value: Option<f64>) -> String {
     value.map_or("-".to_string(), |v| format!("{v:.5}"))
 }
 
-/// The test accuracy minus the course's, signed.
-fn difference(row: &Row) -> String {
-    match (row.test, row.course) {
-        (Some(test), Some(course)) => format!("{:+.5}", test - course),
-        _ => "-".to_string(),
+/// The test accuracy (the mean over seeds) minus the course's, signed, and with several seeds
+/// whether the difference is beyond their spread.
+fn difference(result: &UnitResult, course: Option<f64>) -> String {
+    let (Some(test), Some(course)) = (result.test(), course) else {
+        return "-".to_string();
+    };
+    let signed = format!("{:+.5}", test.mean - course);
+    if test.runs == 1 {
+        return signed;
+    }
+    match compare(&test, &Spread::exact(course)) {
+        Standing::Beats => format!("{signed} (above, beyond the spread)"),
+        Standing::Trails => format!("{signed} (below, beyond the spread)"),
+        Standing::WithinSpread => format!("{signed} (within the spread)"),
     }
 }
 
-/// The rows as a Markdown table (also readable in a terminal). Full rows stand beside the
-/// original course's figure; quick rows (the bundled sample, a few epochs) beside this course's
-/// full-data figure (`full`) and the original's, never compared with them as if measured alike.
+fn shown(spread: Option<Spread>) -> String {
+    spread.map_or("-".to_string(), |s| s.shown())
+}
+
+/// `123, 7, 42`; `default` for a run made without `--seed`.
+fn seeds_shown(result: &UnitResult) -> String {
+    let seeds: Vec<String> = result
+        .seeds()
+        .iter()
+        .map(|seed| seed.map_or("default".to_string(), |s| s.to_string()))
+        .collect();
+    seeds.join(", ")
+}
+
+/// The rows as a Markdown table (also readable in a terminal), one line per unit: with several
+/// seeds, the mean and the range of their figures. Full rows stand beside the original course's
+/// figure; quick rows (the bundled sample, a few epochs) beside this course's full-data figure
+/// (`full`) and the original's, never compared with them as if measured alike.
 pub fn table(rows: &[Row], mode: Mode, full: &[Row]) -> String {
     let mut text = match mode {
         Mode::Full => String::from(
-            "| unit | model | best validation | test | course | test - course | wall time |\n\
-             |---|---|---|---|---|---|---|\n",
+            "| unit | model | best validation | test | course | test - course | seeds | wall time (one run) |\n\
+             |---|---|---|---|---|---|---|---|\n",
         ),
         Mode::Quick => String::from(
             "| unit | model | sample: best validation | sample: test | full data: this course | \
              full data: original course | wall time |\n|---|---|---|---|---|---|---|\n",
         ),
     };
-    for row in rows {
-        let (validation, test) = match &row.error {
+    let full_results = UnitResult::all(full);
+    let results = UnitResult::all(rows);
+    for result in &results {
+        let first = result.runs[0];
+        let (validation, test) = match result.error() {
             Some(_) => ("failed".to_string(), "failed".to_string()),
-            None => (accuracy(row.validation), accuracy(row.test)),
+            None => (shown(result.validation()), shown(result.test())),
         };
-        let compared = match mode {
-            Mode::Full => difference(row),
-            Mode::Quick => accuracy(
-                full.iter()
-                    .find(|f| f.unit == row.unit && f.error.is_none())
-                    .and_then(|f| f.test),
+        let time = duration(result.seconds());
+        text += &match mode {
+            Mode::Full => format!(
+                "| {} | {} | {validation} | {test} | {} | {} | {} | {time} |\n",
+                first.unit,
+                first.model,
+                accuracy(first.course),
+                difference(result, first.course),
+                seeds_shown(result),
+            ),
+            Mode::Quick => format!(
+                "| {} | {} | {validation} | {test} | {} | {} | {time} |\n",
+                first.unit,
+                first.model,
+                shown(test_of(&full_results, &first.unit)),
+                accuracy(first.course),
             ),
         };
-        let (third, fourth) = match mode {
-            Mode::Full => (accuracy(row.course), compared),
-            Mode::Quick => (compared, accuracy(row.course)),
-        };
-        text += &format!(
-            "| {} | {} | {validation} | {test} | {third} | {fourth} | {} |\n",
-            row.unit,
-            row.model,
-            duration(row.seconds)
-        );
     }
     if mode == Mode::Quick {
-        text += &format!("\n{}", quick_reading(rows, full));
+        text += &format!("\n{}", quick_reading(&results, &full_results));
     }
     let notes: Vec<String> = rows
         .iter()
@@ -269,30 +303,37 @@ pub fn table(rows: &[Row], mode: Mode, full: &[Row]) -> String {
     text
 }
 
+/// A unit's test figure among `results` (its finished runs).
+fn test_of(results: &[UnitResult], unit: &str) -> Option<Spread> {
+    results.iter().find(|r| r.unit() == unit)?.test()
+}
+
 /// How to read the quick table: what its figures show, and why a unit after unit 4 may trail
-/// unit 2's bag of words there (named when it happens).
-fn quick_reading(rows: &[Row], full: &[Row]) -> String {
+/// unit 2's bag of words there (named when it happens; on the full data a unit trails or beats
+/// it only beyond the spread of their seeds).
+fn quick_reading(results: &[UnitResult], full: &[UnitResult]) -> String {
     let mut text = String::from(
         "The sample columns come from 1,600 training reviews and a few epochs: they show that \
          every unit trains end to end. What each unit is worth is in the full-data columns.\n",
     );
-    let test_of = |rows: &[Row], unit: &str| {
-        rows.iter()
-            .find(|r| r.unit == unit && r.error.is_none())
-            .and_then(|r| r.test)
-    };
-    let Some(baseline) = test_of(rows, "unit2") else {
+    let Some(baseline) = test_of(results, "unit2") else {
         return text;
     };
     let baseline_full = test_of(full, "unit2");
-    let (mut beaten_on_full_data, mut behind_on_both) = (Vec::new(), Vec::new());
-    for row in rows.iter().filter(|r| r.unit.as_str() >= "unit5") {
-        if !matches!(row.test, Some(test) if test < baseline) {
+    let (mut beaten_on_full_data, mut behind_on_both, mut too_close) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for result in results.iter().filter(|r| r.unit() >= "unit5") {
+        if !matches!(result.test(), Some(test) if test.mean < baseline.mean) {
             continue;
         }
-        match (test_of(full, &row.unit), baseline_full) {
-            (Some(unit), Some(bag)) if unit > bag => beaten_on_full_data.push(row.unit.as_str()),
-            _ => behind_on_both.push(row.unit.as_str()),
+        let standing = match (test_of(full, result.unit()), &baseline_full) {
+            (Some(unit), Some(bag)) => Some(compare(&unit, bag)),
+            _ => None,
+        };
+        match standing {
+            Some(Standing::Beats) => beaten_on_full_data.push(result.unit()),
+            Some(Standing::WithinSpread) => too_close.push(result.unit()),
+            _ => behind_on_both.push(result.unit()),
         }
     }
     if !beaten_on_full_data.is_empty() {
@@ -302,6 +343,12 @@ fn quick_reading(rows: &[Row], full: &[Row]) -> String {
              {} on the full data.\n",
             trail(&beaten_on_full_data),
             if beaten_on_full_data.len() == 1 { "beats it" } else { "beat it" }
+        );
+    }
+    if !too_close.is_empty() {
+        text += &format!(
+            "{} on the sample; on the full data the two are within the spread of their seeds.\n",
+            trail(&too_close)
         );
     }
     if !behind_on_both.is_empty() {
@@ -324,6 +371,42 @@ fn trail(units: &[&str]) -> String {
     format!("{} {verb} unit 2's bag of words", units.join(", "))
 }
 
+/// How to read the full table: one figure beats another only where their means differ by more
+/// than the larger spread of their seeds; each unit against unit 2's bag of words, the figure to
+/// beat from unit 5 on.
+fn reading_across_seeds(results: &[UnitResult]) -> String {
+    let mut text = String::from(
+        "A figure of several seeds is their mean, with the lowest and the highest in brackets. \
+         One figure beats another only where the means differ by more than the larger of the \
+         two ranges; with one seed a row is one draw, not a verdict.\n",
+    );
+    let Some(bag) = test_of(results, "unit2") else {
+        return text;
+    };
+    let mut lines = Vec::new();
+    for result in results.iter().filter(|r| r.unit() > "unit2") {
+        let Some(test) = result.test() else { continue };
+        if test.runs < 2 && bag.runs < 2 {
+            continue;
+        }
+        let verdict = match compare(&test, &bag) {
+            Standing::Beats => "beats unit 2's bag of words beyond the spread",
+            Standing::Trails => "trails unit 2's bag of words beyond the spread",
+            Standing::WithinSpread => "is within the spread of unit 2's bag of words",
+        };
+        lines.push(format!(
+            "- {} {verdict} ({} against {})",
+            result.unit(),
+            test.shown(),
+            bag.shown()
+        ));
+    }
+    if !lines.is_empty() {
+        text += &format!("\n{}\n", lines.join("\n"));
+    }
+    text
+}
+
 /// Writes the results page (atomically) from every saved row of one mode.
 pub fn write_results(path: &Path, mode: Mode, rows: &[Row], full: &[Row]) -> Result<()> {
     let (command, about) = match mode {
@@ -344,10 +427,16 @@ pub fn write_results(path: &Path, mode: Mode, rows: &[Row], full: &[Row]) -> Res
         "# Results\n\n<!-- Written by `{command}`: run it again rather than editing. -->\n\n{about}\n\n"
     );
     text += &table(rows, mode, full);
+    if mode == Mode::Full {
+        text += &format!("\n{}", reading_across_seeds(&UnitResult::all(rows)));
+    }
     text += "\n## How each row was measured\n\n";
     for row in rows {
+        let seed = row
+            .seed
+            .map_or(String::new(), |seed| format!(", seed {seed}"));
         text += &format!(
-            "- **{}**, finished {} UTC, commit {}, {} build, {}, {}:\n  `{}`\n",
+            "- **{}**{seed}, finished {} UTC, commit {}, {} build, {}, {}:\n  `{}`\n",
             row.unit, row.finished, row.commit, row.build, row.machine, row.device, row.command
         );
     }
@@ -369,6 +458,7 @@ mod tests {
             mode: "quick".to_string(),
             data: "datasets/imdb-sample".to_string(),
             command: format!("cargo run --release -p {unit} --example solution"),
+            seed: None,
             validation: test.map(|t| t + 0.01),
             test,
             test_reviews: Some(1000),
@@ -397,7 +487,7 @@ mod tests {
         );
         assert!(
             text.contains(
-                "| unit3 | a model | 0.91000 | 0.90000 | 0.87228 | +0.02772 | 1 min 15 s |"
+                "| unit3 | a model | 0.91000 | 0.90000 | 0.87228 | +0.02772 | default | 1 min 15 s |"
             ),
             "{text}"
         );
@@ -407,6 +497,74 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("- unit5: failed: no data"), "{text}");
+    }
+
+    fn seeded(unit: &str, seed: u64, test: f64) -> Row {
+        Row {
+            seed: Some(seed),
+            mode: "full".to_string(),
+            ..row(unit, Some(test), None)
+        }
+    }
+
+    #[test]
+    fn several_seeds_make_one_line_of_mean_and_range_and_verdicts_go_by_the_spread() {
+        let rows = [
+            row("unit2", Some(0.5), None), // an older run without a seed: the seeded ones count
+            seeded("unit2", 123, 0.8723),
+            seeded("unit2", 7, 0.8731),
+            seeded("unit2", 42, 0.8719),
+            seeded("unit6", 123, 0.8958),
+            seeded("unit6", 7, 0.8962),
+            seeded("unit6", 42, 0.8970),
+            seeded("unit8", 123, 0.8832),
+            seeded("unit8", 7, 0.8852),
+            seeded("unit8", 42, 0.8721),
+        ];
+        let text = table(&rows, Mode::Full, &[]);
+        assert!(
+            text.contains(
+                "| unit6 | a model | 0.90633 (0.90580-0.90700, 3 seeds) | 0.89633 \
+                 (0.89580-0.89700, 3 seeds) | 0.87228 | +0.02405 (above, beyond the spread) | \
+                 7, 42, 123 | 1 min 15 s |"
+            ),
+            "{text}"
+        );
+        assert_eq!(text.matches("| unit2 |").count(), 1, "{text}");
+        assert!(!text.contains("0.50000"), "{text}");
+        let reading = reading_across_seeds(&UnitResult::all(&rows));
+        assert!(
+            reading.contains("- unit6 beats unit 2's bag of words beyond the spread"),
+            "{reading}"
+        );
+        assert!(
+            reading.contains("- unit8 is within the spread of unit 2's bag of words"),
+            "{reading}"
+        );
+
+        // The quick table's reading asks the full data's seeds before saying "trails".
+        let quick = [
+            row("unit2", Some(0.81), None),
+            row("unit8", Some(0.7), None),
+        ];
+        let text = table(&quick, Mode::Quick, &rows);
+        assert!(
+            text.contains("unit8 trails unit 2's bag of words on the sample; on the full data the two are within the spread"),
+            "{text}"
+        );
+        assert!(!text.contains("full data too"), "{text}");
+    }
+
+    #[test]
+    fn seeded_rows_are_saved_beside_each_other() {
+        let folder = tempfile::tempdir().unwrap();
+        seeded("unit7", 7, 0.5).save(folder.path()).unwrap();
+        seeded("unit7", 123, 0.6).save(folder.path()).unwrap();
+        row("unit7", Some(0.7), None).save(folder.path()).unwrap();
+        let rows = Row::load_all(folder.path()).unwrap();
+        let seeds: Vec<Option<u64>> = rows.iter().map(|r| r.seed).collect();
+        assert_eq!(seeds, [None, Some(7), Some(123)]);
+        assert!(folder.path().join("unit7-seed123.json").exists());
     }
 
     #[test]

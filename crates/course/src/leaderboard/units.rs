@@ -8,6 +8,7 @@ use course_core::device::DeviceChoice;
 use std::time::Instant;
 
 /// What every unit of one leaderboard shares.
+#[derive(Clone)]
 pub struct Plan {
     pub mode: Mode,
     /// The data folder, absolute: the units run wherever `course` was started (commands show
@@ -17,6 +18,8 @@ pub struct Plan {
     pub run_name: String,
     /// `--device` for every unit that trains on one (`None`: each unit's default, auto).
     pub device: Option<DeviceChoice>,
+    /// `--seed` for the unit (`None`: its default, 123).
+    pub seed: Option<u64>,
 }
 
 /// A unit's figures after its run.
@@ -43,12 +46,18 @@ pub struct Unit {
 }
 
 impl Unit {
-    /// The unit's arguments for `plan`, with the plan's `--device` (unit 1's toy models have
-    /// none: they run on the CPU).
+    /// The unit's arguments for `plan`, with the plan's `--device` and `--seed` (unit 1's toy
+    /// models have neither: they run on the CPU, seeded by their own program).
     pub fn arguments_for(&self, plan: &Plan) -> Vec<String> {
         let mut arguments = (self.arguments)(plan);
-        if let (Some(device), true) = (plan.device, self.name != "unit1") {
+        if self.name == "unit1" {
+            return arguments;
+        }
+        if let Some(device) = plan.device {
             arguments.extend(["--device".to_string(), device.to_string()]);
+        }
+        if let Some(seed) = plan.seed {
+            arguments.extend(["--seed".to_string(), seed.to_string()]);
         }
         arguments
     }
@@ -273,6 +282,7 @@ mod tests {
             data: "datasets/imdb".to_string(),
             run_name: "leaderboard-test".to_string(),
             device: None,
+            seed: None,
         }
     }
 
@@ -282,7 +292,11 @@ mod tests {
             device: Some(DeviceChoice::Cuda(0)),
             ..plan(Mode::Quick)
         };
-        for plan in [plan(Mode::Quick), plan(Mode::Full), on_gpu] {
+        let seeded = Plan {
+            seed: Some(7),
+            ..plan(Mode::Full)
+        };
+        for plan in [plan(Mode::Quick), plan(Mode::Full), on_gpu, seeded] {
             let mode = plan.mode;
             for unit in &UNITS {
                 let arguments = unit.arguments_for(&plan);
@@ -292,6 +306,13 @@ mod tests {
                         "{arguments:?}"
                     );
                 }
+                let has_seed = arguments.ends_with(&strings(&["--seed", "7"]));
+                assert_eq!(
+                    has_seed,
+                    plan.seed.is_some() && unit.name != "unit1",
+                    "{}: {arguments:?}",
+                    unit.name
+                );
                 let parsed = match unit.name {
                     "unit1" => parse::<unit1_fundamentals::program::Args>(&arguments).map(drop),
                     "unit2" => parse::<unit2_neural_networks::program::Args>(&arguments).map(drop),
