@@ -431,7 +431,12 @@ pub fn write_results(path: &Path, mode: Mode, rows: &[Row], full: &[Row]) -> Res
         text += &format!("\n{}", reading_across_seeds(&UnitResult::all(rows)));
     }
     text += "\n## How each row was measured\n\n";
-    for row in rows {
+    // The runs behind the table: a unit's seeded runs stand in for its older run without a seed.
+    let results = UnitResult::all(rows);
+    for row in results
+        .iter()
+        .flat_map(|result| result.runs.iter().copied())
+    {
         let seed = row
             .seed
             .map_or(String::new(), |seed| format!(", seed {seed}"));
@@ -541,6 +546,14 @@ mod tests {
             reading.contains("- unit8 is within the spread of unit 2's bag of words"),
             "{reading}"
         );
+
+        // The page lists the runs behind the table: not the older run the seeds stand in for.
+        let folder = tempfile::tempdir().unwrap();
+        let page = folder.path().join("results.md");
+        write_results(&page, Mode::Full, &rows, &[]).unwrap();
+        let page = std::fs::read_to_string(page).unwrap();
+        assert!(page.contains("- **unit2**, seed 42, finished"), "{page}");
+        assert!(!page.contains("- **unit2**, finished"), "{page}");
 
         // The quick table's reading asks the full data's seeds before saying "trails".
         let quick = [
