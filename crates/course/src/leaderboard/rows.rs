@@ -283,8 +283,10 @@ pub fn table(rows: &[Row], mode: Mode, full: &[Row]) -> String {
     if mode == Mode::Quick {
         text += &format!("\n{}", quick_reading(&results, &full_results));
     }
-    let notes: Vec<String> = rows
+    // The notes of the runs behind the table, each once (three seeds often say the same).
+    let mut notes: Vec<String> = results
         .iter()
+        .flat_map(|result| result.runs.iter().copied())
         .flat_map(|row| {
             let error = row
                 .error
@@ -294,6 +296,7 @@ pub fn table(rows: &[Row], mode: Mode, full: &[Row]) -> String {
             error.chain(notes).collect::<Vec<_>>()
         })
         .collect();
+    notes.dedup();
     if !notes.is_empty() {
         text += "\n";
         for note in notes {
@@ -427,12 +430,12 @@ pub fn write_results(path: &Path, mode: Mode, rows: &[Row], full: &[Row]) -> Res
         "# Results\n\n<!-- Written by `{command}`: run it again rather than editing. -->\n\n{about}\n\n"
     );
     text += &table(rows, mode, full);
-    if mode == Mode::Full {
-        text += &format!("\n{}", reading_across_seeds(&UnitResult::all(rows)));
-    }
-    text += "\n## How each row was measured\n\n";
     // The runs behind the table: a unit's seeded runs stand in for its older run without a seed.
     let results = UnitResult::all(rows);
+    if mode == Mode::Full {
+        text += &format!("\n{}", reading_across_seeds(&results));
+    }
+    text += "\n## How each row was measured\n\n";
     for row in results
         .iter()
         .flat_map(|result| result.runs.iter().copied())
@@ -536,6 +539,11 @@ mod tests {
             "{text}"
         );
         assert_eq!(text.matches("| unit2 |").count(), 1, "{text}");
+        assert_eq!(
+            text.matches("- unit6: a note").count(),
+            1,
+            "three seeds' same note, once: {text}"
+        );
         assert!(!text.contains("0.50000"), "{text}");
         let reading = reading_across_seeds(&UnitResult::all(&rows));
         assert!(
