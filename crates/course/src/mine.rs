@@ -226,14 +226,14 @@ pub fn table(rows: &[LearnerRow], data: &DataDir) -> String {
 fn draw_chart(rows: &[LearnerRow], path: &Path, title: &str) -> Result<()> {
     let groups: Vec<String> = rows.iter().map(|row| row.unit.to_string()).collect();
     let series: [plot::BarSeries; 3] = [
-        ("original course", rows.iter().map(|r| r.course).collect()),
-        (
+        plot::BarSeries::new("original course", rows.iter().map(|r| r.course).collect()),
+        plot::BarSeries::new(
             "your faithful run",
             rows.iter()
                 .map(|r| r.faithful.as_ref().map(|f| f.test))
                 .collect(),
         ),
-        (
+        plot::BarSeries::new(
             "your submission (best by validation)",
             rows.iter()
                 .map(|r| r.best.as_ref().map(|b| b.test))
@@ -242,8 +242,8 @@ fn draw_chart(rows: &[LearnerRow], path: &Path, title: &str) -> Result<()> {
     ];
     let lowest = series
         .iter()
-        .flat_map(|(_, values)| values.iter().flatten())
-        .fold(1.0f64, |low, &v| low.min(v));
+        .filter_map(plot::BarSeries::lowest)
+        .fold(1.0f64, f64::min);
     let y_from = ((lowest - 0.05) * 10.0).floor() / 10.0;
     plot::accuracy_bars(path, title, &groups, &series, y_from.clamp(0.0, 0.9))
 }

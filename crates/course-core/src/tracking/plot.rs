@@ -168,8 +168,41 @@ fn draw_lr_finder(
     Ok(())
 }
 
-/// One series of a bar chart: its legend and one value (or none) per group.
-pub type BarSeries<'a> = (&'a str, Vec<Option<f64>>);
+/// One series of a bar chart: its legend, one value (or none) per group, and optionally the
+/// range behind each value (the lowest and highest of several runs), drawn as a whisker.
+pub struct BarSeries<'a> {
+    pub name: &'a str,
+    pub values: Vec<Option<f64>>,
+    pub ranges: Vec<Option<(f64, f64)>>,
+}
+
+impl<'a> BarSeries<'a> {
+    /// A series of plain bars.
+    pub fn new(name: &'a str, values: Vec<Option<f64>>) -> BarSeries<'a> {
+        BarSeries {
+            name,
+            values,
+            ranges: Vec::new(),
+        }
+    }
+
+    /// The same bars with a whisker from `low` to `high` where a range is given.
+    pub fn with_ranges(mut self, ranges: Vec<Option<(f64, f64)>>) -> BarSeries<'a> {
+        self.ranges = ranges;
+        self
+    }
+
+    /// The smallest value or range end of the series (`None`: no value).
+    pub fn lowest(&self) -> Option<f64> {
+        let ends = self.ranges.iter().flatten().map(|&(low, _)| low);
+        self.values
+            .iter()
+            .flatten()
+            .copied()
+            .chain(ends)
+            .reduce(f64::min)
+    }
+}
 
 /// A bar chart of accuracies: for each group (a unit), one bar per series side by side, the
 /// y axis from `y_from` to 1. A missing value leaves a gap.
@@ -224,20 +257,43 @@ fn draw_bars(
         .y_desc("test accuracy")
         .draw()?;
     let width = 0.8 / series.len().max(1) as f64;
-    for (k, (name, values)) in series.iter().enumerate() {
+    let left_of = |group: usize, k: usize| group as f64 + 0.1 + k as f64 * width;
+    for (k, bar_series) in series.iter().enumerate() {
         let colour = COLOURS[k % COLOURS.len()];
-        let bars = values.iter().enumerate().filter_map(|(group, value)| {
-            let value = (*value)?;
-            let left = group as f64 + 0.1 + k as f64 * width;
-            Some(Rectangle::new(
-                [(left, y_from), (left + width * 0.95, value.max(y_from))],
-                colour.filled(),
-            ))
-        });
+        let bars = bar_series
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(group, value)| {
+                let left = left_of(group, k);
+                Some(Rectangle::new(
+                    [(left, y_from), (left + width * 0.95, (*value)?.max(y_from))],
+                    colour.filled(),
+                ))
+            });
         chart
             .draw_series(bars)?
-            .label(*name)
+            .label(bar_series.name)
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
+        // Whiskers: from the lowest to the highest run, with a cap at each end.
+        let whiskers = bar_series
+            .ranges
+            .iter()
+            .enumerate()
+            .filter_map(|(group, range)| {
+                let (low, high) = (*range)?;
+                let middle = left_of(group, k) + width * 0.475;
+                let cap = width * 0.2;
+                let (low, high) = (low.max(y_from), high.max(y_from));
+                Some([
+                    vec![(middle, low), (middle, high)],
+                    vec![(middle - cap, low), (middle + cap, low)],
+                    vec![(middle - cap, high), (middle + cap, high)],
+                ])
+            })
+            .flatten()
+            .map(|points| PathElement::new(points, BLACK.stroke_width(2)));
+        chart.draw_series(whiskers)?;
     }
     chart
         .configure_series_labels()

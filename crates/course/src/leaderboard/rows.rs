@@ -4,6 +4,7 @@ use super::seeds::{compare, Spread, Standing, UnitResult};
 use super::units::{Figures, Plan, Unit};
 use super::Mode;
 use anyhow::{Context, Result};
+use course_core::tracking::plot;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -410,7 +411,37 @@ fn reading_across_seeds(results: &[UnitResult]) -> String {
     text
 }
 
-/// Writes the results page (atomically) from every saved row of one mode.
+/// The results chart: each unit's test accuracy (the mean of its seeds, a whisker from the
+/// lowest to the highest) beside the original course's figure.
+fn draw_chart(path: &Path, results: &[UnitResult]) -> Result<()> {
+    let results: Vec<&UnitResult> = results.iter().filter(|r| r.test().is_some()).collect();
+    let groups: Vec<String> = results.iter().map(|r| r.unit().to_string()).collect();
+    let tests: Vec<Spread> = results.iter().filter_map(|r| r.test()).collect();
+    let course = results.iter().map(|r| r.runs[0].course).collect();
+    let ranges = tests
+        .iter()
+        .map(|t| (t.runs > 1).then_some((t.lowest, t.highest)))
+        .collect();
+    let series = [
+        plot::BarSeries::new("original course", course),
+        plot::BarSeries::new(
+            "this course (mean of its seeds)",
+            tests.iter().map(|t| Some(t.mean)).collect(),
+        )
+        .with_ranges(ranges),
+    ];
+    let lowest = series
+        .iter()
+        .filter_map(plot::BarSeries::lowest)
+        .fold(1.0f64, f64::min);
+    // Bars start a little under the lowest figure, at a round number, so differences show.
+    let y_from = ((lowest - 0.02) * 20.0).floor() / 20.0;
+    let title = "Test accuracy on the 25,000 reviews";
+    plot::accuracy_bars(path, title, &groups, &series, y_from.clamp(0.0, 0.9))
+}
+
+/// Writes the results page (atomically) from every saved row of one mode; the full data's page
+/// gets its chart beside it (`results.md` -> `results.png`).
 pub fn write_results(path: &Path, mode: Mode, rows: &[Row], full: &[Row]) -> Result<()> {
     let (command, about) = match mode {
         Mode::Full => (
@@ -433,6 +464,13 @@ pub fn write_results(path: &Path, mode: Mode, rows: &[Row], full: &[Row]) -> Res
     // The runs behind the table: a unit's seeded runs stand in for its older run without a seed.
     let results = UnitResult::all(rows);
     if mode == Mode::Full {
+        let chart = path.with_extension("png");
+        draw_chart(&chart, &results)?;
+        let file = chart.file_name().unwrap_or_default().to_string_lossy();
+        text += &format!(
+            "\n![Each unit's test accuracy beside the original course's figure; a whisker spans \
+             the unit's seeds]({file})\n"
+        );
         text += &format!("\n{}", reading_across_seeds(&results));
     }
     text += "\n## How each row was measured\n\n";
@@ -562,6 +600,10 @@ mod tests {
         let page = std::fs::read_to_string(page).unwrap();
         assert!(page.contains("- **unit2**, seed 42, finished"), "{page}");
         assert!(!page.contains("- **unit2**, finished"), "{page}");
+        // Its chart beside it, a real PNG, named on the page.
+        assert!(page.contains("](results.png)"), "{page}");
+        let chart = std::fs::read(folder.path().join("results.png")).unwrap();
+        assert!(chart.starts_with(b"\x89PNG"), "the chart is not a PNG");
 
         // The quick table's reading asks the full data's seeds before saying "trails".
         let quick = [
