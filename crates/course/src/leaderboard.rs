@@ -205,7 +205,8 @@ fn run_folder(unit: &str, run_name: &str) -> PathBuf {
 
 /// Reads `summary.json` of a run (written by every unit that trains through the Trainer).
 fn read_summary(folder: &Path) -> Result<units::Figures> {
-    let summary = course_core::tracking::RunInfo::read(folder)?.summary;
+    let run = course_core::tracking::RunInfo::read(folder)?;
+    let summary = run.summary;
     let number = |key: &str| summary.get(key).and_then(serde_json::Value::as_f64);
     if number("test_accuracy").is_none() {
         bail!(
@@ -222,12 +223,52 @@ fn read_summary(folder: &Path) -> Result<units::Figures> {
             .get("test_reviews")
             .and_then(serde_json::Value::as_u64),
         detail: None,
+        time: number("seconds_prediction").map(|prediction| units::TimeSplit {
+            epochs: run.metrics.len(),
+            training_seconds: run.metrics.iter().map(|epoch| epoch.seconds).sum(),
+            // Unit 9's submission reads the validation reviews again, longer and in 8 bits.
+            prediction_seconds: prediction + number("seconds_submission_validation").unwrap_or(0.0),
+        }),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_folder_gives_the_figures_and_where_the_time_went() {
+        let folder = tempfile::tempdir().unwrap();
+        let write =
+            |file: &str, text: &str| std::fs::write(folder.path().join(file), text).unwrap();
+        write(
+            "metrics.csv",
+            "epoch,step,lr,train_loss,train_accuracy,validation_loss,validation_accuracy,seconds\n\
+             1,157,0.003,0.4,0.8,0.27,0.894,143.0\n2,314,0.003,0.2,0.9,0.25,0.902,140.5\n",
+        );
+        write(
+            "summary.json",
+            r#"{"best_validation_accuracy": 0.902, "test_accuracy": 0.9, "test_reviews": 25000,
+                "seconds_prediction": 30.0, "seconds_submission_validation": 6.0}"#,
+        );
+        let figures = read_summary(folder.path()).unwrap();
+        assert_eq!(figures.validation, Some(0.902));
+        assert_eq!(
+            figures.time,
+            Some(units::TimeSplit {
+                epochs: 2,
+                training_seconds: 283.5,
+                prediction_seconds: 36.0,
+            })
+        );
+        // A run from before prediction was timed has no split, and still its figures.
+        write(
+            "summary.json",
+            r#"{"best_validation_accuracy": 0.9, "test_accuracy": 0.9}"#,
+        );
+        let figures = read_summary(folder.path()).unwrap();
+        assert_eq!((figures.test, figures.time), (Some(0.9), None));
+    }
 
     #[test]
     fn units_are_chosen_by_name_number_or_crate_in_course_order() {

@@ -20,7 +20,7 @@ fn main() -> anyhow::Result<()> {
          reads each review backwards, your mean (task 3) pools it",
     );
     let Command::Train(mut args) = Args::parse().into_command(Command::Train);
-    // Your LSTM, unless `--lstm-by-hand false` asks for libtorch's (faster) one.
+    // Your LSTM, unless `--lstm-by-hand false` asks for libtorch's.
     args.lstm_by_hand.get_or_insert(true);
     train::<unit7_rnn::Exercise>(args)
 }

@@ -12,7 +12,7 @@ use course_core::training::Model;
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 use tch::nn::{self, Module};
-use tch::{Kind, Tensor};
+use tch::{Device, Kind, Tensor};
 
 /// How the outputs of every step become the review vector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -44,9 +44,27 @@ pub struct RnnConfig {
     pub word_dropout: f64,
     /// Run the LSTM step by step through the learner's `lstm_over_time` (tasks 1-2; the
     /// backward direction through `reverse_within_length`, task 4) instead of libtorch's LSTM:
-    /// the same numbers.
+    /// the same numbers. `None`: whichever is faster where the model runs
+    /// ([`by_hand_is_faster`]).
     #[serde(default)]
-    pub lstm_by_hand: bool,
+    pub lstm_by_hand: Option<bool>,
+}
+
+/// Whether the step-by-step LSTM beats libtorch's packed one on `device`. On a CPU it does:
+/// an epoch of the tuned model in batches of 128 took 143 s against 303 s here (2 cores;
+/// docs/units/unit7-experiments.md). On a GPU libtorch's LSTM is one fused cuDNN call for the
+/// whole sequence, where the loop launches a dozen small kernels per word; not measured here.
+pub fn by_hand_is_faster(device: Device) -> bool {
+    device == Device::Cpu
+}
+
+impl RnnConfig {
+    /// Whether this model's recurrence runs step by step on `device`: as asked, else when it
+    /// is an LSTM (the only cell written by hand) and [`by_hand_is_faster`] there.
+    pub fn runs_by_hand(&self, device: Device) -> bool {
+        self.lstm_by_hand
+            .unwrap_or(self.cell == CellKind::Lstm && by_hand_is_faster(device))
+    }
 }
 
 impl RnnConfig {
@@ -62,7 +80,7 @@ impl RnnConfig {
             pooling: TimePooling::UnmaskedMean,
             dropout: 0.0,
             word_dropout: 0.0,
-            lstm_by_hand: false,
+            lstm_by_hand: None,
         }
     }
 
@@ -91,6 +109,8 @@ pub struct RnnClassifier<A> {
     pub recurrent: Recurrent,
     output: nn::Linear,
     config: RnnConfig,
+    /// The recurrence runs through the learner's `lstm_over_time` ([`RnnConfig::runs_by_hand`]).
+    by_hand: bool,
     learner: PhantomData<A>,
 }
 
@@ -112,6 +132,7 @@ impl<A: Answers> RnnClassifier<A> {
             ),
             output: nn::linear(path / "output", config.features(), 2, Default::default()),
             config: config.clone(),
+            by_hand: config.runs_by_hand(path.device()),
             learner: PhantomData,
         }
     }
@@ -130,7 +151,7 @@ impl<A: Answers> RnnClassifier<A> {
             vectors
         };
         if self.config.pooling == TimePooling::UnmaskedMean {
-            let outputs = if self.config.lstm_by_hand {
+            let outputs = if self.by_hand {
                 let [batch, steps, _] = vectors.size()[..] else {
                     unreachable!("word vectors are [batch, steps, dim]")
                 };
@@ -143,7 +164,7 @@ impl<A: Answers> RnnClassifier<A> {
         }
         // A review with no known word still gets one (padding) step, so packing has work.
         let lengths = batch.lengths.clamp_min(1);
-        let outputs = if self.config.lstm_by_hand {
+        let outputs = if self.by_hand {
             self.recurrent.by_hand::<A>(&vectors, &lengths)
         } else {
             self.recurrent.packed(&vectors, &lengths)

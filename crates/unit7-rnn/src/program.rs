@@ -24,14 +24,27 @@ pub fn train<A: Answers>(args: TrainArgs) -> Result<()> {
         |settings, width| args.apply(settings, width),
         |path, model| {
             ensure!(
-                !model.lstm_by_hand || model.cell == CellKind::Lstm,
+                model.lstm_by_hand != Some(true) || model.cell == CellKind::Lstm,
                 "--lstm-by-hand runs your LSTM cell: it needs --cell lstm, not {:?}",
                 model.cell
             );
+            if model.cell == CellKind::Lstm {
+                println!("{}", lstm_line(model.runs_by_hand(path.device()), model));
+            }
             Ok(RnnClassifier::<A>::new(path, model))
         },
     )?;
     Ok(())
+}
+
+/// Which LSTM runs, and why: the learner sees it before the first epoch.
+fn lstm_line(by_hand: bool, model: &crate::model::RnnConfig) -> &'static str {
+    match (by_hand, model.lstm_by_hand) {
+        (true, None) => "LSTM: step by step through lstm_over_time (faster on a CPU; --lstm-by-hand false for libtorch's)",
+        (true, Some(_)) => "LSTM: step by step through lstm_over_time (--lstm-by-hand true)",
+        (false, None) => "LSTM: libtorch's fused kernel (faster on a GPU; --lstm-by-hand true for lstm_over_time)",
+        (false, Some(_)) => "LSTM: libtorch's (--lstm-by-hand false)",
+    }
 }
 
 pub fn run<A: Answers>(args: Args) -> Result<()> {
@@ -77,7 +90,8 @@ pub struct TrainArgs {
     #[arg(long)]
     pub max_len: Option<usize>,
     /// true: run the LSTM step by step through the `lstm_over_time` of tasks 1-2 instead of
-    /// libtorch's LSTM: the same numbers (the exercise's default)
+    /// libtorch's LSTM: the same numbers [default: by hand on a CPU, where it is faster, and
+    /// always in the exercise; libtorch's on a GPU]
     #[arg(long)]
     pub lstm_by_hand: Option<bool>,
     #[command(flatten)]
@@ -96,7 +110,7 @@ impl TrainArgs {
         set(&mut model.hidden, self.hidden);
         set(&mut model.dropout, self.dropout);
         set(&mut model.word_dropout, self.word_dropout);
-        set(&mut model.lstm_by_hand, self.lstm_by_hand);
+        set(&mut model.lstm_by_hand, self.lstm_by_hand.map(Some));
         set(&mut model.dim, width);
         set(&mut config.layout.max_len, self.max_len.map(Some));
     }

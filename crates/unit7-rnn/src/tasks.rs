@@ -256,7 +256,7 @@ fn position_toy<A: Answers>() -> Result<()> {
         pooling: TimePooling::Mean,
         dropout: 0.0,
         word_dropout: 0.0,
-        lstm_by_hand: true,
+        lstm_by_hand: Some(true),
     };
     let must = MustLearn {
         epochs: 8,

@@ -114,3 +114,31 @@ fn train_runs_on_the_sample() {
         );
     }
 }
+
+#[test]
+fn the_lstm_runs_by_hand_on_a_cpu_unless_told_otherwise() {
+    use unit7_rnn::model::{by_hand_is_faster, RnnConfig};
+    assert!(by_hand_is_faster(Device::Cpu));
+    assert!(!by_hand_is_faster(Device::Cuda(0)));
+    assert!(!by_hand_is_faster(Device::Mps));
+
+    let mut lstm = RnnConfig::course();
+    assert!(lstm.runs_by_hand(Device::Cpu), "the faster one on a CPU");
+    assert!(
+        !lstm.runs_by_hand(Device::Cuda(0)),
+        "libtorch's fused LSTM on a GPU"
+    );
+    lstm.lstm_by_hand = Some(false);
+    assert!(!lstm.runs_by_hand(Device::Cpu), "as asked");
+    lstm.lstm_by_hand = Some(true);
+    assert!(lstm.runs_by_hand(Device::Cuda(0)), "as asked");
+
+    let gru = RnnConfig {
+        cell: CellKind::Gru,
+        ..RnnConfig::course()
+    };
+    assert!(
+        !gru.runs_by_hand(Device::Cpu),
+        "only the LSTM is written by hand"
+    );
+}

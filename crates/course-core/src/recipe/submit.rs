@@ -45,7 +45,7 @@ impl<'a, D> Splits<'a, D> {
 
 /// Predicts `test` with the model as it is, writes the submission (into the trainer's run
 /// folder, or to `without_run` when it has none), scores it and, with a run folder, adds the
-/// test accuracy to `summary.json`.
+/// test accuracy and the seconds it took (`seconds_prediction`) to `summary.json`.
 pub fn predict_and_submit<M, D>(
     trainer: &Trainer,
     model: &M,
@@ -56,6 +56,7 @@ where
     M: Model,
     D: Dataset<Input = M::Input>,
 {
+    let clock = std::time::Instant::now();
     let probabilities = trainer.predict(model, test.reviews)?;
     let classes = Vec::<i64>::try_from(probabilities.argmax(-1, false))
         .context("cannot read the predictions")?;
@@ -75,6 +76,7 @@ where
         score.total
     );
     if let Some(run) = trainer.run() {
+        run.write_summary("seconds_prediction", clock.elapsed().as_secs_f64())?;
         run.write_summary("test_accuracy", score.accuracy())?;
         run.write_summary("test_reviews", score.total)?;
         run.write_summary("data", test.data.to_string())?;

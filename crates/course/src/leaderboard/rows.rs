@@ -1,7 +1,7 @@
 //! The leaderboard's rows: what one unit's run measured, saved as JSON, shown as a Markdown table.
 
 use super::seeds::{compare, Spread, Standing, UnitResult};
-use super::units::{Figures, Plan, Unit};
+use super::units::{Figures, Plan, TimeSplit, Unit};
 use super::Mode;
 use anyhow::{Context, Result};
 use course_core::tracking::plot;
@@ -108,6 +108,9 @@ pub struct Row {
     pub build: String,
     pub notes: Vec<String>,
     pub error: Option<String>,
+    /// Where the time went (rows from before it was recorded: `None`).
+    #[serde(default)]
+    pub time: Option<TimeSplit>,
 }
 
 impl Row {
@@ -143,7 +146,27 @@ impl Row {
             build: machine.build.to_string(),
             notes,
             error,
+            time: figures.time,
         }
+    }
+
+    /// `reading 12 s, 1 epoch 35 min 29 s, predicting 15 min 00 s`: the row's wall time in parts.
+    pub fn time_shown(&self) -> Option<String> {
+        let time = self.time?;
+        let reading = (self.seconds - time.training_seconds - time.prediction_seconds).max(0.0);
+        let epochs = match time.epochs {
+            1 => format!("1 epoch {}", duration(time.training_seconds)),
+            n => format!(
+                "{n} epochs {} ({} each)",
+                duration(time.training_seconds),
+                duration(time.training_seconds / n.max(1) as f64)
+            ),
+        };
+        Some(format!(
+            "reading and preparing {}, {epochs}, predicting {}",
+            duration(reading),
+            duration(time.prediction_seconds)
+        ))
     }
 
     /// Saves the row as `<folder>/<unit>.json` (`<unit>-seed<N>.json` for a run of `--seeds`),
@@ -481,8 +504,11 @@ pub fn write_results(path: &Path, mode: Mode, rows: &[Row], full: &[Row]) -> Res
         let seed = row
             .seed
             .map_or(String::new(), |seed| format!(", seed {seed}"));
+        let time = row
+            .time_shown()
+            .map_or(String::new(), |time| format!("  Time: {time}.\n"));
         text += &format!(
-            "- **{}**{seed}, finished {} UTC, commit {}, {} build, {}, {}:\n  `{}`\n",
+            "- **{}**{seed}, finished {} UTC, commit {}, {} build, {}, {}:\n  `{}`\n{time}",
             row.unit, row.finished, row.commit, row.build, row.machine, row.device, row.command
         );
     }
@@ -516,6 +542,7 @@ mod tests {
             device: "CPU (2 threads)".to_string(),
             build: "release".to_string(),
             notes: vec!["a note".to_string()],
+            time: None,
             error: error.map(str::to_string),
         }
     }
@@ -699,6 +726,46 @@ mod tests {
         assert!(Row::load_all(&folder.path().join("none"))
             .unwrap()
             .is_empty());
+    }
+
+    #[test]
+    fn a_rows_time_is_split_into_reading_training_and_predicting() {
+        let mut three_epochs = row("unit7", Some(0.9), None);
+        three_epochs.seconds = 500.0;
+        assert_eq!(
+            three_epochs.time_shown(),
+            None,
+            "rows from before the split"
+        );
+        three_epochs.time = Some(TimeSplit {
+            epochs: 3,
+            training_seconds: 429.0,
+            prediction_seconds: 40.0,
+        });
+        assert_eq!(
+            three_epochs.time_shown().unwrap(),
+            "reading and preparing 31 s, 3 epochs 7 min 09 s (2 min 23 s each), predicting 40 s"
+        );
+        let mut one_epoch = three_epochs.clone();
+        one_epoch.time = Some(TimeSplit {
+            epochs: 1,
+            training_seconds: 400.0,
+            prediction_seconds: 90.0,
+        });
+        assert_eq!(
+            one_epoch.time_shown().unwrap(),
+            "reading and preparing 10 s, 1 epoch 6 min 40 s, predicting 1 min 30 s"
+        );
+
+        // The results page says it under the row's command.
+        let folder = tempfile::tempdir().unwrap();
+        let page = folder.path().join("results.md");
+        write_results(&page, Mode::Quick, &[three_epochs], &[]).unwrap();
+        let page = std::fs::read_to_string(page).unwrap();
+        assert!(
+            page.contains("--example solution`\n  Time: reading and preparing 31 s, 3 epochs"),
+            "{page}"
+        );
     }
 
     #[test]

@@ -30,6 +30,18 @@ pub struct Figures {
     pub test_reviews: Option<u64>,
     /// Anything the row should say besides (unit 1 has no IMDb model).
     pub detail: Option<String>,
+    /// Where the time went, from the run folder (units without one: `None`).
+    pub time: Option<TimeSplit>,
+}
+
+/// A run's time in its parts: the epochs (with their validation) and the prediction of the
+/// validation and test reviews for the submission. The rest of the row's wall time is reading,
+/// tokenizing and whatever the unit prepared first.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TimeSplit {
+    pub epochs: usize,
+    pub training_seconds: f64,
+    pub prediction_seconds: f64,
 }
 
 /// One row of the leaderboard.
