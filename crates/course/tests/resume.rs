@@ -168,8 +168,11 @@ fn a_killed_run_resumed_ends_where_an_uninterrupted_run_ends() {
     let changed = unit7.run(&["--resume", "cut", "--lr", "0.5"]);
     assert!(!changed.status.success());
     let message = printed(&changed);
+    let lr = unit7_rnn::configs::tuned(123).trainer.optimizer.lr();
     assert!(
-        message.contains("trainer.optimizer.lr: the run has 0.001, the command line asks for 0.5"),
+        message.contains(&format!(
+            "trainer.optimizer.lr: the run has {lr}, the command line asks for 0.5"
+        )),
         "{message}"
     );
 
