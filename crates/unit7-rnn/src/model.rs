@@ -65,9 +65,7 @@ impl RnnConfig {
         self.lstm_by_hand
             .unwrap_or(self.cell == CellKind::Lstm && by_hand_is_faster(device))
     }
-}
 
-impl RnnConfig {
     /// The course's model: `Embedding(10000, 128)`, a bidirectional LSTM of 64 per direction,
     /// the mean over time, `Linear(128, 2)`.
     pub fn course() -> RnnConfig {
@@ -115,6 +113,11 @@ pub struct RnnClassifier<A> {
 }
 
 impl<A: Answers> RnnClassifier<A> {
+    /// Whether the recurrence runs through the learner's `lstm_over_time`.
+    pub fn runs_by_hand(&self) -> bool {
+        self.by_hand
+    }
+
     pub fn new(path: &nn::Path, config: &RnnConfig) -> RnnClassifier<A> {
         RnnClassifier {
             embedding: nn::embedding(

@@ -28,10 +28,11 @@ pub fn train<A: Answers>(args: TrainArgs) -> Result<()> {
                 "--lstm-by-hand runs your LSTM cell: it needs --cell lstm, not {:?}",
                 model.cell
             );
+            let classifier = RnnClassifier::<A>::new(path, model);
             if model.cell == CellKind::Lstm {
-                println!("{}", lstm_line(model.runs_by_hand(path.device()), model));
+                println!("{}", lstm_line(classifier.runs_by_hand(), model));
             }
-            Ok(RnnClassifier::<A>::new(path, model))
+            Ok(classifier)
         },
     )?;
     Ok(())

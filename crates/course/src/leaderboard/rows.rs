@@ -150,7 +150,8 @@ impl Row {
         }
     }
 
-    /// `reading 12 s, 1 epoch 35 min 29 s, predicting 15 min 00 s`: the row's wall time in parts.
+    /// `reading and preparing 12 s, 1 epoch 35 min 29 s, predicting 15 min 00 s`: the row's wall
+    /// time in parts.
     pub fn time_shown(&self) -> Option<String> {
         let time = self.time?;
         let reading = (self.seconds - time.training_seconds - time.prediction_seconds).max(0.0);
