@@ -12,6 +12,7 @@
 //! * [`tracking`]: run folders with metrics, TensorBoard events and plots (the role of W&B).
 //! * [`exercises`]: the tasks of every unit's exercise, their checks and progress reports.
 //! * [`fs`]: writing files so that a crash never leaves half of one behind.
+//! * [`mixed_precision`]: bfloat16 products on a CPU that has them (autocast).
 //!
 //! Every program that links this crate allocates memory, its own and libtorch's, through
 //! jemalloc (`src/allocator.rs` says why).
@@ -23,6 +24,7 @@ pub mod data;
 pub mod device;
 pub mod exercises;
 pub mod fs;
+pub mod mixed_precision;
 pub mod prepared;
 pub mod recipe;
 pub mod text;

@@ -572,3 +572,50 @@ fn checkpoint_numbers_read_back_to_the_same_bits() {
         );
     }
 }
+
+/// A model that records the kind of its logits: what the arithmetic inside the forward was.
+struct KindSpy<'a> {
+    inner: &'a Mlp,
+    seen: std::cell::RefCell<Vec<Kind>>,
+}
+
+impl Model for KindSpy<'_> {
+    type Input = Tensor;
+    fn forward(&self, input: &Tensor, train: bool) -> Tensor {
+        let logits = self.inner.forward(input, train);
+        self.seen.borrow_mut().push(logits.kind());
+        logits
+    }
+}
+
+#[test]
+fn bf16_runs_the_products_in_bfloat16_and_still_learns() {
+    let _serial = serial();
+    let (train, validation) = (blobs(256, 1, 0.0), blobs(128, 2, 0.0));
+    tch::manual_seed(0);
+    let mut vars = VarStore::new(Device::Cpu);
+    let mlp = Mlp::new(&vars, 2);
+    let spy = KindSpy {
+        inner: &mlp,
+        seen: Default::default(),
+    };
+    let mut trainer = Trainer::new(TrainerConfig {
+        bf16: Bf16::On,
+        ..config(8)
+    });
+    let report = trainer.fit(&spy, &mut vars, &train, &validation).unwrap();
+    assert_eq!(report.best_validation_accuracy, 1.0, "{:?}", report.history);
+    let seen = spy.seen.take();
+    assert!(
+        !seen.is_empty() && seen.iter().all(|&k| k == Kind::BFloat16),
+        "{seen:?}"
+    );
+    // The weights the optimiser keeps stay float32.
+    assert!(weights(&vars).iter().all(|(_, w)| w.kind() == Kind::Float));
+    // Probabilities come back float32, and `set_bf16` turns bfloat16 off for what follows.
+    let probabilities = trainer.predict(&spy, &validation).unwrap();
+    assert_eq!(probabilities.kind(), Kind::Float);
+    trainer.set_bf16(Bf16::Off);
+    trainer.evaluate(&spy, &validation).unwrap();
+    assert_eq!(spy.seen.take().last(), Some(&Kind::Float));
+}

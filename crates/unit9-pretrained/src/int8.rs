@@ -131,6 +131,7 @@ pub fn precision_here(
     let float32 = |why: String| (Precision::Float32, Some(why));
     match (asked, fbgemm) {
         (Precision::Float32, _) => (Precision::Float32, None),
+        (Precision::Bf16, _) => (Precision::Bf16, None),
         _ if !has_int8_layers => {
             float32("8-bit weights are for BERT and RoBERTa encoders: predicting in float32".into())
         }
@@ -200,6 +201,12 @@ mod tests {
         );
         assert_eq!(precision_here(f32, Device::Cpu, &works, true), (f32, None));
         assert_eq!(precision_here(f32, Device::Mps, &absent, true), (f32, None));
+        // bfloat16 products need no fbgemm and suit every encoder.
+        let bf16 = Precision::Bf16;
+        assert_eq!(
+            precision_here(bf16, Device::Cpu, &absent, false),
+            (bf16, None)
+        );
         for (device, fbgemm, layers, words) in [
             (Device::Cpu, &absent, true, "not built with FBGEMM"),
             (Device::Cuda(0), &works, true, "on the CPU only"),

@@ -128,6 +128,7 @@ fn fine_tune(
     // The submission's model: the best epoch's weights, read at the prediction length.
     load_best(trainer, vars, &report)?;
     model.switch_to(precision);
+    trainer.set_bf16(precision.bf16());
     let clock = Instant::now();
     let validation = trainer.evaluate(&model, &reviews.final_validation)?;
     let validation_seconds = clock.elapsed().as_secs_f64();
@@ -219,7 +220,7 @@ fn evaluate<A: Answers>(args: EvaluateArgs) -> Result<()> {
     let mut trainer_settings = settings.trainer.clone();
     trainer_settings.device = args.device.unwrap_or(trainer_settings.device);
     println!("Device: {}", trainer_settings.device.on_this_machine()?);
-    let trainer = Trainer::new(trainer_settings);
+    let mut trainer = Trainer::new(trainer_settings);
     let mut vars = VarStore::new(trainer.device());
     let LoadedModel {
         folder: model_folder,
@@ -233,6 +234,7 @@ fn evaluate<A: Answers>(args: EvaluateArgs) -> Result<()> {
     let asked = args.precision.unwrap_or(settings.predict_precision);
     let precision = model.prediction_precision(asked, trainer.device());
     model.switch_to(precision);
+    trainer.set_bf16(precision.bf16());
     let clock = Instant::now();
     let validation = trainer.evaluate(&model, &reviews.final_validation)?;
     println!(

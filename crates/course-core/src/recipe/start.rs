@@ -7,7 +7,7 @@
 
 use crate::data::DataDir;
 use crate::tracking::{run_in_use, runs_root, timestamp_name, RunFolder};
-use crate::training::{DeviceChoice, TrainerConfig};
+use crate::training::{Bf16, DeviceChoice, TrainerConfig};
 use anyhow::{bail, Context, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -55,6 +55,8 @@ pub struct RunRequest {
     pub resume: Option<Option<PathBuf>>,
     pub device: Option<DeviceChoice>,
     pub checkpoint_minutes: Option<f64>,
+    /// bfloat16 products or float32 (`--bf16`).
+    pub bf16: Option<Bf16>,
 }
 
 impl RunRequest {
@@ -72,6 +74,9 @@ impl RunRequest {
         }
         if let Some(batch_size) = self.batch_size {
             trainer.batch_size = batch_size;
+        }
+        if let Some(bf16) = self.bf16 {
+            trainer.bf16 = bf16;
         }
     }
 
@@ -147,6 +152,9 @@ pub fn start_run<C: UnitSettings>(
         None => trainer.device.on_this_machine()?,
     };
     println!("Device: {device}");
+    if trainer.bf16 != Bf16::Off {
+        println!("{}", trainer.bf16.describe(trainer.device.device()));
+    }
     if let Some(minutes) = request.checkpoint_minutes {
         trainer.checkpoint_minutes = Some(minutes);
     }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::device::DeviceChoice;
+pub use crate::mixed_precision::Bf16;
 
 /// How to train. `TrainerConfig::default()` is the course's unit 3 setting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,6 +37,9 @@ pub struct TrainerConfig {
     /// the previous one, so a run killed in a long epoch loses at most that much (`None`: only
     /// at the end of each epoch). It does not change what the run computes.
     pub checkpoint_minutes: Option<f64>,
+    /// Whether the forward passes (training, validation, prediction) compute their products in
+    /// bfloat16 (`crate::mixed_precision`); the weights and the optimiser stay float32.
+    pub bf16: Bf16,
 }
 
 impl Default for TrainerConfig {
@@ -59,6 +63,7 @@ impl Default for TrainerConfig {
             overfit_batches: None,
             progress: true,
             checkpoint_minutes: Some(5.0),
+            bf16: Bf16::Off,
         }
     }
 }

@@ -16,7 +16,9 @@ pub mod signals;
 pub mod trainer;
 
 pub use crate::tracking::EpochMetrics;
-pub use config::{DeviceChoice, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig};
+pub use config::{
+    Bf16, DeviceChoice, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig,
+};
 pub use decisions::{RunDecisions, ValidationScores};
 pub use lr_finder::{LrFinder, LrFinding};
 pub use model::{Dataset, Model, TensorDataset};

@@ -37,7 +37,7 @@ impl Trainer {
         let (mut loss_sum, mut correct) = (0.0, 0i64);
         for batch in self.evaluation_batches(data, rows) {
             let targets = labels_of(labels, &batch, device);
-            let logits = model.forward(&data.inputs(&batch, device)?, false);
+            let logits = self.forward(model, &data.inputs(&batch, device)?, false);
             loss_sum += model.loss(&logits, &targets).double_value(&[]) * batch.len() as f64;
             correct += count_correct(&logits, &targets);
         }
@@ -60,7 +60,7 @@ impl Trainer {
         let mut order = Vec::with_capacity(rows.len());
         let mut parts = Vec::new();
         for batch in self.evaluation_batches(data, &rows) {
-            let logits = model.forward(&data.inputs(&batch, device)?, false);
+            let logits = self.forward(model, &data.inputs(&batch, device)?, false);
             parts.push(logits.softmax(-1, Kind::Float).to_device(Device::Cpu));
             order.extend(batch.iter().map(|&r| r as i64));
         }

@@ -17,11 +17,12 @@ pub use checkpoint::load_weights_from;
 pub(crate) use evaluate::labels_of;
 pub use report::{Evaluation, FitReport, Interrupted, TrainingDiverged};
 
-use super::config::TrainerConfig;
+use super::config::{Bf16, TrainerConfig};
 use super::decisions::{self, ValidationScores};
 use super::model::{Dataset, Model};
 use super::optimizer::Optimizer;
 use super::signals::StopRequests;
+use crate::mixed_precision::with_bf16;
 use crate::tracking::{EpochMetrics, RunFolder};
 use anyhow::{Context, Result};
 use checkpoint::{save_checkpoint, SaveInsideEpoch, TrainerState};
@@ -31,7 +32,7 @@ use std::path::Path;
 use std::time::Instant;
 use tally::EpochTally;
 use tch::nn::VarStore;
-use tch::Device;
+use tch::{Device, Kind, Tensor};
 
 pub struct Trainer {
     config: TrainerConfig,
@@ -60,6 +61,19 @@ impl Trainer {
     /// The device of the configuration: build the model's `VarStore` on it.
     pub fn device(&self) -> Device {
         self.config.device.device()
+    }
+
+    /// Changes whether the products run in bfloat16 from now on: for a model that predicts
+    /// in another arithmetic than it trained in.
+    pub fn set_bf16(&mut self, bf16: Bf16) {
+        self.config.bf16 = bf16;
+    }
+
+    /// The model's forward pass, its products in bfloat16 when the settings say so
+    /// ([`TrainerConfig::bf16`]); the logits come back float32 for the loss.
+    fn forward<M: Model>(&self, model: &M, inputs: &M::Input, train: bool) -> Tensor {
+        let bf16 = self.config.bf16.here(self.device());
+        with_bf16(bf16, || model.forward(inputs, train)).to_kind(Kind::Float)
     }
 
     /// Trains from scratch.
@@ -217,7 +231,7 @@ impl Trainer {
                 let inputs = train.inputs(rows, device)?;
                 let targets = labels_of(labels, rows, device);
 
-                let logits = model.forward(&inputs, true);
+                let logits = self.forward(model, &inputs, true);
                 let loss = model.loss(&logits, &targets);
                 if index % accumulate == 0 {
                     optimizer.zero_grad();
