@@ -185,14 +185,23 @@ impl Optimizer {
                     }
                     let m = first.get_or_insert_with(|| param.zeros_like());
                     let v = second.get_or_insert_with(|| param.zeros_like());
-                    // m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
-                    let _ = m.g_mul_scalar_(beta1).g_add_(&(&g * (1.0 - beta1)));
-                    let _ = v.g_mul_scalar_(beta2).g_add_(&(g.square() * (1.0 - beta2)));
-                    // Bias correction: early on m and v are biased towards their zero start.
-                    let m_hat = &*m / (1.0 - beta1.powf(t));
-                    let v_hat = &*v / (1.0 - beta2.powf(t));
-                    let update = m_hat / (v_hat.sqrt() + eps) * lr;
-                    let _ = param.g_sub_(&update);
+                    // m = beta1 * m + (1 - beta1) * g     (m moves 1 - beta1 of the way to g)
+                    // v = beta2 * v + (1 - beta2) * g^2
+                    let _ = m.lerp_(&g, 1.0 - beta1);
+                    let _ = v.lerp_(&g.square(), 1.0 - beta2);
+                    // Bias correction (early on m and v lean towards their zero start):
+                    //   w -= lr * m_hat / (sqrt(v_hat) + eps),  m_hat = m / (1 - beta1^t),
+                    //   v_hat = v / (1 - beta2^t).
+                    // Written as few whole-tensor passes as possible: on MiniLM's 22.7 million
+                    // numbers each pass costs milliseconds, and a step used to make 34.
+                    let (correction1, correction2) = (1.0 - beta1.powf(t), 1.0 - beta2.powf(t));
+                    let mut denominator = v.sqrt();
+                    let _ = denominator
+                        .g_div_scalar_(correction2.sqrt())
+                        .g_add_scalar_(eps)
+                        .g_mul_scalar_(-correction1 / lr);
+                    // w += m / denominator, the denominator carrying -lr / (1 - beta1^t).
+                    let _ = param.addcdiv_(&*m, &denominator);
                 }
             }
         }
