@@ -5,7 +5,7 @@
 use crate::recipe::RunRequest;
 use crate::text::{Terms, WordVectors};
 use crate::tracking::runs_root;
-use crate::training::{Bf16, DeviceChoice};
+use crate::training::{Bf16, DeviceChoice, Validation};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -71,6 +71,10 @@ pub struct TrainOptions {
     /// that does not [default: the configuration's]
     #[arg(long, value_enum)]
     pub bf16: Option<Bf16>,
+    /// When to score the validation reviews: after every epoch, or only when there is a
+    /// choice to make (more than one epoch, early stopping) [default: the configuration's]
+    #[arg(long, value_enum)]
+    pub validation: Option<Validation>,
 }
 
 /// `*setting = value` when a flag gave a value: how a unit applies its own flags to its
@@ -185,6 +189,7 @@ impl TrainOptions {
             device: self.device,
             checkpoint_minutes: self.checkpoint_minutes,
             bf16: self.bf16,
+            validation: self.validation,
         }
     }
 }

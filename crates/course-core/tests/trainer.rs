@@ -109,7 +109,12 @@ fn learns_a_separable_problem_to_100_percent_and_predicts_probabilities() {
     let mut trainer = Trainer::new(config(8));
     let report = trainer.fit(&model, &mut vars, &train, &validation).unwrap();
     assert_eq!(report.history.len(), 8);
-    assert_eq!(report.best_validation_accuracy, 1.0, "{:?}", report.history);
+    assert_eq!(
+        report.best_validation_accuracy,
+        Some(1.0),
+        "{:?}",
+        report.history
+    );
     assert_eq!(trainer.evaluate(&model, &validation).unwrap().accuracy, 1.0);
 
     let probabilities = trainer.predict(&model, &validation).unwrap();
@@ -189,8 +194,8 @@ fn the_trainers_decisions_are_those_of_decisions_replay_over_its_own_metrics() {
             .history
             .iter()
             .map(|m| ValidationScores {
-                accuracy: m.validation_accuracy,
-                loss: m.validation_loss,
+                accuracy: m.validation_accuracy.unwrap(),
+                loss: m.validation_loss.unwrap(),
             })
             .collect();
         let replayed = decisions::replay(&scores, Some(&early));
@@ -231,17 +236,17 @@ fn the_best_checkpoint_holds_the_best_epoch_and_the_run_folder_is_complete() {
     let best = report
         .history
         .iter()
-        .map(|m| m.validation_accuracy)
+        .map(|m| m.validation_accuracy.unwrap())
         .fold(0.0, f64::max);
     let first_best = report
         .history
         .iter()
-        .find(|m| m.validation_accuracy == best)
+        .find(|m| m.validation_accuracy == Some(best))
         .unwrap()
         .epoch;
     assert_eq!(
         (report.best_epoch, report.best_validation_accuracy),
-        (first_best, best)
+        (first_best, Some(best))
     );
 
     let mut fresh = VarStore::new(Device::Cpu);
@@ -254,7 +259,7 @@ fn the_best_checkpoint_holds_the_best_epoch_and_the_run_folder_is_complete() {
     load_weights_from(report.last_checkpoint.as_ref().unwrap(), &mut fresh).unwrap();
     let last = report.history.last().unwrap().validation_accuracy;
     assert_eq!(
-        trainer.evaluate(&reloaded, &validation).unwrap().accuracy,
+        Some(trainer.evaluate(&reloaded, &validation).unwrap().accuracy),
         last
     );
 
@@ -303,7 +308,7 @@ fn tensorboard_events_parse_back_to_the_metrics() {
     let expected: Vec<(i64, f32)> = report
         .history
         .iter()
-        .map(|m| (m.step as i64, m.validation_accuracy as f32))
+        .map(|m| (m.step as i64, m.validation_accuracy.unwrap() as f32))
         .collect();
     assert_eq!(validation_accuracy, expected);
     assert_eq!(scalars.iter().filter(|s| s.tag == "loss/train").count(), 3);
@@ -388,7 +393,8 @@ fn a_nan_loss_stops_with_epoch_and_step_and_keeps_the_best_checkpoint() {
     load_weights_from(&dir.path().join("checkpoints/best.safetensors"), &mut fresh).unwrap();
     let accuracy = trainer.evaluate(&reloaded, &validation).unwrap().accuracy;
     assert_eq!(
-        accuracy, metrics[0].validation_accuracy,
+        Some(accuracy),
+        metrics[0].validation_accuracy,
         "the best checkpoint is epoch 1's, intact"
     );
 }
@@ -413,7 +419,10 @@ fn overfitting_one_batch_reaches_100_percent_and_fast_dev_run_writes_nothing() {
     let report = Trainer::new(cfg)
         .fit(&model, &mut vars, &data, &data)
         .unwrap();
-    assert_eq!(report.history.last().unwrap().validation_accuracy, 1.0);
+    assert_eq!(
+        report.history.last().unwrap().validation_accuracy,
+        Some(1.0)
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let mut cfg = config(30);
@@ -604,7 +613,12 @@ fn bf16_runs_the_products_in_bfloat16_and_still_learns() {
         ..config(8)
     });
     let report = trainer.fit(&spy, &mut vars, &train, &validation).unwrap();
-    assert_eq!(report.best_validation_accuracy, 1.0, "{:?}", report.history);
+    assert_eq!(
+        report.best_validation_accuracy,
+        Some(1.0),
+        "{:?}",
+        report.history
+    );
     let seen = spy.seen.take();
     assert!(
         !seen.is_empty() && seen.iter().all(|&k| k == Kind::BFloat16),
@@ -618,4 +632,66 @@ fn bf16_runs_the_products_in_bfloat16_and_still_learns() {
     trainer.set_bf16(Bf16::Off);
     trainer.evaluate(&spy, &validation).unwrap();
     assert_eq!(spy.seen.take().last(), Some(&Kind::Float));
+}
+
+#[test]
+fn when_choosing_skips_the_validation_of_a_lone_epoch_and_keeps_it_with_more() {
+    let _serial = serial();
+    let (train, validation) = (blobs(256, 1, 0.0), blobs(128, 2, 0.0));
+    let fit = |epochs: usize, folder: &Path| {
+        tch::manual_seed(0);
+        let mut vars = VarStore::new(Device::Cpu);
+        let mlp = Mlp::new(&vars, 2);
+        let mut trainer = Trainer::new(TrainerConfig {
+            validation: Validation::WhenChoosing,
+            ..config(epochs)
+        })
+        .with_run(RunFolder::at(folder).unwrap());
+        let report = trainer.fit(&mlp, &mut vars, &train, &validation).unwrap();
+        // Whatever was validated, the trained weights still learn the problem.
+        let accuracy = trainer.evaluate(&mlp, &validation).unwrap().accuracy;
+        (report, accuracy)
+    };
+    let dir = tempfile::tempdir().unwrap();
+
+    // One epoch: nothing to choose, no validation pass; the epoch is the run's.
+    let (report, accuracy) = fit(1, &dir.path().join("one"));
+    assert_eq!(report.best_validation_accuracy, None);
+    assert_eq!(report.best_epoch, 1);
+    assert_eq!(report.history[0].validation_accuracy, None);
+    assert_eq!(report.history[0].validation_loss, None);
+    assert!(report.best_checkpoint.as_ref().unwrap().is_file());
+    assert!(accuracy > 0.9, "{accuracy}");
+    // metrics.csv leaves the two cells empty and reads back the same.
+    let metrics = dir.path().join("one/metrics.csv");
+    let text = std::fs::read_to_string(&metrics).unwrap();
+    assert!(text.lines().nth(1).unwrap().contains(",,"), "{text}");
+    let read = read_metrics_csv(&metrics).unwrap();
+    assert_eq!(without_seconds(&read), without_seconds(&report.history));
+
+    // Two epochs: the validation chooses between them.
+    let (report, _) = fit(2, &dir.path().join("two"));
+    assert!(report.best_validation_accuracy.is_some());
+    assert!(report
+        .history
+        .iter()
+        .all(|m| m.validation_accuracy.is_some()));
+
+    // Every epoch is the default; early stopping needs the validation, so it validates too.
+    assert!(config(1).validates(1));
+    let early = TrainerConfig {
+        validation: Validation::WhenChoosing,
+        early_stopping: Some(EarlyStopping {
+            monitor: Monitor::ValidationAccuracy,
+            patience: 1,
+            min_delta: 0.0,
+        }),
+        ..config(1)
+    };
+    assert!(early.validates(1));
+    assert!(!TrainerConfig {
+        validation: Validation::WhenChoosing,
+        ..config(1)
+    }
+    .validates(1));
 }

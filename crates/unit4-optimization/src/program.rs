@@ -5,7 +5,7 @@ use crate::configs::{self, Preset, Settings};
 use crate::model::Mlp;
 use crate::search::{random_trials, results_table, SearchSpace, TrialResult};
 use crate::Answers;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Subcommand;
 use course_core::cli::{set, TrainOptions, VocabularyOptions};
 use course_core::data::DataDir;
@@ -142,7 +142,9 @@ fn search<A: Answers>(
             Trainer::new(config.trainer).fit(&model, &mut vars, &data.train, &data.validation)?;
         let result = TrialResult {
             trial: *trial,
-            best_validation_accuracy: report.best_validation_accuracy,
+            best_validation_accuracy: report
+                .best_validation_accuracy
+                .context("a search trial validates every epoch")?,
             best_epoch: report.best_epoch,
             seconds: started.elapsed().as_secs_f64(),
         };

@@ -6,7 +6,7 @@ use crate::Keep;
 use clap::ValueEnum;
 use course_core::recipe::UnitSettings;
 use course_core::training::{
-    Bf16, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig,
+    Bf16, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig, Validation,
 };
 
 /// Tokens per review, the special tokens included, unless `--max-len` says otherwise.
@@ -137,6 +137,9 @@ pub fn trainer_config(mode: Mode, seed: u64) -> TrainerConfig {
             bucket_chunk_batches: Some(50),
             // Twice the steps per second on a CPU with bfloat16 products (docs/benchmarks.md).
             bf16: Bf16::WhereNative,
+            // One epoch leaves nothing to choose: no validation pass at the training length,
+            // since the submission's model is validated at the prediction length next.
+            validation: Validation::WhenChoosing,
             seed,
             ..TrainerConfig::default()
         },

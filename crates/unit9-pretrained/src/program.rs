@@ -102,10 +102,12 @@ fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     if let Some(run) = trainer.run() {
         run.write_summary("wall_seconds", seconds)?;
     }
-    println!(
-        "Done in {seconds:.0} s (best validation accuracy {:.4})",
-        report.best_validation_accuracy
-    );
+    match report.best_validation_accuracy {
+        Some(accuracy) => {
+            println!("Done in {seconds:.0} s (best validation accuracy {accuracy:.4})")
+        }
+        None => println!("Done in {seconds:.0} s"),
+    }
     Ok(())
 }
 

@@ -83,4 +83,12 @@ fn every_mode_trains_on_the_sample_and_head_only_reuses_its_vectors() {
         "{summary}"
     );
     assert!(summary.contains("\"seconds_prediction\""), "{summary}");
+    // One epoch of fine-tuning has nothing to choose: no validation pass at the training length
+    // (its cells stay empty), the submission's validation above instead.
+    assert!(
+        config.contains("\"validation\": \"when-choosing\""),
+        "{config}"
+    );
+    let metrics = std::fs::read_to_string(runs.path().join("unit9/full/metrics.csv")).unwrap();
+    assert!(metrics.lines().nth(1).unwrap().contains(",,"), "{metrics}");
 }

@@ -306,7 +306,8 @@ impl MustLearn {
         let model = build(&vars.root());
         let accuracy = trainer
             .fit(&model, &mut vars, train, validation)?
-            .best_validation_accuracy;
+            .best_validation_accuracy
+            .ok_or_else(|| anyhow::anyhow!("no epoch was validated"))?;
         anyhow::ensure!(
             accuracy >= self.at_least,
             "validation accuracy {accuracy:.3}{what} after {} epochs (at least {} expected)",

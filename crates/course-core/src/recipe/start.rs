@@ -7,7 +7,7 @@
 
 use crate::data::DataDir;
 use crate::tracking::{run_in_use, runs_root, timestamp_name, RunFolder};
-use crate::training::{Bf16, DeviceChoice, TrainerConfig};
+use crate::training::{Bf16, DeviceChoice, TrainerConfig, Validation};
 use anyhow::{bail, Context, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -57,6 +57,8 @@ pub struct RunRequest {
     pub checkpoint_minutes: Option<f64>,
     /// bfloat16 products or float32 (`--bf16`).
     pub bf16: Option<Bf16>,
+    /// When the validation reviews are scored (`--validation`).
+    pub validation: Option<Validation>,
 }
 
 impl RunRequest {
@@ -77,6 +79,9 @@ impl RunRequest {
         }
         if let Some(bf16) = self.bf16 {
             trainer.bf16 = bf16;
+        }
+        if let Some(validation) = self.validation {
+            trainer.validation = validation;
         }
     }
 

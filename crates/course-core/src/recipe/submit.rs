@@ -100,16 +100,18 @@ where
         Some(checkpoint) => trainer.resume(checkpoint, model, vars, train, validation)?,
         None => trainer.fit(model, vars, train, validation)?,
     };
-    println!(
-        "Best validation accuracy {:.4} at epoch {}{}",
-        report.best_validation_accuracy,
-        report.best_epoch,
-        if report.stopped_early {
-            " (stopped early)"
-        } else {
-            ""
-        }
-    );
+    match report.best_validation_accuracy {
+        Some(accuracy) => println!(
+            "Best validation accuracy {accuracy:.4} at epoch {}{}",
+            report.best_epoch,
+            if report.stopped_early {
+                " (stopped early)"
+            } else {
+                ""
+            }
+        ),
+        None => println!("Trained {} epoch(s), not validated", report.best_epoch),
+    }
     Ok(report)
 }
 
@@ -124,7 +126,9 @@ pub fn load_best(trainer: &Trainer, vars: &mut VarStore, report: &FitReport) -> 
     }
     if let Some(run) = trainer.run() {
         run.write_summary("best_epoch", report.best_epoch)?;
-        run.write_summary("best_validation_accuracy", report.best_validation_accuracy)?;
+        if let Some(accuracy) = report.best_validation_accuracy {
+            run.write_summary("best_validation_accuracy", accuracy)?;
+        }
     }
     Ok(())
 }

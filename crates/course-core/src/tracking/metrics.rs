@@ -12,8 +12,9 @@ pub struct EpochMetrics {
     pub lr: f64,
     pub train_loss: f64,
     pub train_accuracy: f64,
-    pub validation_loss: f64,
-    pub validation_accuracy: f64,
+    /// `None`: the epoch was not validated (`TrainerConfig::validation`).
+    pub validation_loss: Option<f64>,
+    pub validation_accuracy: Option<f64>,
     /// Wall time of the epoch (training + validation).
     pub seconds: f64,
 }

@@ -32,17 +32,21 @@ fn draw(path: &Path, history: &[EpochMetrics]) -> Result<(), Box<dyn std::error:
     let root = BitMapBackend::new(path, (1100, 420)).into_drawing_area();
     root.fill(&WHITE)?;
     let (left, right) = root.split_horizontally(550);
-    let series = |f: fn(&EpochMetrics) -> f64| -> Vec<(f64, f64)> {
-        history.iter().map(|m| (m.epoch as f64, f(m))).collect()
+    // Epochs that were not validated have no validation point.
+    let series = |f: fn(&EpochMetrics) -> Option<f64>| -> Vec<(f64, f64)> {
+        history
+            .iter()
+            .filter_map(|m| Some((m.epoch as f64, f(m)?)))
+            .collect()
     };
     let last_epoch = history.last().map_or(1, |m| m.epoch) as f64;
     let loss = [
-        (series(|m| m.train_loss), "train"),
+        (series(|m| Some(m.train_loss)), "train"),
         (series(|m| m.validation_loss), "validation"),
     ];
     draw_panel(&left, "loss", loss, last_epoch)?;
     let accuracy = [
-        (series(|m| m.train_accuracy), "train"),
+        (series(|m| Some(m.train_accuracy)), "train"),
         (series(|m| m.validation_accuracy), "validation"),
     ];
     draw_panel(&right, "accuracy", accuracy, last_epoch)?;

@@ -134,6 +134,8 @@ impl RunFolder {
     pub fn record_epochs(&mut self, history: &[EpochMetrics]) -> Result<()> {
         crate::fs::write_atomically(&self.path.join("metrics.csv"), |out| {
             writeln!(out, "{METRICS_HEADER}")?;
+            // An epoch that was not validated leaves its two validation cells empty.
+            let cell = |value: Option<f64>| value.map_or(String::new(), |v| v.to_string());
             for m in history {
                 writeln!(
                     out,
@@ -143,8 +145,8 @@ impl RunFolder {
                     m.lr,
                     m.train_loss,
                     m.train_accuracy,
-                    m.validation_loss,
-                    m.validation_accuracy,
+                    cell(m.validation_loss),
+                    cell(m.validation_accuracy),
                     m.seconds
                 )?;
             }
@@ -155,12 +157,13 @@ impl RunFolder {
         for m in history {
             wall_time += m.seconds;
             for (tag, value) in [
-                ("loss/train", m.train_loss),
+                ("loss/train", Some(m.train_loss)),
                 ("loss/validation", m.validation_loss),
-                ("accuracy/train", m.train_accuracy),
+                ("accuracy/train", Some(m.train_accuracy)),
                 ("accuracy/validation", m.validation_accuracy),
-                ("learning_rate", m.lr),
+                ("learning_rate", Some(m.lr)),
             ] {
+                let Some(value) = value else { continue };
                 scalars.push(Scalar {
                     tag: tag.into(),
                     step: m.step as i64,
@@ -374,12 +377,12 @@ impl RunInfo {
         })
     }
 
-    /// The best validation accuracy and its epoch.
+    /// The best validation accuracy and its epoch (`None` when no epoch was validated).
     pub fn best(&self) -> Option<(usize, f64)> {
         self.metrics
             .iter()
-            .max_by(|a, b| a.validation_accuracy.total_cmp(&b.validation_accuracy))
-            .map(|m| (m.epoch, m.validation_accuracy))
+            .filter_map(|m| Some((m.epoch, m.validation_accuracy?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
     }
 }
 
@@ -418,9 +421,10 @@ pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>> {
     lines
         .enumerate()
         .map(|(i, line)| {
-            let v: Vec<f64> = line
+            // Empty cells: an epoch that was not validated.
+            let v: Vec<Option<f64>> = line
                 .split(',')
-                .map(str::parse)
+                .map(|cell| (!cell.is_empty()).then(|| cell.parse()).transpose())
                 .collect::<Result<_, _>>()
                 .with_context(|| format!("{}: line {}: not numbers", path.display(), i + 2))?;
             if v.len() != 8 {
@@ -431,15 +435,25 @@ pub fn read_metrics_csv(path: &Path) -> Result<Vec<EpochMetrics>> {
                     v.len()
                 );
             }
+            let number = |column: usize| {
+                v[column].with_context(|| {
+                    format!(
+                        "{}: line {}: column {} is empty",
+                        path.display(),
+                        i + 2,
+                        column + 1
+                    )
+                })
+            };
             Ok(EpochMetrics {
-                epoch: v[0] as usize,
-                step: v[1] as usize,
-                lr: v[2],
-                train_loss: v[3],
-                train_accuracy: v[4],
+                epoch: number(0)? as usize,
+                step: number(1)? as usize,
+                lr: number(2)?,
+                train_loss: number(3)?,
+                train_accuracy: number(4)?,
                 validation_loss: v[5],
                 validation_accuracy: v[6],
-                seconds: v[7],
+                seconds: number(7)?,
             })
         })
         .collect()

@@ -40,6 +40,38 @@ pub struct TrainerConfig {
     /// Whether the forward passes (training, validation, prediction) compute their products in
     /// bfloat16 (`crate::mixed_precision`); the weights and the optimiser stay float32.
     pub bf16: Bf16,
+    /// When the validation reviews are scored (runs saved before this setting: every epoch).
+    pub validation: Validation,
+}
+
+/// When the trainer scores the validation reviews (`--validation`). Their accuracy picks the
+/// best checkpoint, and early stopping and the plateau schedule go by them. `WhenChoosing` is
+/// for a program that validates its own way next: unit 9 scores the submission's model at the
+/// prediction length, so a pass at the training length would only cost time (5,000 reviews,
+/// about 100 s).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Validation {
+    /// After every epoch
+    #[default]
+    EveryEpoch,
+    /// After every epoch, unless there is nothing to choose (one epoch, no early stopping, no
+    /// plateau schedule)
+    WhenChoosing,
+}
+
+impl TrainerConfig {
+    /// Whether the epochs of a run of `epochs` epochs are validated.
+    pub fn validates(&self, epochs: usize) -> bool {
+        match self.validation {
+            Validation::EveryEpoch => true,
+            Validation::WhenChoosing => {
+                epochs > 1
+                    || self.early_stopping.is_some()
+                    || matches!(self.schedule, Schedule::ReduceOnPlateau { .. })
+            }
+        }
+    }
 }
 
 impl Default for TrainerConfig {
@@ -64,6 +96,7 @@ impl Default for TrainerConfig {
             progress: true,
             checkpoint_minutes: Some(5.0),
             bf16: Bf16::Off,
+            validation: Validation::EveryEpoch,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod trainer;
 pub use crate::tracking::EpochMetrics;
 pub use config::{
     Bf16, DeviceChoice, EarlyStopping, Monitor, OptimizerConfig, Schedule, TrainerConfig,
+    Validation,
 };
 pub use decisions::{RunDecisions, ValidationScores};
 pub use lr_finder::{LrFinder, LrFinding};

@@ -141,6 +141,13 @@ impl Trainer {
             state.epoch + 1
         };
         let signals = StopRequests::listen();
+        let validates = self.config.validates(plan.epochs);
+        if !validates && self.config.progress && first_epoch <= plan.epochs {
+            println!(
+                "No validation pass at the end of the epoch: with one epoch there is nothing to \
+                 choose (validation: when-choosing)"
+            );
+        }
         for epoch in first_epoch..=plan.epochs {
             let started = Instant::now();
             let batches = plan.batches(epoch);
@@ -153,8 +160,11 @@ impl Trainer {
             )?;
             let evaluation = match &plan.fixed_batches {
                 // Debugging aids validate on the batches they train on.
-                Some(fixed) => self.evaluate_rows(model, train, &fixed.concat(), vars.device())?,
-                None => self.evaluate(model, validation)?,
+                Some(fixed) => {
+                    Some(self.evaluate_rows(model, train, &fixed.concat(), vars.device())?)
+                }
+                None if validates => Some(self.evaluate(model, validation)?),
+                None => None,
             };
             let metrics = EpochMetrics {
                 epoch,
@@ -162,8 +172,8 @@ impl Trainer {
                 lr: optimizer.lr(),
                 train_loss: trained.mean_loss(),
                 train_accuracy: trained.accuracy(),
-                validation_loss: evaluation.loss,
-                validation_accuracy: evaluation.accuracy,
+                validation_loss: evaluation.map(|e| e.loss),
+                validation_accuracy: evaluation.map(|e| e.accuracy),
                 seconds: trained.earlier_seconds + started.elapsed().as_secs_f64(),
             };
             stopped_early = self.end_epoch(metrics, &mut state, vars, &optimizer)?;
@@ -186,7 +196,7 @@ impl Trainer {
         }
         Ok(FitReport {
             best_epoch: state.best_epoch,
-            best_validation_accuracy: state.best_validation_accuracy.unwrap_or(0.0),
+            best_validation_accuracy: state.best_validation_accuracy,
             stopped_early,
             best_checkpoint: self.checkpoint_path("best"),
             last_checkpoint: self.checkpoint_path("last"),
@@ -286,35 +296,44 @@ impl Trainer {
         vars: &VarStore,
         optimizer: &Optimizer,
     ) -> Result<bool> {
-        state.scheduler.end_epoch(metrics.validation_loss);
+        let scores = match (metrics.validation_accuracy, metrics.validation_loss) {
+            (Some(accuracy), Some(loss)) => Some(ValidationScores { accuracy, loss }),
+            _ => None,
+        };
+        if let Some(scores) = &scores {
+            state.scheduler.end_epoch(scores.loss);
+        }
         if self.config.progress {
+            let validation = match &scores {
+                Some(scores) => format!("val loss {:.4} acc {:.4}", scores.loss, scores.accuracy),
+                None => "not validated".to_string(),
+            };
             println!(
-                "epoch {:>3}/{}  lr {:.2e}  train loss {:.4} acc {:.4}  val loss {:.4} acc {:.4}  ({:.1}s)",
+                "epoch {:>3}/{}  lr {:.2e}  train loss {:.4} acc {:.4}  {validation}  ({:.1}s)",
                 metrics.epoch,
-                if self.config.fast_dev_run { 1 } else { self.config.epochs },
+                if self.config.fast_dev_run {
+                    1
+                } else {
+                    self.config.epochs
+                },
                 metrics.lr,
                 metrics.train_loss,
                 metrics.train_accuracy,
-                metrics.validation_loss,
-                metrics.validation_accuracy,
                 metrics.seconds
             );
         }
-        // The decisions of `decisions`: the best checkpoint, and early stopping's count.
-        let is_best =
-            decisions::is_new_best(metrics.validation_accuracy, state.best_validation_accuracy);
+        // The decisions of `decisions`: the best checkpoint, and early stopping's count. An
+        // epoch that was not validated is the run's (nothing chose against it).
+        let is_best = match &scores {
+            Some(scores) => decisions::is_new_best(scores.accuracy, state.best_validation_accuracy),
+            None => true,
+        };
         if is_best {
-            state.best_validation_accuracy = Some(metrics.validation_accuracy);
+            state.best_validation_accuracy = scores.as_ref().map(|s| s.accuracy);
             state.best_epoch = metrics.epoch;
         }
-        if let Some(early) = &self.config.early_stopping {
-            let scores = ValidationScores {
-                accuracy: metrics.validation_accuracy,
-                loss: metrics.validation_loss,
-            };
-            state
-                .early_stopping
-                .update(early, early.monitor.of(&scores));
+        if let (Some(early), Some(scores)) = (&self.config.early_stopping, &scores) {
+            state.early_stopping.update(early, early.monitor.of(scores));
         }
         state.epoch = metrics.epoch;
         state.history.push(metrics);

@@ -15,9 +15,10 @@ pub struct Evaluation {
 #[derive(Debug, Clone)]
 pub struct FitReport {
     pub history: Vec<EpochMetrics>,
-    /// The epoch with the best validation accuracy.
+    /// The epoch with the best validation accuracy (the last one when none was validated).
     pub best_epoch: usize,
-    pub best_validation_accuracy: f64,
+    /// Its validation accuracy; `None` when no epoch was validated (`Validation::WhenChoosing`).
+    pub best_validation_accuracy: Option<f64>,
     pub stopped_early: bool,
     /// `best.safetensors` and `last.safetensors`, when the trainer has a run folder.
     pub best_checkpoint: Option<PathBuf>,
