@@ -19,6 +19,7 @@ use anyhow::{bail, Result};
 use course_core::data::DataDir;
 use course_core::device::DeviceChoice;
 use course_core::tracking::runs_root;
+use course_core::training::signals;
 use rows::{Machine, Row};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -99,7 +100,9 @@ pub fn leaderboard(request: Request) -> Result<()> {
 
     let started = Instant::now();
     let mut rows = Vec::new();
-    for unit in units {
+    // Ctrl-C stops the unit that trains (it saves a checkpoint) and the units after it.
+    let mut interrupted = None;
+    'units: for unit in units {
         for seed in seeds::seeds_for(unit.name, request.seeds) {
             let plan = units::Plan {
                 seed,
@@ -111,7 +114,12 @@ pub fn leaderboard(request: Request) -> Result<()> {
             };
             let row = run_unit(unit, &plan, &machine);
             row.save(&saved_rows)?;
+            let stopped = row.error.is_some() && signals::stop_was_requested();
             rows.push(row);
+            if stopped {
+                interrupted = Some(unit.name);
+                break 'units;
+            }
         }
     }
 
@@ -131,6 +139,12 @@ pub fn leaderboard(request: Request) -> Result<()> {
         out.display()
     );
 
+    if let Some(unit) = interrupted {
+        bail!(
+            "stopped by a signal in {unit}: the units after it did not run (`cargo run -p \
+             course -- leaderboard {unit} ...` runs them again)"
+        );
+    }
     let failed: Vec<&str> = rows
         .iter()
         .filter(|row| row.error.is_some())

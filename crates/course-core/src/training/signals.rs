@@ -43,6 +43,12 @@ impl StopRequests {
     }
 }
 
+/// Whether a signal asked the last training to stop (it then saved a checkpoint and returned
+/// an error): a program that trains several models in a row stops there too.
+pub fn stop_was_requested() -> bool {
+    REQUESTED.load(Ordering::SeqCst)
+}
+
 impl Drop for StopRequests {
     fn drop(&mut self) {
         NOT_TRAINING.store(true, Ordering::SeqCst);
