@@ -141,8 +141,8 @@ pub fn leaderboard(request: Request) -> Result<()> {
 
     if let Some(unit) = interrupted {
         bail!(
-            "stopped by a signal in {unit}: the units after it did not run (`cargo run -p \
-             course -- leaderboard {unit} ...` runs them again)"
+            "stopped by a signal in {unit}: the units after it did not run (the same command \
+             with the units left, {unit} first, runs them)"
         );
     }
     let failed: Vec<&str> = rows
