@@ -26,7 +26,7 @@ TRANSFORMERS := "transformers>=4.40,<5"
 
 help:
 	@echo "make demo        every unit's solution on the bundled sample (course leaderboard --quick)"
-	@echo "make leaderboard every unit's solution on the full data (hours on a CPU; release build)"
+	@echo "make leaderboard every unit's solution on the full data (about an hour on 2 cores; release build)"
 	@echo "make test        run all tests (installs libtorch first if needed)"
 	@echo "make setup       install libtorch $(TORCH_VERSION) (PyPI torch) into $(VENV)"
 	@echo "make data        put the full IMDb files into datasets/imdb/"

@@ -158,19 +158,33 @@ fn transformer(length: i64, feed_forward: i64, device: Device) -> Case {
 /// all-MiniLM-L6-v2's shape (6 layers, 384 wide) from its config.json, random weights: the time
 /// does not depend on the weights. `None` when `make models` has not fetched it.
 fn minilm(length: i64, device: Device) -> Option<Case> {
+    minilm_at(length, device, false)
+}
+
+/// MiniLM as unit 9 predicts with it on a CPU: its linear maps in 8 bits (`switch_to_int8`),
+/// forward only (nothing trains through 8-bit weights). `None` without `make models`.
+pub fn minilm_int8(length: i64) -> Option<Case> {
+    minilm_at(length, Device::Cpu, true)
+}
+
+fn minilm_at(length: i64, device: Device, int8: bool) -> Option<Case> {
     use unit9_pretrained::model::{Family, Pooling, PretrainedClassifier, TokenBatch};
     let folder = course_core::workspace_root().join("models/all-minilm-l6-v2");
     let config = std::fs::read_to_string(folder.join("config.json")).ok()?;
     let config: serde_json::Value = serde_json::from_str(&config).ok()?;
     let vars = VarStore::new(device);
-    let model = PretrainedClassifier::new(&vars.root(), Family::Bert, &config, Pooling::Mean)
+    let mut model = PretrainedClassifier::new(&vars.root(), Family::Bert, &config, Pooling::Mean)
         .expect("MiniLM's config.json describes a BERT");
+    if int8 {
+        model.switch_to_int8();
+    }
     let batch = full_batch(length, 1_000, 30_000, device);
     let input = TokenBatch {
         ids: batch.ids,
         mask: batch.mask.to_kind(Kind::Int64),
     };
-    Some(case("minilm", vars, model, input, 5e-5))
+    let name = if int8 { "minilm_int8" } else { "minilm" };
+    Some(case(name, vars, model, input, 5e-5))
 }
 
 /// A case to build when its turn comes (one model in memory at a time), on a device, and its

@@ -10,6 +10,7 @@
 
 use crate::int8::Int8Linear;
 use rust_bert::bert::{BertConfig, BertEmbedding};
+use rust_bert::Activation;
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
@@ -39,7 +40,7 @@ struct EncoderLayer {
     attention_out: Dense,
     attention_norm: nn::LayerNorm,
     intermediate: Dense,
-    /// The config's activation (`hidden_act`, GELU for BERT), looked up once.
+    /// The config's activation (`hidden_act`, GELU for BERT), looked up once ([`activation_of`]).
     activation: fn(&Tensor) -> Tensor,
     output: Dense,
     output_norm: nn::LayerNorm,
@@ -141,6 +142,33 @@ fn padding_bias(mask: &Tensor, kind: Kind) -> Tensor {
     Tensor::zeros(padding.size(), (kind, mask.device())).masked_fill(&padding, f32::MIN as f64)
 }
 
+/// `x + layer_output`, written into `layer_output` (a layer's fresh output, which nothing
+/// else reads) when the two have one kind: one pass over memory less. Under bfloat16 autocast
+/// the layer's output is bfloat16 and the residual stream float32, so the sum is a new float32
+/// tensor, as without this shortcut.
+fn residual(x: &Tensor, mut layer_output: Tensor) -> Tensor {
+    if layer_output.kind() == x.kind() && layer_output.size() == x.size() {
+        layer_output += x;
+        layer_output
+    } else {
+        x + layer_output
+    }
+}
+
+/// The config's activation as one libtorch kernel where there is one. rust-bert writes GELU out
+/// as its formula, `x · ½ · (1 + erf(x / √2))`: five passes over the layer's widest tensor
+/// (`[batch, tokens, 1536]` for MiniLM), each written to memory and, while training, kept for the
+/// backward pass. libtorch's `gelu` is the same function in one pass (and `gelu_new` is its
+/// `tanh` approximation). The same numbers up to rounding, in less time: docs/benchmarks.md,
+/// "The whole leaderboard in an hour", has the figures.
+fn activation_of(name: Activation) -> fn(&Tensor) -> Tensor {
+    match name {
+        Activation::gelu => |x| x.gelu("none"),
+        Activation::gelu_new => |x| x.gelu("tanh"),
+        other => *other.get_function().get_fn(),
+    }
+}
+
 impl EncoderLayer {
     fn new(path: &nn::Path, config: &BertConfig, layer_norm_eps: f64) -> Self {
         let (hidden, inner) = (config.hidden_size, config.intermediate_size);
@@ -166,7 +194,7 @@ impl EncoderLayer {
             attention_out: linear(&attention / "output" / "dense", hidden, hidden),
             attention_norm: norm(&attention / "output" / "LayerNorm"),
             intermediate: linear(path / "intermediate" / "dense", hidden, inner),
-            activation: *config.hidden_act.get_function().get_fn(),
+            activation: activation_of(config.hidden_act),
             output: linear(path / "output" / "dense", inner, hidden),
             output_norm: norm(path / "output" / "LayerNorm"),
             attention_dropout: config.attention_probs_dropout_prob,
@@ -179,12 +207,12 @@ impl EncoderLayer {
             .self_attention(x, padding, train)
             .apply(&self.attention_out)
             .dropout(self.hidden_dropout, train);
-        let x = (x + attended).apply(&self.attention_norm);
+        let x = residual(x, attended).apply(&self.attention_norm);
         let inner = (self.activation)(&x.apply(&self.intermediate));
         let out = inner
             .apply(&self.output)
             .dropout(self.hidden_dropout, train);
-        (x + out).apply(&self.output_norm)
+        residual(&x, out).apply(&self.output_norm)
     }
 
     /// `softmax(Q Kᵀ / √d + padding) V` per head, the heads side by side again: `[batch,
@@ -290,6 +318,39 @@ mod tests {
             relative > 0.0 && relative < 0.05,
             "relative difference {relative}"
         );
+    }
+
+    #[test]
+    fn each_activation_is_rust_berts_function_up_to_rounding() {
+        let x = Tensor::linspace(-6.0, 6.0, 241, (Kind::Float, Device::Cpu));
+        for name in [
+            Activation::gelu,
+            Activation::gelu_new,
+            Activation::relu,
+            Activation::swish,
+            Activation::mish,
+            Activation::tanh,
+            Activation::identity,
+        ] {
+            let theirs = (name.get_function().get_fn())(&x);
+            let gap = ((activation_of(name))(&x) - theirs)
+                .abs()
+                .max()
+                .double_value(&[]);
+            assert!(gap < 1e-5, "{name:?} differs by {gap}");
+        }
+    }
+
+    #[test]
+    fn the_residual_sum_keeps_the_wider_kind() {
+        let x = Tensor::from_slice(&[1.0f32, 2.0, 3.0]);
+        let out = Tensor::from_slice(&[0.5f32, 0.25, 0.125]);
+        let same = residual(&x, out.copy());
+        assert_eq!(Vec::<f32>::try_from(&same).unwrap(), [1.5, 2.25, 3.125]);
+        // bfloat16 autocast: the layer's output narrower than the stream it is added to.
+        let mixed = residual(&x, out.to_kind(Kind::BFloat16));
+        assert_eq!(mixed.kind(), Kind::Float);
+        assert_eq!(Vec::<f32>::try_from(&mixed).unwrap(), [1.5, 2.25, 3.125]);
     }
 
     #[test]

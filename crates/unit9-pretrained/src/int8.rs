@@ -86,7 +86,10 @@ impl Int8Linear {
             Scalar::int(self.zero_point),
             &self.bias_scaled_down,
         )?;
-        Ok(scaled_down * &self.row_scales)
+        // In place: the kernel's output is ours, and writing the product into a new tensor
+        // would be one more pass over memory as wide as the layer's output.
+        let mut scaled_down = scaled_down;
+        Ok(scaled_down.f_mul_(&self.row_scales)?)
     }
 }
 

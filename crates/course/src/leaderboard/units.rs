@@ -232,7 +232,7 @@ pub static UNITS: [Unit; 9] = [
     Unit {
         name: "unit7",
         package: "unit7-rnn",
-        model: "bidirectional LSTM (64) over packed sequences, mean + max",
+        model: "bidirectional LSTM (64), mean + max (step by step on a CPU, packed on a GPU)",
         course: Some(0.86724),
         arguments: |plan| train_arguments(plan, &["--epochs", "4", "--random-init"], &[]),
         run: program_unit!("unit7", unit7_rnn),
