@@ -270,7 +270,7 @@ fn seeds_shown(result: &UnitResult) -> String {
 pub fn table(rows: &[Row], mode: Mode, full: &[Row]) -> String {
     let mut text = match mode {
         Mode::Full => String::from(
-            "| unit | model | best validation | test | course | test - course | seeds | wall time (one run) |\n\
+            "| unit | model | best validation | test | course | test - course | seeds | wall time (newest run) |\n\
              |---|---|---|---|---|---|---|---|\n",
         ),
         Mode::Quick => String::from(
@@ -498,10 +498,17 @@ pub fn write_results(path: &Path, mode: Mode, rows: &[Row], full: &[Row]) -> Res
         text += &format!("\n{}", reading_across_seeds(&results));
     }
     text += "\n## How each row was measured\n\n";
-    for row in results
-        .iter()
-        .flat_map(|result| result.runs.iter().copied())
-    {
+    // Each unit's runs behind its figures, then the run its wall time comes from when that one is
+    // not among them.
+    let listed = results.iter().flat_map(|result| {
+        let runs = result.runs.iter().map(|row| (*row, ""));
+        runs.chain(
+            result
+                .newest_beside_the_runs()
+                .map(|row| (row, " (the wall time's run)")),
+        )
+    });
+    for (row, role) in listed {
         let seed = row
             .seed
             .map_or(String::new(), |seed| format!(", seed {seed}"));
@@ -509,7 +516,7 @@ pub fn write_results(path: &Path, mode: Mode, rows: &[Row], full: &[Row]) -> Res
             .time_shown()
             .map_or(String::new(), |time| format!("  Time: {time}.\n"));
         text += &format!(
-            "- **{}**{seed}, finished {} UTC, commit {}, {} build, {}, {}:\n  `{}`\n{time}",
+            "- **{}**{seed}{role}, finished {} UTC, commit {}, {} build, {}, {}:\n  `{}`\n{time}",
             row.unit, row.finished, row.commit, row.build, row.machine, row.device, row.command
         );
     }
@@ -644,6 +651,48 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("full data too"), "{text}");
+    }
+
+    #[test]
+    fn the_wall_time_is_the_newest_runs_and_the_page_says_which_run_that_is() {
+        let at = |row: Row, finished: &str, seconds: f64| Row {
+            finished: finished.to_string(),
+            seconds,
+            ..row
+        };
+        let rows = [
+            // Seeds run beside other work, then a sitting of the whole leaderboard, alone.
+            at(seeded("unit3", 123, 0.889), "2026-12-03_19-09-45", 880.0),
+            at(seeded("unit3", 7, 0.888), "2026-12-03_19-18-51", 546.0),
+            at(row("unit3", Some(0.889), None), "2026-12-06_02-07-10", 46.0),
+            // A default run older than the seeds, and a failed newer seed: the last finished
+            // seed's time.
+            at(row("unit4", Some(0.9), None), "2026-11-29_23-40-00", 147.0),
+            at(seeded("unit4", 123, 0.901), "2026-12-03_19-25-23", 127.0),
+            Row {
+                error: Some("stopped".to_string()),
+                ..at(seeded("unit4", 7, 0.9), "2026-12-03_19-27-51", 10.0)
+            },
+        ];
+        let text = table(&rows, Mode::Full, &[]);
+        assert!(text.contains("wall time (newest run) |"), "{text}");
+        assert!(text.contains("| 7, 123 | 46 s |"), "{text}");
+        assert!(text.contains("| 2 min 07 s |"), "{text}");
+
+        let folder = tempfile::tempdir().unwrap();
+        let page = folder.path().join("results.md");
+        write_results(&page, Mode::Full, &rows, &[]).unwrap();
+        let page = std::fs::read_to_string(page).unwrap();
+        assert!(
+            page.contains("- **unit3** (the wall time's run), finished 2026-12-06_02-07-10"),
+            "{page}"
+        );
+        assert!(page.contains("- **unit3**, seed 7, finished"), "{page}");
+        assert!(
+            !page.contains("- **unit4** (the wall time's run)"),
+            "{page}"
+        );
+        assert!(!page.contains("- **unit4**, finished"), "{page}");
     }
 
     #[test]

@@ -126,6 +126,10 @@ pub fn compare(a: &Spread, b: &Spread) -> Standing {
 #[derive(Debug, Clone)]
 pub struct UnitResult<'a> {
     pub runs: Vec<&'a Row>,
+    /// The unit's newest finished run, seeded or not: its wall time is the one shown. Seeds are
+    /// often run beside other work, while a sitting of the whole leaderboard runs alone, so the
+    /// newest run says what the unit costs now better than the seeds' mean.
+    pub newest: &'a Row,
 }
 
 impl<'a> UnitResult<'a> {
@@ -143,9 +147,10 @@ impl<'a> UnitResult<'a> {
                     .copied()
                     .filter(|row| row.seed.is_some())
                     .collect();
+                let newest = newest_finished(&of_unit);
                 let mut runs = if seeded.is_empty() { of_unit } else { seeded };
                 runs.sort_by_key(|row| row.seed);
-                UnitResult { runs }
+                UnitResult { runs, newest }
             })
             .collect()
     }
@@ -166,9 +171,16 @@ impl<'a> UnitResult<'a> {
         Spread::of(self.finished().filter_map(|row| row.validation))
     }
 
-    /// Mean wall time of one run.
+    /// The wall time of the newest run.
     pub fn seconds(&self) -> f64 {
-        self.runs.iter().map(|row| row.seconds).sum::<f64>() / self.runs.len() as f64
+        self.newest.seconds
+    }
+
+    /// The newest run when it is not one of the runs behind the figures (a sitting's default run
+    /// made after the seeds), so that the page can say where the wall time comes from.
+    pub fn newest_beside_the_runs(&self) -> Option<&'a Row> {
+        let among_runs = self.runs.iter().any(|row| std::ptr::eq(*row, self.newest));
+        (!among_runs).then_some(self.newest)
     }
 
     /// The seeds behind the figures (`None`: the unit's default, before seeds were recorded).
@@ -180,6 +192,26 @@ impl<'a> UnitResult<'a> {
     pub fn error(&self) -> Option<&str> {
         self.runs.iter().find_map(|row| row.error.as_deref())
     }
+}
+
+/// The run that finished last (`finished` is `YYYY-MM-DD_HH-MM-SS`, so it sorts as text), among
+/// the finished ones when there are any. `rows` is never empty.
+fn newest_finished<'a>(rows: &[&'a Row]) -> &'a Row {
+    let finished: Vec<&Row> = rows
+        .iter()
+        .copied()
+        .filter(|row| row.error.is_none())
+        .collect();
+    let candidates = if finished.is_empty() {
+        rows
+    } else {
+        &finished[..]
+    };
+    candidates
+        .iter()
+        .copied()
+        .max_by(|a, b| a.finished.cmp(&b.finished))
+        .expect("a unit's result has at least one row")
 }
 
 #[cfg(test)]
