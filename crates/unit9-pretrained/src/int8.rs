@@ -77,7 +77,7 @@ impl Int8Linear {
     }
 
     fn try_forward(&self, x: &Tensor) -> Result<Tensor, TchError> {
-        let scaled_down = x.contiguous().f_fbgemm_linear_int8_weight_fp32_activation(
+        let mut scaled_down = x.contiguous().f_fbgemm_linear_int8_weight_fp32_activation(
             &self.weights,
             &self.packed,
             &self.column_offsets,
@@ -88,7 +88,6 @@ impl Int8Linear {
         )?;
         // In place: the kernel's output is ours, and writing the product into a new tensor
         // would be one more pass over memory as wide as the layer's output.
-        let mut scaled_down = scaled_down;
         scaled_down.f_mul_(&self.row_scales)
     }
 }

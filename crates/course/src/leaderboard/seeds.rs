@@ -194,23 +194,12 @@ impl<'a> UnitResult<'a> {
     }
 }
 
-/// The run that finished last (`finished` is `YYYY-MM-DD_HH-MM-SS`, so it sorts as text), among
-/// the finished ones when there are any. `rows` is never empty.
+/// The run that finished last (`finished` is `YYYY-MM-DD_HH-MM-SS`, so it sorts as text), a
+/// finished one before a failed one. `rows` is never empty.
 fn newest_finished<'a>(rows: &[&'a Row]) -> &'a Row {
-    let finished: Vec<&Row> = rows
-        .iter()
+    rows.iter()
         .copied()
-        .filter(|row| row.error.is_none())
-        .collect();
-    let candidates = if finished.is_empty() {
-        rows
-    } else {
-        &finished[..]
-    };
-    candidates
-        .iter()
-        .copied()
-        .max_by(|a, b| a.finished.cmp(&b.finished))
+        .max_by_key(|row| (row.error.is_none(), row.finished.as_str()))
         .expect("a unit's result has at least one row")
 }
 
