@@ -1,7 +1,8 @@
 //! Submissions: written atomically in Kaggle's format, read back, scored offline.
 
 use course_core::data::submission::{
-    read_submission, score_file, score_submission, sentiment_from_id, write_submission,
+    parse_submission, read_submission, score_file, score_submission, sentiment_from_id,
+    write_submission,
 };
 use course_core::data::Review;
 
@@ -68,4 +69,20 @@ fn bad_submissions_are_rejected_and_nothing_half_written_is_left() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     std::fs::write(&path, "id,label\n").unwrap();
     assert!(read_submission(&path).is_err());
+}
+
+#[test]
+fn a_submission_saved_by_a_spreadsheet_or_pandas_reads_as_the_same_rows() {
+    let plain = parse_submission(b"id,sentiment\n\"1_10\",1\n2_7,0\n").unwrap();
+    assert_eq!(plain, [("1_10".to_string(), 1), ("2_7".to_string(), 0)]);
+    let with_bom_and_crlf = b"\xef\xbb\xbfid,sentiment\r\n1_10,1\r\n\"2_7\",\"0\"\r\n";
+    assert_eq!(parse_submission(with_bom_and_crlf).unwrap(), plain);
+    let quoted_header = b"\"id\",\"sentiment\"\n1_10,1\n2_7,0\n";
+    assert_eq!(parse_submission(quoted_header).unwrap(), plain);
+    // What is still refused, and says so.
+    let message = |bytes: &[u8]| format!("{:#}", parse_submission(bytes).unwrap_err());
+    assert!(message(b"id,sentiment\n1_10,2\n").contains("0 or 1"));
+    assert!(message(b"id,label\n1_10,1\n").contains("header"));
+    assert!(message(b"id,sentiment\n1_10\n").contains("line 2"));
+    assert!(message(b"id,sentiment\n\xff\xfe1\n").contains("UTF-8"));
 }

@@ -48,6 +48,25 @@ fn the_baseline_trains_on_the_sample_and_writes_a_scored_submission() {
         "../../datasets/imdb-sample",
     ]);
     assert!(ok && out.contains("of 1000 test reviews"), "{out}");
+
+    // The same predictions as a spreadsheet saves them: a byte-order mark, CRLF, ids unquoted.
+    let text = std::fs::read_to_string(&submission).unwrap();
+    let excel = dir.path().join("saved-by-excel.csv");
+    let resaved = format!("\u{feff}{}", text.replace('"', "").replace('\n', "\r\n"));
+    std::fs::write(&excel, resaved).unwrap();
+    let (ok, again) = course(&[
+        "score",
+        excel.to_str().unwrap(),
+        "--data",
+        "../../datasets/imdb-sample",
+    ]);
+    let accuracy = |out: &str| {
+        out.split("accuracy ")
+            .nth(1)
+            .map(|rest| rest[..7].to_string())
+    };
+    assert!(ok, "{again}");
+    assert_eq!(accuracy(&again), accuracy(&out), "{again}\n{out}");
 }
 
 #[test]

@@ -30,14 +30,22 @@ pub fn write_submission(path: &Path, ids: &[String], predictions: &[u8]) -> Resu
 
 /// Reads a submission: `id,sentiment` header, then one row per review (ids quoted or not).
 pub fn read_submission(path: &Path) -> Result<Vec<(String, u8)>> {
-    let text = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .with_context(|| format!("cannot read the submission {}", path.display()))?;
+    parse_submission(&bytes).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Parses a submission's bytes as Kaggle's sample file has them, and as a spreadsheet or pandas
+/// saves them: a UTF-8 byte-order mark, CRLF line ends and quoted ids are all accepted.
+pub fn parse_submission(bytes: &[u8]) -> Result<Vec<(String, u8)>> {
+    let text = std::str::from_utf8(bytes).context("a submission must be UTF-8 text")?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // `lines` drops a `\r` before each `\n`; a file saved with old Mac line ends has none.
     let mut lines = text.lines().enumerate();
     match lines.next() {
-        Some((_, header)) if header.trim() == "id,sentiment" => {}
+        Some((_, header)) if header.replace('"', "").trim() == "id,sentiment" => {}
         other => bail!(
-            "{}: line 1 must be the header `id,sentiment`, found {:?}",
-            path.display(),
+            "line 1 must be the header `id,sentiment`, found {:?}",
             other.map(|(_, h)| h).unwrap_or("")
         ),
     }
@@ -46,21 +54,13 @@ pub fn read_submission(path: &Path) -> Result<Vec<(String, u8)>> {
         if line.trim().is_empty() {
             continue;
         }
-        let (id, label) = line.split_once(',').with_context(|| {
-            format!(
-                "{}: line {}: expected `id,sentiment`",
-                path.display(),
-                i + 1
-            )
-        })?;
-        let label = match label.trim() {
+        let (id, label) = line
+            .split_once(',')
+            .with_context(|| format!("line {}: expected `id,sentiment`", i + 1))?;
+        let label = match label.trim().trim_matches('"') {
             "0" => 0,
             "1" => 1,
-            other => bail!(
-                "{}: line {}: sentiment must be 0 or 1, found {other:?}",
-                path.display(),
-                i + 1
-            ),
+            other => bail!("line {}: sentiment must be 0 or 1, found {other:?}", i + 1),
         };
         rows.push((id.trim().trim_matches('"').to_string(), label));
     }
@@ -95,6 +95,16 @@ impl Score {
 
 /// Scores `submission` against the test reviews. Every test review must be predicted once.
 pub fn score_submission(submission: &[(String, u8)], test: &[Review]) -> Result<Score> {
+    let ids: Vec<&str> = test.iter().map(|review| review.id.as_str()).collect();
+    score_against_ids(submission, &ids)
+}
+
+/// Scores `submission` against the test reviews named by `test_ids` (their labels come from the
+/// ids' ratings). Every id must be predicted exactly once, and no other id.
+pub fn score_against_ids<S: AsRef<str>>(
+    submission: &[(String, u8)],
+    test_ids: &[S],
+) -> Result<Score> {
     let mut predicted: HashMap<&str, u8> = HashMap::with_capacity(submission.len());
     for (id, label) in submission {
         if predicted.insert(id.as_str(), *label).is_some() {
@@ -102,25 +112,23 @@ pub fn score_submission(submission: &[(String, u8)], test: &[Review]) -> Result<
         }
     }
     let mut correct = 0;
-    for review in test {
-        let Some(&label) = predicted.get(review.id.as_str()) else {
-            bail!(
-                "the submission has no prediction for test review {}",
-                review.id
-            );
+    for id in test_ids {
+        let id = id.as_ref();
+        let Some(&label) = predicted.get(id) else {
+            bail!("the submission has no prediction for test review {id}");
         };
-        correct += usize::from(label == sentiment_from_id(&review.id)?);
+        correct += usize::from(label == sentiment_from_id(id)?);
     }
-    if predicted.len() != test.len() {
+    if predicted.len() != test_ids.len() {
         bail!(
             "the submission has {} rows but the test set has {} reviews; it predicts ids that are not test reviews",
             predicted.len(),
-            test.len()
+            test_ids.len()
         );
     }
     Ok(Score {
         correct,
-        total: test.len(),
+        total: test_ids.len(),
     })
 }
 

@@ -22,6 +22,6 @@ pub mod tensorboard;
 
 pub use metrics::EpochMetrics;
 pub use run::{
-    check_run_name, list_runs, read_metrics_csv, run_in_use, runs_root, timestamp_name, RunFolder,
-    RunInfo, RunLock,
+    check_run_name, civil_date, list_runs, read_metrics_csv, run_in_use, runs_root, timestamp_name,
+    RunFolder, RunInfo, RunLock,
 };

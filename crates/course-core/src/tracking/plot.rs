@@ -224,6 +224,23 @@ pub fn accuracy_bars(
     })
 }
 
+/// The same bar chart as SVG text, for a page (text stays text: no font is needed to draw it).
+pub fn accuracy_bars_svg(
+    title: &str,
+    groups: &[String],
+    series: &[BarSeries],
+    y_from: f64,
+) -> Result<String> {
+    register_font(); // plotters measures text with it, even where the SVG keeps it as text
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (900, 460)).into_drawing_area();
+        draw_bars_on(root, title, groups, series, y_from)
+            .map_err(|e| anyhow!("cannot draw {title}: {e}"))?;
+    }
+    Ok(svg)
+}
+
 fn draw_bars(
     path: &Path,
     title: &str,
@@ -231,13 +248,26 @@ fn draw_bars(
     series: &[BarSeries],
     y_from: f64,
 ) -> Result<(), Box<dyn std::error::Error>> {
+    let root = BitMapBackend::new(path, (900, 460)).into_drawing_area();
+    draw_bars_on(root, title, groups, series, y_from)
+}
+
+fn draw_bars_on<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    groups: &[String],
+    series: &[BarSeries],
+    y_from: f64,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
     const COLOURS: [RGBColor; 4] = [
         RGBColor(150, 150, 150),
         RGBColor(31, 119, 180),
         RGBColor(255, 127, 14),
         RGBColor(44, 160, 44),
     ];
-    let root = BitMapBackend::new(path, (900, 460)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 20))
