@@ -20,10 +20,29 @@ use course_core::data::DataDir;
 use course_core::device::DeviceChoice;
 use course_core::tracking::runs_root;
 use course_core::training::signals;
+pub use rows::git_commit;
 use rows::{Machine, Row};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use units::{Unit, UNITS};
+
+/// Each unit's reference test accuracy on the full data as `docs/results/` records it (the mean
+/// over its seeds where it has several); `None` for a unit without a finished row.
+pub fn reference_test_accuracy() -> Result<Vec<(String, Option<f64>)>> {
+    let rows = Row::load_all(&course_core::workspace_root().join("docs/results"))?;
+    let results = seeds::UnitResult::all(&rows);
+    Ok(UNITS
+        .iter()
+        .map(|unit| {
+            let test = results
+                .iter()
+                .find(|result| result.unit() == unit.name)
+                .and_then(|result| result.test())
+                .map(|spread| spread.mean);
+            (unit.name.to_string(), test)
+        })
+        .collect())
+}
 
 /// `--quick` or the full leaderboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,6 +229,26 @@ fn run_unit(unit: &Unit, plan: &units::Plan, machine: &Machine) -> Row {
         eprintln!("{} failed: {error}", unit.name);
     }
     Row::new(unit, plan, machine, command, seconds, notes, figures, error)
+}
+
+/// Trains `unit`'s solution on the bundled sample as `--quick` does, as the run
+/// `runs/<unit>/<run_name>` with `seed`; returns its folder (the cohort demo's learners).
+pub fn train_quick(unit: &str, run_name: &str, seed: u64) -> Result<PathBuf> {
+    let unit = select(&[unit.to_string()])?[0];
+    let plan = units::Plan {
+        mode: Mode::Quick,
+        data: std::path::absolute(&DataDir::bundled_sample().path)?
+            .display()
+            .to_string(),
+        run_name: run_name.to_string(),
+        device: None,
+        seed: Some(seed),
+    };
+    let arguments = unit.arguments_for(&plan);
+    println!("=== {}", units::command_line(unit.package, &arguments));
+    units::prepare(unit, &plan)?;
+    (unit.run)(&arguments, &plan)?;
+    Ok(run_folder(unit.name, run_name))
 }
 
 /// The folder a unit's run wrote into, for the figures it recorded there.

@@ -16,8 +16,13 @@
 //! course reset unit1 [task]                   # the stub back
 //! course list                                 # every unit's progress, as last checked
 //! course mine unit7                           # train your own settings; your leaderboard
+//! course cohort serve                         # an instructor's server for a cohort
+//! course cohort join URL CODE --name Ada      # join a cohort
+//! course submit unit7                         # your run scored and ranked by the cohort's server
+//! course cohort                               # the cohort's boards
 //! ```
 
+mod cohort;
 mod data_commands;
 mod exercises;
 mod leaderboard;
@@ -136,6 +141,23 @@ enum Command {
         #[arg(long)]
         data: Option<PathBuf>,
     },
+    /// Take the course as a cohort: the boards (no subcommand), joining, and the instructor's server
+    Cohort {
+        #[command(subcommand)]
+        command: Option<cohort::CohortCommand>,
+    },
+    /// Send a finished run's submission to your cohort: the server scores and ranks it
+    Submit {
+        /// The unit, e.g. unit3
+        #[arg(required_unless_present = "pending")]
+        unit: Option<String>,
+        /// The run to submit [default: your finished run with the best validation accuracy]
+        #[arg(long, conflicts_with = "pending")]
+        run: Option<String>,
+        /// Send the submissions that could not reach the server before
+        #[arg(long)]
+        pending: bool,
+    },
     /// Score a submission offline against the test reviews (labels from the ids' ratings)
     Score {
         submission: PathBuf,
@@ -227,6 +249,10 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Data(command) => data_commands::execute(command),
+        Command::Cohort { command } => cohort::execute(command),
+        Command::Submit { unit, run, pending } => {
+            cohort::submit(unit.as_deref(), run.as_deref(), pending)
+        }
         Command::Runs { command, dir } => runs_commands::execute(command, dir),
         Command::Score { submission, data } => {
             let data = DataDir::resolve(data.as_deref())?;

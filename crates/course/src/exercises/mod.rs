@@ -229,6 +229,33 @@ fn remember(progress: &mut Progress, unit: &Unit, checked: &Checked) {
     );
 }
 
+/// A unit's progress as last checked, for the cohort: tasks done (`None`: the file did not
+/// compile), tasks in all, and the next task.
+pub struct LastChecked {
+    pub unit: &'static str,
+    pub done: Option<usize>,
+    pub total: usize,
+    pub next: Option<usize>,
+}
+
+/// Every checked unit's progress as `course verify` last recorded it (units never checked are
+/// left out); nothing is checked again.
+pub fn last_checked() -> Vec<LastChecked> {
+    let progress = Progress::load();
+    units()
+        .iter()
+        .filter_map(|unit| {
+            let verdict = progress.units.get(unit.name)?;
+            Some(LastChecked {
+                unit: unit.name,
+                done: verdict.score.map(|(done, _)| done),
+                total: unit.task_infos().len(),
+                next: verdict.next,
+            })
+        })
+        .collect()
+}
+
 /// `course list`: every unit's progress as last checked, without checking anything.
 pub fn list() -> Result<()> {
     let progress = Progress::load();

@@ -58,7 +58,7 @@ impl Machine {
 }
 
 /// The checked-out commit, `+` when the tree has changes (`unknown` outside git).
-fn git_commit() -> String {
+pub fn git_commit() -> String {
     let git = |args: &[&str]| {
         std::process::Command::new("git")
             .args(args)
