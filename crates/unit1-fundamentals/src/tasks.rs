@@ -17,8 +17,9 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "perceptron update rule",
             file: FILE,
             hints: &[
-                "error = label - prediction, where prediction is 1 when w . x + b > 0, else 0.",
-                "On an error: w += learning_rate * error * x and b += learning_rate * error.",
+                "The perceptron learns only from its mistakes: see 'The maths in short' in the unit's README. The error is label minus prediction, so it is +1, -1 or 0. The prediction is 1 when w . x + b > 0, else 0. An error of 0 means nothing to learn. Otherwise, move the boundary towards the point, scaled by the learning rate.",
+                "The perceptron predicts for you: `perceptron.predict(features)` gives 0 or 1. Turn the label and the prediction into f64 before subtracting. Return true only when the error is not 0.",
+                "On an error: w += learning_rate * error * x (each weight with its own feature) and b += learning_rate * error.",
             ],
             check: perceptron_update::<A>,
         },
@@ -26,6 +27,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "stop training when an epoch makes no mistake",
             file: FILE,
             hints: &[
+                "An epoch is one pass over all the points, in order. If a whole epoch makes no mistake, no weight moved, so the next epoch would do exactly the same: that is the time to stop. See 'The maths in short' in the unit's README: when a line separates the classes, the mistakes run out.",
+                "Your task 1 already reports on each point: `Self::perceptron_update` returns true when it found a mistake. Walk `data.points` together with `data.labels` (zip them) and count the true results of the epoch.",
                 "One epoch = one pass over the points in order, counting the updates that found an error.",
                 "Return the epoch's number (from 1) as soon as its count is 0; after max_epochs, return max_epochs.",
             ],
@@ -35,6 +38,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "sigmoid",
             file: FILE,
             hints: &[
+                "sigmoid(z) = 1 / (1 + exp(-z)), element by element: see 'The maths in short' in the unit's README. Build it in small steps: negate z, take the exponential, add 1, take the reciprocal. Why this form? For z = -100, exp(-z) overflows to infinity, and 1 / (1 + infinity) = 0 is still right. A form that divides two exponentials would give infinity / infinity, which is NaN.",
+                "Tensors have the methods `exp` and `reciprocal`, and the unary minus works on a tensor. Adding a number to a tensor adds it to every element. The shape never changes. Do not call the built-in sigmoid.",
                 "exp(-z) is (-z).exp(); adding 1 to every element is `+ 1.0`.",
                 "1 / t is t.reciprocal().",
             ],
@@ -44,6 +49,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "binary cross-entropy",
             file: FILE,
             hints: &[
+                "For one example the loss is -(y log p + (1 - y) log(1 - p)): see 'The maths in short' in the unit's README. The task's loss is its mean over the examples, a single number. When p is exactly 0 or 1, one of the logs is log 0 = -infinity. Keep p a tiny bit away from 0 and 1 first, inside [1e-7, 1 - 1e-7].",
+                "Tensor methods that help: `clamp` (a lower and an upper bound), `log`, and `mean` with `Kind::Float`. Probabilities and labels have the same shape [n], so every step works element by element. The result must have shape [], which is what the mean gives.",
                 "p.clamp(1e-7, 1.0 - 1e-7) keeps log away from 0.",
                 "-(y * p.log() + (1 - y) * (1 - p).log()), then .mean(Kind::Float).",
             ],
@@ -53,7 +60,9 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "logistic-regression gradients by hand (numerical gradient check)",
             file: FILE,
             hints: &[
-                "With z = x . w + b: dL/dz_i = (p_i - y_i) / n (the sigmoid's derivative cancels the log's).",
+                "Follow the chain rule from the loss back to w and b: see 'The maths in short' in the unit's README. With z = x . w + b and p = sigmoid(z), the sigmoid's derivative is p (1 - p). It cancels against the derivative of the log terms, which leaves a very short gradient with respect to z. The loss is a mean over n rows: what does that do to each row's gradient?",
+                "With z = x . w + b: dL/dz_i = (p_i - y_i) / n (the sigmoid's derivative cancels the log's). z_i depends on w through x_i, and on b with slope 1.",
+                "Your `Self::sigmoid` gives p from `features.matmul(weights) + bias`, shape [n]. n is `features.size()[0]`. `transpose(0, 1)` turns x [n, 2] into [2, n]. `sum` adds a tensor up to shape [].",
                 "dL/dw = x^T (dL/dz), a matrix-vector product; dL/db = the sum of dL/dz.",
             ],
             check: logistic_gradients::<A>,

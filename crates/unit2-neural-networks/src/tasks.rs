@@ -16,6 +16,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "softmax",
             file: FILE,
             hints: &[
+                "softmax(z)_i = exp(z_i) / sum_j exp(z_j), along each row: see 'The maths in short' in the unit's README (softmax and cross-entropy). Subtracting the row's largest score from every score first changes nothing mathematically, because the factor cancels in the division. But it keeps every exp at most 1, so exp cannot overflow on large logits.",
+                "Three tensor methods do it: `amax` (the largest value along a dimension), `exp`, and `sum_dim_intlist` (a sum along a dimension). Keep the reduced dimension (keepdim true): a [batch, 1] column broadcasts over each row of [batch, classes].",
                 "let shifted = logits - logits.amax(-1, true); keepdim true keeps [batch, 1], which broadcasts over the row.",
                 "let e = shifted.exp(); e / e.sum_dim_intlist(-1, true, Kind::Float)",
             ],
@@ -25,6 +27,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "cross-entropy",
             file: FILE,
             hints: &[
+                "The loss of a row is minus the log of the probability the model gives the right class, -log p_y, with p the softmax of the row's logits: see 'The maths in short' in the unit's README. Averaged over the rows, it is one number. Taking the log of a softmax can give log 0 for very confident rows. A log-softmax computed in one go stays finite.",
+                "`log_softmax` gives every class's log-probability, [batch, classes]. `gather` along dimension 1 picks one column per row, given an index tensor of shape [batch, 1] (`unsqueeze` gives the targets that shape). `mean` turns the result into shape [].",
                 "logits.log_softmax(-1, Kind::Float) gives every class's log-probability.",
                 "gather(1, &targets.unsqueeze(1), false) picks each row's target column: [batch, 1].",
                 "Minus the mean of those: -(...).mean(Kind::Float).",
@@ -35,8 +39,10 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "one training step (forward, loss, zero grad, backward, step)",
             file: FILE,
             hints: &[
+                "A training step has five parts in a fixed order: see 'The training loop' in 'The maths in short' of the unit's README. Compute the logits, then the loss, clear the old gradients, compute the new ones, and move the weights. Why clear them? In tch the gradients of each backward pass add up to the ones already stored.",
                 "The order: forward, loss, zero_grad, backward, step.",
-                "correct = logits.argmax(-1, false).eq_tensor(targets).sum(Kind::Int64), as i64 with i64::try_from.",
+                "`model.forward(inputs)` gives the logits and your `Self::cross_entropy` the loss. The optimizer has `zero_grad` and `step`, the loss tensor has `backward`. The loss as f64 is `loss.double_value(&[])`.",
+                "correct = logits.argmax(-1, false).eq_tensor(targets).sum(Kind::Int64), as i64 with int64_value(&[]) (or i64::try_from).",
             ],
             check: training_step::<A>,
         },
@@ -44,6 +50,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "validation accuracy over batches",
             file: FILE,
             hints: &[
+                "Accuracy is the share of rows whose largest logit is the target's class: see 'The training loop' in 'The maths in short' of the unit's README. Nothing is learned here, so autograd need not record anything: switching gradients off saves memory. Batches may differ in size: what does that do to a mean of the batches' accuracies?",
+                "`tch::no_grad_guard()` switches gradients off until the value it returns is dropped. For each batch: `model.forward`, then `argmax(-1, false)` gives the predicted classes [batch], `eq_tensor` compares them with the targets, and `sum(Kind::Int64)` counts the matches. `targets.size()[0]` is the batch's number of rows.",
                 "let _guard = tch::no_grad_guard(); keeps gradients off until the end of the function.",
                 "Count correct rows and all rows over every batch, then divide once: batches differ in size.",
             ],
@@ -53,6 +61,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "one epoch of the loop: a seeded shuffle, batches, a step on each",
             file: FILE,
             hints: &[
+                "An epoch visits every training row once, in a new random order each epoch. The order must still be the same in every run with the same seed. See 'The training loop' in 'The maths in short' of the unit's README. The epoch's loss and accuracy are means over rows, not over batches, and the last batch may be smaller.",
+                "Shuffle a Vec of the row numbers 0..rows with rand's `SliceRandom` (its `shuffle` method) and the generator `ChaCha8Rng` from `seed_from_u64(shuffle.seed + shuffle.epoch)`. `chunks(shuffle.batch_size)` cuts the order into batches. `batch_of` turns a batch of row numbers into (inputs, targets), and your `Self::training_step` trains on them.",
                 "let mut order: Vec<usize> = (0..rows).collect(); order.shuffle(&mut ChaCha8Rng::seed_from_u64(shuffle.seed + shuffle.epoch as u64)); with rand::seq::SliceRandom and rand::SeedableRng in scope.",
                 "for batch in order.chunks(shuffle.batch_size): let (inputs, targets) = batch_of(batch); then Self::training_step.",
                 "Add loss * batch.len() and the correct count over the epoch, and divide both by the rows seen: the last batch is smaller, so a mean of batch means would weigh its rows more.",

@@ -21,6 +21,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the model's layer: Linear(n_features, 2)",
             file: FILE,
             hints: &[
+                "The model is one linear map from a review's word counts to two scores, one per class: logits = counts W^T + b, with W of shape [2, n_features] and b of shape [2]. See 'The maths in short' in the unit's README: the model is unit 2's. The Trainer trains only the weights it can find, so where the layer is made matters.",
                 "A layer with weights is a field of the model: declare it in the struct, build it in `new`.",
                 "tch's fully connected layer is `nn::Linear`, made by `nn::linear(path, inputs, outputs, config)`; its path is `path / \"linear\"`.",
                 "nn::linear(path / \"linear\", n_features as i64, 2, Default::default())",
@@ -31,6 +32,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the model's forward pass",
             file: FILE,
             hints: &[
+                "The forward pass sends a batch of word counts [batch, n_features] through your layer and gives the logits, [batch, 2]. See 'The maths in short' in the unit's README. This model has no dropout or batch norm, so the training flag changes nothing here.",
                 "A tch layer is an `nn::Module`: a tensor goes through it with `Tensor::apply`.",
                 "counts.apply(&self.linear)",
             ],
@@ -40,6 +42,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the course's run settings",
             file: FILE,
             hints: &[
+                "The run's settings are one TrainerConfig value: 30 epochs, batches of 32 reviews, plain SGD at learning rate 0.05 held constant, and the given seed. Every other setting keeps the Trainer's default. See 'The maths in short' in the unit's README: the model and the SGD update are unit 2's, only who runs the loop changes.",
+                "The fields to set are `epochs`, `batch_size`, `optimizer`, `schedule` and `seed`. The rest comes from the Trainer's defaults.",
                 "Struct update syntax fills the rest: TrainerConfig { epochs: ..., ..TrainerConfig::default() }.",
                 "The optimiser is OptimizerConfig::sgd(learning_rate); a constant rate is Schedule::Constant.",
             ],
@@ -49,6 +53,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the Trainer learns with your model",
             file: FILE,
             hints: &[
+                "Nothing new to write: this check trains your model (tasks 1 and 2) with your settings (task 3) through the Trainer on a toy problem. See 'What is here' in the unit's README for what the Trainer does in each epoch. If it fails, the cause is in one of those tasks.",
+                "The Trainer finds the weights to train through the path your model was built with: the optimiser moves only the variables made under it.",
                 "This trains your model with your settings on a toy problem: tasks 1-3 done right are enough.",
                 "Read the error above: a layer that is not under `path` is never trained.",
             ],
@@ -58,6 +64,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the trainer's decisions: the best checkpoint and early stopping",
             file: FILE,
             hints: &[
+                "Two decisions are taken after each epoch: see 'The maths in short' in the unit's README (accuracy, and early stopping with patience P). The best checkpoint is the epoch of the highest validation accuracy, and a tie keeps the earlier one. Early stopping counts the epochs in a row without improvement and stops the run when that count reaches the patience. For accuracy higher is better, for loss lower is better.",
+                "Go through `epochs` with `enumerate` (index 0 is epoch 1). `early.monitor` is `Monitor::ValidationAccuracy` or `Monitor::ValidationLoss`. The best monitored value starts as None, and `Option::is_none_or` tells whether a value beats it. Return a `RunDecisions` with `best_epoch` and `stopped_after`.",
                 "One pass over the epochs, numbered from 1, keeping: the best accuracy and its epoch; early stopping's best monitored value (None at first) and its count of epochs without improvement.",
                 "Improvement: accuracy > best + min_delta, or loss < best - min_delta (the first epoch always improves); an improvement resets the count to 0, anything else adds 1.",
                 "When the count reaches early.patience, return at once with stopped_after: Some(that epoch): the best epoch so far is the run's.",

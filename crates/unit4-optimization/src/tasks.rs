@@ -20,6 +20,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "warm-up + cosine learning-rate schedule",
             file: FILE,
             hints: &[
+                "Two phases: see 'Warm-up then cosine' in 'The maths in short' of the unit's README. First the rate climbs in a straight line to the peak over the warm-up steps, so the first steps from random weights stay small. Then it follows half a cosine wave from the peak down to min_lr, reached at the last step and kept after it. The course counts step 0 as the first warm-up step, so its rate is not 0.",
+                "Only f64 arithmetic: convert the usize steps with `as f64`, and cap the progress at 1 with `min`. `cos` is a method of f64, and `PI` is in the standard library's f64 constants.",
                 "During warm-up the rate climbs in a straight line to the peak: peak_lr * (step + 1) / warmup_steps.",
                 "After it: progress = (step - warmup_steps) / (total_steps - warmup_steps), at most 1; min_lr + (peak_lr - min_lr) * (1 + cos(pi * progress)) / 2.",
             ],
@@ -29,6 +31,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "hidden block: linear, batch norm, ReLU, dropout",
             file: FILE,
             hints: &[
+                "A hidden block is four steps in a fixed order: the linear map, batch norm (only when the layer has one), ReLU, dropout. See 'Dropout' and 'Batch norm' in 'The maths in short' of the unit's README. Both behave differently in training and in evaluation: batch norm uses the batch's statistics only while training, and dropout drops units only while training.",
+                "`apply` runs the layer's linear map. The batch norm is an Option, and its `forward_t` (from `nn::ModuleT`) takes the training flag. The tensor methods `relu` and `dropout` finish the block, `dropout` with the probability `layer.dropout` and the flag.",
                 "xs.apply(&layer.linear), then, if let Some(bn) = &layer.batch_norm, bn.forward_t(&h, train).",
                 "Then .relu() and .dropout(layer.dropout, train).",
             ],
@@ -38,6 +42,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the search grid",
             file: FILE,
             hints: &[
+                "A grid search tries every combination of the candidate values: every learning rate with every weight decay with every dropout. See 'What is here' in the unit's README (the search file). The order matters for the check: learning rate outermost, then weight decay, dropout innermost.",
+                "`space.learning_rates`, `space.weight_decays` and `space.dropouts` are vectors of f64. Each combination becomes one `Trial` with the fields `learning_rate`, `weight_decay` and `dropout`, pushed onto a Vec.",
                 "Three nested loops: for lr { for weight_decay { for dropout { push a Trial } } }.",
             ],
             check: grid::<A>,
@@ -46,7 +52,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "SGD with momentum by hand, against libtorch's SGD",
             file: FILE,
             hints: &[
-                "Two lines: the velocity first, then the parameter.",
+                "Momentum keeps part of the previous direction: see 'Momentum' in 'The maths in short' of the unit's README, and the formulas at the top of the optimisers file (src/optimisers.rs). The velocity remembers past gradients, so steps along a steady direction grow and steps that flip sign cancel out. Two lines: the velocity first, then the parameter, with the new velocity.",
+                "A tensor multiplies by an f64 directly (`&t * 0.9`), and tensors add to each other. `velocity` is a mutable reference: assign the new value through it (`*velocity = ...`) so that the next step sees it.",
                 "*velocity = &*velocity * momentum + grad; then param - &*velocity * lr.",
             ],
             check: sgd_momentum::<A>,
@@ -55,7 +62,9 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "Adam and AdamW by hand, against libtorch's",
             file: FILE,
             hints: &[
+                "Adam keeps two running means per weight, of the gradient and of its square, and divides one by the square root of the other: see 'Adam' in 'The maths in short' of the unit's README, and the formulas at the top of src/optimisers.rs. Both means start at zero, so early on they are too small: dividing by 1 - beta^t, with t counting steps from 1, corrects that. Adam and AdamW differ only in where the weight decay goes: into the gradient, or straight onto the weights.",
                 "Order: decay (AdamW: shrink p; Adam: add weight_decay * p to g), steps += 1, the two running means, bias correction, the step.",
+                "The state to update is `state.steps`, `state.mean` and `state.mean_square`, and `settings.decoupled` tells AdamW from Adam. The tensor methods `square` and `sqrt` and the f64 method `powi` are all the maths you need.",
                 "The bias correction divides by 1 - beta^t with t = state.steps after counting this step: beta1.powi(t as i32).",
                 "p' = p - lr * m_hat / (s_hat.sqrt() + eps), with p already shrunk for AdamW.",
             ],
@@ -65,6 +74,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the learning-rate finder's suggestion from its loss curve",
             file: FILE,
             hints: &[
+                "The finder's curve is a loss per learning rate, with the rates growing exponentially: see 'The learning-rate finder' in 'The maths in short' of the unit's README. Suggest the rate where the loss falls fastest per unit of log(rate). Look only before the lowest loss, since after it the run diverges. Measure each slope across a window of h steps on each side, because neighbouring steps differ mostly by batch noise.",
+                "`min_by` with `total_cmp` finds the index of the lowest loss. `ln` is the natural log of an f64. `saturating_sub` keeps a usize from going below 0. `get` gives an Option, for a curve that may be empty.",
                 "First the index of the lowest loss (min_by with total_cmp), and h = (n / 20).max(2).",
                 "A closure slope(i) = (losses[i + h] - losses[i - h]) / (lrs[i + h].ln() - lrs[i - h].ln()); the candidates are h..lowest.min(n.saturating_sub(h)).",
                 "Keep the candidate whose slope is smallest (most negative); none: lrs.get(lowest).copied().unwrap_or(1e-3) / 10.0.",

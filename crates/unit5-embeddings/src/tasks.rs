@@ -17,6 +17,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "masked mean over padded batches",
             file: FILE,
             hints: &[
+                "Average each review's word vectors over its real words only: r = sum_t m_t e_t / sum_t m_t, with m_t = 1 for a real word and 0 for padding. See 'Masked mean' in 'The maths in short' of the unit's README. A review with no real word would give 0 / 0: divide by at least 1, and it gives zeros instead of NaN.",
+                "`to_kind` turns the boolean mask into floats and `unsqueeze` adds a last dimension. `sum_dim_intlist` sums over a dimension (the words are dimension 1) and `clamp_min` sets a lower bound. Shapes: vectors [batch, length, dim], mask [batch, length] -> [batch, dim].",
                 "Make the mask [batch, length, 1] floats, so that it multiplies every dimension of a word's vector.",
                 "(vectors * &mask) summed over dimension 1, divided by the mask summed over dimension 1 and clamped to at least 1.",
             ],
@@ -26,6 +28,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "embedding lookup and pooling (mean, max, mean+max)",
             file: FILE,
             hints: &[
+                "Two steps: look every id up in the embedding table (word i's vector is row i), then pool each review's vectors into one. See 'An embedding' and 'Masked mean' in 'The maths in short' of the unit's README. Mean is your task 1. Max takes, per dimension, the largest value over the real words, so padding must never win. MeanMax puts both side by side. UnmaskedMean is the plain mean over every position, padding included.",
+                "The embedding is an `nn::Module`, and its `forward` does the lookup. For max: `masked_fill`, `logical_not`, `unsqueeze`, `amax`, and `any_dim` to find the reviews without any word. `Tensor::cat` joins tensors along a dimension, and `mean_dim` is the plain mean.",
                 "embedding.forward(ids) (with tch::nn::Module in scope) gives [batch, length, dim].",
                 "Max: fill the padding with -inf (masked_fill with the mask's negation, unsqueezed to [batch, length, 1]), then amax(1, false); replace what stays -inf (no word) by 0.",
                 "MeanMax: Tensor::cat(&[mean, max], 1).",
@@ -36,6 +40,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "skip-gram loss with negative sampling",
             file: FILE,
             hints: &[
+                "A true (centre, context) pair should score high, and the centre against each random negative should score low: see 'Skip-gram with negative sampling' in 'The maths in short' of the unit's README. L = -log sigma(o . c) - sum_k log sigma(-n_k . c), averaged over the pairs. The pairs come in g groups that share their negatives, so a group's scores against its negatives are one matrix product.",
+                "A row-wise dot product is an element-wise product summed over dimension 1 (`sum_dim_intlist`). `view` regroups the n centres as [g, n / g, dim], and `bmm` multiplies each group by its negatives, transposed with `transpose(1, 2)`. `log_sigmoid` is log sigma, computed stably.",
                 "Positive scores: (centres * contexts).sum over dimension 1, one per pair, [n].",
                 "Negative scores: centres.view([g, n / g, dim]).bmm(&negatives.transpose(1, 2)) is [g, n / g, k]; view it as [n, k].",
                 "loss = -(positive.log_sigmoid() + (-negative).log_sigmoid().sum over dimension 1).mean().",
@@ -46,6 +52,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "word2vec with your loss finds the neighbours of a tiny corpus",
             file: FILE,
             hints: &[
+                "Nothing new to write: this trains word2vec with your loss (task 3) on a tiny corpus of two word groups that never share a sentence. Every word's nearest neighbour, by cosine similarity, must come from its own group. See 'Exercise' and 'The maths in short' in the unit's README.",
                 "This trains word2vec with your loss (task 3) on a tiny corpus: task 3 done right is enough.",
                 "Read the error above: a sign or a sum over the wrong dimension still runs but learns nothing.",
             ],
@@ -55,7 +62,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "a review's words (lowercase, punctuation, split)",
             file: FILE,
             hints: &[
-                "Three steps: text.to_lowercase(); every character that is in the filter list becomes ' '; split(' ') and drop the empty pieces.",
+                "The course splits a review into words by the rules of Keras' Tokenizer: see 'What is here' in the unit's README, where reviews become ids. Lowercase the text, turn every character of the filter list into a space, then split on spaces and drop the empty pieces. The apostrophe is not on the list, so a word like don't stays whole.",
+                "From the standard library: `to_lowercase` on the text, `chars` to walk it, `contains` with a char to test the filter list, then `split` on ' ' and `filter` to drop the empty words.",
                 "The filter list as one &str; FILTERS.contains(c) tells whether the char c is on it. In a Rust string literal the quote and the backslash are written \\\" and \\\\, tab and newline \\t and \\n.",
                 "text.to_lowercase().chars().map(|c| if FILTERS.contains(c) { ' ' } else { c }).collect::<String>().split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect()",
             ],
@@ -65,9 +73,11 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the vocabulary: the most frequent words, 0 left for padding",
             file: FILE,
             hints: &[
+                "The vocabulary lists the words by how often they occur over all the texts, most frequent first, and alphabetically between equal counts, so the order never depends on chance. Id 0 is kept for padding, so num_words ids leave room for num_words - 1 words. See 'What is here' in the unit's README, where reviews become ids. Your task 5 gives each text's words.",
+                "A `HashMap` from word to count, filled through its `entry`. `sort_by` with a comparison that puts larger counts first and breaks ties by the word with `then`. `truncate` cuts a Vec to a length.",
                 "Count with a HashMap<String, u64>: *counts.entry(word).or_insert(0) += 1 for every word of every text (Self::words).",
                 "Into a Vec<(String, u64)>, sorted by count descending, then word ascending: sort_by(|(wa, a), (wb, b)| b.cmp(a).then(wa.cmp(wb))).",
-                "Keep num_words - 1 of them (truncate) and return the words.",
+                "Keep num_words - 1 of them (truncate, with num_words.saturating_sub(1)) and return the words.",
             ],
             check: vocabulary::<A>,
         },

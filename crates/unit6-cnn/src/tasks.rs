@@ -20,6 +20,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the output length of a convolution",
             file: FILE,
             hints: &[
+                "Count the windows: see 'Output length' in 'The maths in short' of the unit's README, but try counting first. The input gets padding zeros at each end. A window of kernel positions starts at 0, then every stride positions, as long as it still fits. Integer division rounds down, which is what you want.",
                 "The padded input has input + 2 * padding positions; the first window starts at 0.",
                 "A window of `kernel` positions fits while its start is at most input + 2 * padding - kernel; starts go by `stride`.",
                 "(input + 2 * padding - kernel) / stride + 1",
@@ -30,6 +31,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "one branch: convolution, ReLU, pooling over the valid positions",
             file: FILE,
             hints: &[
+                "A branch turns each review into one number per filter: convolution, ReLU, then pooling over time. See 'Pooling over time' in 'The maths in short' of the unit's README. Only some outputs count: output t reads the words t to t + width - 1, so it is valid when t < max(length - width + 1, 1). Pool over the valid outputs only, or the padding decides. ReLU makes every response at least 0: what does zeroing the invalid ones do to the max?",
+                "The conv is an `nn::Module`: its `forward` gives [batch, filters, positions], and `relu` follows. The conv's weights `ws` have the shape [filters, dim, width]. `Tensor::arange`, `lt_tensor` and `unsqueeze` build a mask of the valid outputs. `amax` takes the max. For MaxMean, `sum_dim_intlist` and `Tensor::cat` put the mean beside it.",
                 "conv.forward(embedded).relu() is [batch, filters, positions]; the width is conv.ws.size()[2].",
                 "A [batch, 1, positions] 0/1 mask of valid outputs: arange(positions) compared with (lengths - width + 1).clamp_min(1). ReLU outputs are >= 0, so zeroing the invalid ones cannot change the max.",
                 "(responses * mask).amax(2, false); for MaxMean, the mean is the sum over positions divided by the valid count, concatenated after the max along dimension 1.",
@@ -40,6 +43,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "all branches concatenated",
             file: FILE,
             hints: &[
+                "Each branch (one per window width) gives a [batch, features] tensor. The model sets them side by side, in the order of the convs, as one feature vector per review: see 'Pooling over time' in 'The maths in short' of the unit's README, where the widths' outputs are concatenated.",
+                "Your `Self::conv_branch` computes one branch. Collect the branches into a Vec, then `Tensor::cat` joins them along dimension 1.",
                 "convs.iter().map(|conv| Self::conv_branch(conv, embedded, lengths, pooling)), collected, then Tensor::cat(&branches, 1).",
             ],
             check: all_branches::<A>,
@@ -48,6 +53,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "your text CNN tells \"5 6\" from \"6 5\" (a bag of words cannot)",
             file: FILE,
             hints: &[
+                "Nothing new to write: this trains your CNN on a toy task where the same words come in two orders. A window of two or more words sees their order, which a bag of words cannot. See 'Exercise' and 'Pooling over time' in 'The maths in short' of the unit's README.",
                 "This trains your CNN (tasks 2 and 3) on a toy task: those done right are enough.",
                 "Read the error above: pooling over invalid positions lets padding decide.",
             ],
@@ -57,6 +63,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the shapes CNN, sized by your formula, learns squares, discs and crosses",
             file: FILE,
             hints: &[
+                "Nothing new to write: this check uses only your task 1. See 'In 2-D' in 'The maths in short' of the unit's README: each block is a 3 x 3 convolution, then a 2 x 2 max-pool that halves each side. Your formula gives the side of the image after each of them, and that sizes the network's last layer.",
+                "Per block, the CNN asks your `conv_output_length` twice: a window of 3 with stride 1 and padding 1 (the side stays), then a window of 2 with stride 2 and no padding (the side halves, rounded down).",
                 "This sizes a 2-D CNN with your task 1 and trains it: task 1 done right is enough.",
             ],
             check: shapes::<A>,
@@ -65,6 +73,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "a 1-D convolution from its definition, against libtorch's conv1d",
             file: FILE,
             hints: &[
+                "A convolution scores every window of the padded input with every filter: y[b, o, t] = bias[o] + sum over c, j of weight[o, c, j] * x_pad[b, c, t * stride + j]. See 'A 1-D convolution' in 'The maths in short' of the unit's README. Each output is a dot product between a flattened window and a flattened filter, so all the outputs together are one matrix product.",
+                "`constant_pad_nd` pads the last dimension, `unfold` cuts out every window, `permute` and `flatten` lay each window out as one row, `reshape` does the same for the filters, and `matmul` with `tr` multiplies them. Shapes: x [batch, channels, length], weight [filters, channels, kernel] -> [batch, filters, outputs].",
                 "Pad first: x.constant_pad_nd([padding, padding]). Then x.unfold(2, kernel, stride) is every window: [batch, channels, outputs, kernel].",
                 "Bring the outputs forward and flatten each window: .permute([0, 2, 1, 3]).flatten(2, 3) is [batch, outputs, channels * kernel]; weight.reshape([filters, channels * kernel]) flattens each filter the same way.",
                 "(windows.matmul(&filters.tr()) + bias).transpose(1, 2) is [batch, filters, outputs].",

@@ -19,7 +19,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "one LSTM step, from its equations",
             file: FILE,
             hints: &[
-                "Compute all four gates in one go: one product for x, one for h, added; then split.",
+                "An LSTM step updates a memory c and an output h through four gates: see 'LSTM' in 'The maths in short' of the unit's README. The input, forget and output gates go through a sigmoid, into (0, 1), and the candidate through tanh, into (-1, 1). The new memory forgets some of the old one and writes some of the candidate, and h shows some of the new memory. The weights stack the four gates' rows in the order i, f, g, o.",
+                "Compute all four gates in one go: one product for x, one for h, added, then split into four. `linear` computes x W^T + b in one call, `chunk` splits along a dimension, and `sigmoid` and `tanh` squash.",
                 "x.linear(weights.w_ih, Some(weights.b_ih)) is x W_ih^T + b_ih; .chunk(4, 1) splits [batch, 4 * hidden] into i, f, g, o.",
                 "c' = f.sigmoid() * c + i.sigmoid() * g.tanh(); h' = o.sigmoid() * c'.tanh()",
             ],
@@ -29,6 +30,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "your cell over a sequence matches libtorch's LSTM",
             file: FILE,
             hints: &[
+                "An LSTM over a sequence is your cell, step after step: start from h = c = 0, give step t's input and the previous h and c to the cell, and keep every new h. See 'LSTM' in 'The maths in short' of the unit's README. The result lays the kept h's along the time dimension.",
+                "`Tensor::zeros` makes the start (with the inputs' kind and device), `select` takes one time step, your `Self::lstm_cell` does a step, and `Tensor::stack` lays tensors along a new dimension. The hidden size is one of the dimensions of `weights.w_hh`.",
                 "Start h and c as zeros of [batch, hidden], hidden = weights.w_hh.size()[1], with the inputs' kind and device.",
                 "For t in 0..time, inputs.select(1, t) is step t, [batch, input]: update (h, c) with Self::lstm_cell and keep h.",
                 "Tensor::stack(&kept, 1) lays the kept h's along dimension 1: [batch, time, hidden].",
@@ -39,6 +42,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the mean over the real steps of each sequence",
             file: FILE,
             hints: &[
+                "The mean over time of each sequence, over its real steps only: step t of sequence b counts when t < lengths[b]. See 'Pooling over time' in 'The maths in short' of the unit's README (as in unit 5). A sequence of length 0 would give 0 / 0: divide by at least 1, and it gives zeros.",
+                "`Tensor::arange`, `lt_tensor` and `unsqueeze` build the mask, `to_kind` makes it floats, `sum_dim_intlist` sums over time (dimension 1), and `clamp_min` sets the lower bound.",
                 "Make a mask of the real steps, [batch, time]: step t of sequence b counts when t < lengths[b].",
                 "Tensor::arange(time, (Kind::Int64, device)).unsqueeze(0).lt_tensor(&lengths.unsqueeze(1)) is that mask; .to_kind(Kind::Float).unsqueeze(-1) makes it [batch, time, 1].",
                 "(outputs * &mask) summed over dimension 1, divided by the mask summed over dimension 1 and clamped to at least 1.",
@@ -49,6 +54,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "each review reversed within its own length",
             file: FILE,
             hints: &[
+                "The backward direction of a bidirectional LSTM must read each review from its last real word back to its first: see 'Bidirectional' in 'The maths in short' of the unit's README. Flipping the whole time axis would start it in the padding. Instead, step t of sequence b reads step lengths[b] - 1 - t while t < lengths[b], and the padding steps stay where they are.",
+                "`Tensor::arange` gives the step numbers and `lt_tensor` compares them with the lengths. `where_self` picks from two tensors by a condition, `gather` reads along dimension 1 by index, and `expand` repeats an index over the features.",
                 "For each step t and sequence b, the step to read from: lengths[b] - 1 - t while t < lengths[b], else t itself. Build it as a [batch, time] i64 tensor.",
                 "t = Tensor::arange(time, (Kind::Int64, device)).unsqueeze(0); lengths.unsqueeze(1); mirrored = &lengths - 1 - &t; source = mirrored.where_self(&t.lt_tensor(&lengths), &t).",
                 "x.gather(1, &source.unsqueeze(-1).expand(x.size(), false), false) reads those steps for every feature.",
@@ -59,6 +66,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "a bidirectional LSTM of your cell and pooling finds where the word 3 is",
             file: FILE,
             hints: &[
+                "Nothing new to write: this trains a bidirectional LSTM built from your tasks 1-4 on a toy task where the answer depends on where the word 3 stands. See 'Bidirectional' and 'Pooling over time' in 'The maths in short' of the unit's README. Each direction must start at the right end of the real words, and the pooling must ignore the padding.",
                 "This trains a bidirectional LSTM made of your cell (tasks 1-2), your reversal (task 4) and your mean (task 3): with those right it learns.",
                 "If it does not, read the error above: a mean that counts padded steps, or gives NaN for empty sequences, is the usual cause.",
             ],
@@ -68,6 +76,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "one GRU step, from its equations",
             file: FILE,
             hints: &[
+                "A GRU step has two gates and no separate memory: see 'GRU' in 'The maths in short' of the unit's README. The reset gate r decides how much of the old state enters the candidate n. The update gate z mixes old and new: h' = (1 - z) n + z h, so z near 1 keeps the old state. The weights stack three parts in the order r, z, n.",
+                "As in the LSTM: `linear` gives x W_ih^T + b_ih (and the same for h) in one call, and `chunk` splits each into three. Then `sigmoid` for the gates and `tanh` for the candidate.",
                 "Two products, each split in three: x.linear(weights.w_ih, Some(weights.b_ih)).chunk(3, 1) and the same for h with w_hh and b_hh.",
                 "r and z add the two parts and take a sigmoid; n = (a_n + r * b_n).tanh(): the reset gate scales only h's part, its bias included.",
                 "h' = &z * h + (-&z + 1.0) * n (tch has tensor - number, not number - tensor).",

@@ -19,7 +19,9 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "sinusoidal positional encodings",
             file: FILE,
             hints: &[
+                "Attention ignores word order, so each position gets a vector of sines and cosines at different frequencies: see 'Positions' in 'The maths in short' of the unit's README. Column 2i holds sin(p / 10000^(2i / d_model)) and column 2i + 1 the cos of the same angle. Every angle is a position times a frequency: can you get them all from one product?",
                 "Positions as a [length, 1] column and frequencies 1 / 10000^(2i / d_model) as a [d_model / 2] row: their product is every angle, [length, d_model / 2].",
+                "`Tensor::arange` gives the positions and `Tensor::arange_start_step` the even column numbers 0, 2, 4 and so on. `exp`, `sin` and `cos` work element by element. `Tensor::stack` on a new last dimension, then `view`, interleaves two tensors.",
                 "The frequencies: exp(arange_start_step(0, d_model, 2) * (-ln(10000) / d_model)).",
                 "Tensor::stack(&[angles.sin(), angles.cos()], 2).view([length, d_model]) interleaves sin and cos.",
             ],
@@ -29,6 +31,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "scaled dot-product attention with a key-padding mask",
             file: FILE,
             hints: &[
+                "Attention mixes the values, weighted by how well each query matches each key: softmax(Q K^T / sqrt(d_head)) V, with the softmax over the keys. See 'Attention' in 'The maths in short' of the unit's README. Padding keys get a score of minus infinity, so softmax gives them weight 0. A review of padding only has no key left: softmax gives NaN there, and it must become 0.",
+                "`matmul` and `transpose` give Q K^T, `masked_fill` sets the padding's scores, `softmax` runs over the last dimension, and `nan_to_num` cleans the empty rows. The mask is [batch, length]: `logical_not` and `unsqueeze` turn it into the padding as [batch, 1, 1, length], which broadcasts over heads and queries.",
                 "scores = query.matmul(&key.transpose(-2, -1)) / sqrt(d_head): [batch, heads, length, length].",
                 "The mask as [batch, 1, 1, length]: masked_fill(&mask.logical_not(), f64::NEG_INFINITY) before softmax(-1, Kind::Float).",
                 "nan_to_num(0.0, None, None) turns the NaN rows (no real key) into 0; return (weights.matmul(value), weights).",
@@ -39,6 +43,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "multi-head attention",
             file: FILE,
             hints: &[
+                "Multi-head attention runs several smaller attentions side by side: see 'Multi-head' in 'The maths in short' of the unit's README. Project x to queries, keys and values, and cut each projection's d_model features into heads of d_head = d_model / heads. Attend in every head at once, then set the heads back side by side and mix them with the output projection.",
+                "The four projections are the linear layers `weights.query`, `weights.key`, `weights.value` and `weights.output`, each run with `forward`. `view` and `transpose` move the heads into a dimension of their own, [batch, heads, length, d_head], the shape your `Self::attention` takes. A transposed tensor needs `contiguous` before `view`.",
                 "Each projection is weights.query.forward(x) etc., [batch, length, d_model].",
                 "Split: .view([batch, length, heads, d_head]).transpose(1, 2) gives [batch, heads, length, d_head].",
                 "Join: .transpose(1, 2).contiguous().view([batch, length, d_model]), then weights.output.forward(..).",
@@ -49,7 +55,9 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "the encoder layer: attention, residuals, layer norms, feed-forward",
             file: FILE,
             hints: &[
+                "An encoder layer is two blocks: multi-head attention, then a feed-forward network (expand, ReLU, contract). See 'An encoder layer' in 'The maths in short' of the unit's README. Each block's output goes through dropout, is added back to the block's input (the residual), and is then normalised (post-norm). Dropout also follows the ReLU, and it only acts while training.",
                 "Two blocks, each: compute it, add the block's input back (the residual), then that block's layer norm.",
+                "Your `Self::multi_head_attention` on `layer.attention` gives the attended tensor and the weights. The other parts are the fields `norm_attention`, `expand`, `contract` and `norm_feed_forward` of `layer`, run with `apply` or `forward`. `dropout` takes the probability and the training flag.",
                 "let x1 = (x + attended.dropout(dropout, train)).apply(&layer.norm_attention);",
                 "let f = layer.contract.forward(&layer.expand.forward(&x1).relu().dropout(dropout, train)); let x2 = (&x1 + f.dropout(dropout, train)).apply(&layer.norm_feed_forward);",
             ],
@@ -59,6 +67,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "your encoder finds where the word 3 stands (it needs the positions)",
             file: FILE,
             hints: &[
+                "Nothing new to write: this trains an encoder made of your tasks 1-4 on a toy task where only the positions tell the classes apart. See 'Positions' in 'The maths in short' of the unit's README: attention alone ignores word order.",
                 "This trains an encoder with your tasks 1-4 on a toy task where only positions tell: those done right are enough.",
                 "Read the error above: without positions (task 1) the encoder cannot tell where a word stands.",
             ],

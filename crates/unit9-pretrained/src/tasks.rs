@@ -22,7 +22,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "frame a review: [CLS] + the tokens that fit + [SEP]",
             file: FILE,
             hints: &[
-                "The room for tokens is budget = max_len - 2 (start and end take one each).",
+                "A review is framed by a start token before it and an end token after it, in at most max_len ids, so the start and the end take two places. See 'Truncation' in 'The maths in short' of the unit's README. A review that is too long keeps either its beginning, or a quarter of the room from its beginning and the rest from its end, where reviews often give their verdict.",
+                "The room for tokens is budget = max_len - 2 (start and end take one each). `special.start` and `special.end` are the two ids. A Vec with `push` and `extend_from_slice` builds the frame from slices of the tokens, and `saturating_sub` keeps the budget from going below 0.",
                 "Keep::Head: the first `budget` tokens. Keep::HeadAndTail: the first budget / 4 and the last budget - budget / 4.",
             ],
             check: frame::<A>,
@@ -31,7 +32,9 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "pad a batch and build its attention mask",
             file: FILE,
             hints: &[
+                "A batch must be a rectangle: each review is padded on the right up to the longest review of the batch. A mask tells real tokens (1) from padding (0), so attention never looks at the padding. See the opening of the unit's README (under 'Unit 9: Pre-trained models') and 'Exercise' there.",
                 "longest = the largest review length; build the ids and the mask as flat Vec<i64> of batch * longest, row by row.",
+                "`Tensor::from_slice` turns a flat Vec<i64> into a tensor and `view` gives it its shape. `std::iter::repeat_n` repeats the pad id, or the 1s and 0s of the mask, as often as needed.",
                 "Tensor::from_slice(&ids).view([batch, longest]), the same for the mask.",
             ],
             check: pad::<A>,
@@ -40,6 +43,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "freeze all but the trainable variables",
             file: FILE,
             hints: &[
+                "A frozen variable gets no gradient, so the optimiser never changes it. See 'Head only' and 'Fine-tuning' in 'The maths in short' of the unit's README. Go through every variable of the model, ask the given test whether it trains, and count the numbers in those that do.",
+                "`vars.variables()` lists every variable with its name. `set_requires_grad` turns its gradient on or off, and `numel` counts a tensor's numbers.",
                 "for (name, tensor) in vars.variables(): tensor.set_requires_grad(trainable(&name)) (it returns a tensor you can ignore).",
                 "Sum numel() over the variables kept trainable, as i64.",
             ],
@@ -49,6 +54,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
             name: "which layers train: the encoder's last layers",
             file: FILE,
             hints: &[
+                "A layer's variables are named by the layers' path, then the layer's number, then the rest: in bert.encoder.layer.11.attention.self.query.weight the number is 11. See 'Run it' in the unit's README (the top mode trains the head and the last layers). Read the number right after the path and check that it is among the last top of the layers, numbered 0 to layers - 1. A variable outside the layers has no such number.",
+                "`strip_prefix` removes a known start from a str and gives an Option. `split` on '.' cuts at the dots, and `parse` into i64 fails on a piece that is not a number.",
                 "Cut the path and its dot off the front: name.strip_prefix(layer_path) and then strip_prefix('.'); a name without them is in no layer.",
                 "The layer's number is what comes before the next '.': rest.split('.').next(), parsed with parse::<i64>() (a name like \"...layer_norm\" does not parse).",
                 "The last `top` layers are layers - top up to layers - 1.",

@@ -190,7 +190,8 @@ fn unfinished_message(unit: &str, file: &str, reached: &str) -> String {
 }
 
 /// A learner-facing summary: tasks passed out of all, each task's state, and the first unmet
-/// task with its `file:line`, what is wrong and its first hint.
+/// task with its `file:line` and what is wrong. No hint: as in rustlings, a hint is shown only
+/// when the learner asks for one (`course hint`, or `h` in `course watch`).
 pub fn progress_report(unit: &str, tasks: &[TaskInfo], outcomes: &[Outcome]) -> String {
     let passed = outcomes.iter().filter(|o| o.passed()).count();
     let mut report = format!("{unit}: {passed}/{} tasks done\n", tasks.len());
@@ -218,12 +219,11 @@ pub fn progress_report(unit: &str, tasks: &[TaskInfo], outcomes: &[Outcome]) -> 
         if let Some(wrong) = outcome.problem() {
             report += &format!("  What is wrong: {wrong}\n");
         }
-        if let Some(hint) = task.hints.first() {
-            report += &format!("  Hint: {hint}\n");
-        }
-        if task.hints.len() > 1 {
+        if !task.hints.is_empty() {
             report += &format!(
-                "  More hints: cargo run -p course -- hint {unit} {number} (one more at each call)\n"
+                "  Stuck? {} hint(s), one at each ask: cargo run -p course -- hint {unit} {number} \
+                 (h in watch)\n",
+                task.hints.len()
             );
         }
     }
@@ -351,7 +351,7 @@ mod tests {
     }
 
     #[test]
-    fn the_report_names_the_first_unmet_task_with_its_hint() {
+    fn the_report_names_the_first_unmet_task_and_shows_no_hint_until_asked() {
         let tasks = [task(passes), task(wrong), task(stub)];
         let outcomes: Vec<Outcome> = tasks.iter().map(|t| run_task(t, true)).collect();
         let infos: Vec<TaskInfo> = tasks.iter().map(Task::info).collect();
@@ -359,7 +359,14 @@ mod tests {
         assert!(report.starts_with("unit0: 1/3 tasks done"), "{report}");
         assert!(report.contains("Next: task 2"), "{report}");
         assert!(report.contains("expected 3, got 4"), "{report}");
-        assert!(report.contains("Hint: read the docs"), "{report}");
+        assert!(
+            !report.contains("read the docs"),
+            "no hint unless asked: {report}"
+        );
+        assert!(
+            report.contains("2 hint(s)") && report.contains("hint unit0 2"),
+            "{report}"
+        );
     }
 
     #[test]

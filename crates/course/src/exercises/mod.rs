@@ -341,3 +341,69 @@ pub fn watch(name: Option<&str>, timeout: Duration) -> Result<()> {
     };
     watch::watch(start, timeout)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::units;
+
+    /// Whether a hint reads as Rust to type: a statement, a path, a borrow or a method call.
+    fn looks_like_code(hint: &str) -> bool {
+        let method_call = hint.match_indices('.').any(|(at, _)| {
+            let name: String = hint[at + 1..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            !name.is_empty()
+                && name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && hint[at + 1 + name.len()..].starts_with('(')
+        });
+        ["; ", ";", "::", "let ", "=>", "&"]
+            .iter()
+            .any(|mark| hint.contains(mark))
+            || method_call
+    }
+
+    #[test]
+    fn the_rule_tells_code_from_ideas_and_maths() {
+        for code in [
+            "let shifted = logits - logits.amax(-1, true);",
+            "tch::no_grad_guard() keeps gradients off",
+            "call logits.log_softmax(-1, Kind::Float)",
+            "gather(1, &targets, false)",
+            "match x { Some(v) => v }",
+        ] {
+            assert!(looks_like_code(code), "{code}");
+        }
+        for idea in [
+            "softmax(z)_i = exp(z_i) / sum_j exp(z_j): subtract the row's largest score first.",
+            "See 'The maths in short' in the unit's README. A mean of batch means weighs the last, smaller batch too much.",
+            "The order matters: forward, loss, clear the old gradients, backward, step.",
+        ] {
+            assert!(!looks_like_code(idea), "{idea}");
+        }
+    }
+
+    #[test]
+    fn no_task_opens_with_code_and_every_task_climbs_in_steps() {
+        let mut offending = Vec::new();
+        for unit in units() {
+            for (number, task) in unit.task_infos().iter().enumerate() {
+                let place = format!("{} task {} ({})", unit.name, number + 1, task.name);
+                match task.hints.first() {
+                    Some(first) if looks_like_code(first) => {
+                        offending.push(format!("{place}: first hint is code: {first}"))
+                    }
+                    None => offending.push(format!("{place}: no hint")),
+                    _ => {}
+                }
+                if task.hints.len() < 2 {
+                    offending.push(format!("{place}: one hint only: the idea, then the tools"));
+                }
+            }
+        }
+        assert!(offending.is_empty(), "{}", offending.join("\n"));
+    }
+}
