@@ -69,8 +69,8 @@ pub fn tuned(seed: u64) -> Settings {
             batch_size: 32,
             optimizer: OptimizerConfig::adamw(6e-4),
             bucket_chunk_batches: Some(50),
-            // bfloat16 products where the CPU has them: 1.4 times the epochs per hour,
-            // validation as in float32 (docs/benchmarks.md, "bfloat16").
+            // bfloat16 products where the CPU has them: faster epochs, validation as in float32
+            // (docs/units/unit6-experiments.md has the measurements).
             bf16: Bf16::WhereNative,
             early_stopping: Some(EarlyStopping {
                 monitor: Monitor::ValidationAccuracy,

@@ -55,9 +55,9 @@ pub fn faithful(seed: u64) -> Settings {
 /// the review vector, early stopping after the first epoch that does not improve.
 ///
 /// Batches of 128 (AdamW 3e-3): it reached a higher validation accuracy than batches of 32 at
-/// 1e-3 (0.9028 at epoch 2 against 0.8980 at epoch 4) and in fewer epochs; on a CPU the LSTM
-/// runs by hand ([`crate::model::by_hand_is_faster`]), where an epoch of 128s takes 143 s against
-/// 218 s for 32s through libtorch's LSTM (docs/units/unit7-experiments.md).
+/// 1e-3, and in fewer epochs; on a CPU the LSTM runs by hand
+/// ([`crate::model::by_hand_is_faster`]), where an epoch of 128s is faster than an epoch of 32s
+/// through libtorch's LSTM (docs/units/unit7-experiments.md has the figures).
 pub fn tuned(seed: u64) -> Settings {
     Settings {
         num_words: 10_000,

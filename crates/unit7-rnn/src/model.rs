@@ -51,8 +51,8 @@ pub struct RnnConfig {
 }
 
 /// Whether the step-by-step LSTM beats libtorch's packed one on `device`. On a CPU it does:
-/// an epoch of the tuned model in batches of 128 took 143 s against 303 s here (2 cores;
-/// docs/units/unit7-experiments.md). On a GPU libtorch's LSTM is one fused cuDNN call for the
+/// for the tuned model in batches of 128 its epochs are faster (docs/units/unit7-experiments.md
+/// has the timings). On a GPU libtorch's LSTM is one fused cuDNN call for the
 /// whole sequence, where the loop launches a dozen small kernels per word; not measured here.
 pub fn by_hand_is_faster(device: Device) -> bool {
     device == Device::Cpu

@@ -77,8 +77,8 @@ pub fn tuned(seed: u64) -> Settings {
             },
             gradient_clip_norm: Some(1.0),
             bucket_chunk_batches: Some(50),
-            // bfloat16 products where the CPU has them: 1.4 times the epochs per hour,
-            // validation as in float32 (docs/benchmarks.md, "bfloat16").
+            // bfloat16 products where the CPU has them: more epochs per hour, validation as
+            // in float32 (docs/units/unit8-experiments.md has the timings).
             bf16: Bf16::WhereNative,
             early_stopping: Some(EarlyStopping {
                 monitor: Monitor::ValidationAccuracy,

@@ -77,7 +77,7 @@ fn train<A: Answers>(args: TrainArgs) -> Result<()> {
     let report = match settings.mode {
         Mode::Head => {
             // The frozen encoder reads every review once; the head then trains on those
-            // vectors for as many epochs as it needs, each a second or two.
+            // vectors for as many epochs as it needs, each of them cheap.
             let key = encoder_output_key(&folder, &settings, &data)?;
             let [train, validation, test] =
                 head_only_splits(&model, &reviews, key, trainer.device())?;
