@@ -44,6 +44,43 @@ pub fn reference_test_accuracy() -> Result<Vec<(String, Option<f64>)>> {
         .collect())
 }
 
+/// A unit's result as its chapter shows it: the model, the command (as a learner types it), the
+/// best validation and test accuracy over its seeds in `docs/results/`, and the original
+/// course's figure; `None` when the folder has no row of the unit.
+pub fn chapter_result_table(unit: &str) -> Result<Option<String>> {
+    let rows = Row::load_all(&course_core::workspace_root().join("docs/results"))?;
+    let results = seeds::UnitResult::all(&rows);
+    let Some(result) = results.iter().find(|result| result.unit() == unit) else {
+        return Ok(None);
+    };
+    let first = result.runs[0];
+    let shown = |spread: Option<seeds::Spread>| spread.map_or("—".to_string(), |s| s.shown());
+    let course = first.course.map_or("—".to_string(), |c| format!("{c:.5}"));
+    Ok(Some(format!(
+        "| model | command | best validation | test | original course |\n|---|---|---|---|---|\n\
+         | {} | `{}` | {} | **{}** | {course} |\n",
+        first.model,
+        as_typed(&first.command),
+        shown(result.validation()),
+        shown(result.test()),
+    )))
+}
+
+/// A row's command as a learner would type it: without the leaderboard's run name and seed.
+fn as_typed(command: &str) -> String {
+    let mut words = command.split_whitespace();
+    let mut kept = Vec::new();
+    while let Some(word) = words.next() {
+        match word {
+            "--run-name" | "--seed" => {
+                words.next();
+            }
+            _ => kept.push(word),
+        }
+    }
+    kept.join(" ")
+}
+
 /// `--quick` or the full leaderboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -20,8 +20,10 @@
 //! course cohort join URL CODE --name Ada      # join a cohort
 //! course submit unit7                         # your run scored and ranked by the cohort's server
 //! course cohort                               # the cohort's boards
+//! course docs [--check]                       # each chapter's exercise list and result table
 //! ```
 
+mod chapters;
 mod cohort;
 mod data_commands;
 mod exercises;
@@ -158,6 +160,12 @@ enum Command {
         #[arg(long)]
         pending: bool,
     },
+    /// Write each chapter's exercise list and result table from the code and docs/results/
+    Docs {
+        /// Change nothing; fail when a chapter differs from what would be written
+        #[arg(long)]
+        check: bool,
+    },
     /// Score a submission offline against the test reviews (labels from the ids' ratings)
     Score {
         submission: PathBuf,
@@ -250,6 +258,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::Data(command) => data_commands::execute(command),
         Command::Cohort { command } => cohort::execute(command),
+        Command::Docs { check } => chapters::docs(check),
         Command::Submit { unit, run, pending } => {
             cohort::submit(unit.as_deref(), run.as_deref(), pending)
         }

@@ -15,6 +15,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "perceptron update rule",
+            checked_against: "hand-worked updates of a tiny perceptron, mistakes and non-mistakes",
+            trains: true,
             file: FILE,
             hints: &[
                 "The perceptron learns only from its mistakes: see 'The maths in short' in the unit's README. The error is label minus prediction, so it is +1, -1 or 0. The prediction is 1 when w . x + b > 0, else 0. An error of 0 means nothing to learn. Otherwise, move the boundary towards the point, scaled by the learning rate.",
@@ -25,6 +27,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "stop training when an epoch makes no mistake",
+            checked_against: "full accuracy, and epoch-by-epoch updates with your task 1",
+            trains: true,
             file: FILE,
             hints: &[
                 "An epoch is one pass over all the points, in order. If a whole epoch makes no mistake, no weight moved, so the next epoch would do exactly the same: that is the time to stop. See 'The maths in short' in the unit's README: when a line separates the classes, the mistakes run out.",
@@ -36,6 +40,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "sigmoid",
+            checked_against: "libtorch's `sigmoid`, including ±100",
+            trains: true,
             file: FILE,
             hints: &[
                 "sigmoid(z) = 1 / (1 + exp(-z)), element by element: see 'The maths in short' in the unit's README. Build it in small steps: negate z, take the exponential, add 1, take the reciprocal. Why this form? For z = -100, exp(-z) overflows to infinity, and 1 / (1 + infinity) = 0 is still right. A form that divides two exponentials would give infinity / infinity, which is NaN.",
@@ -47,6 +53,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "binary cross-entropy",
+            checked_against: "libtorch's `binary_cross_entropy`, plus a finite loss at p = 0 or 1",
+            trains: true,
             file: FILE,
             hints: &[
                 "For one example the loss is -(y log p + (1 - y) log(1 - p)): see 'The maths in short' in the unit's README. The task's loss is its mean over the examples, a single number. When p is exactly 0 or 1, one of the logs is log 0 = -infinity. Keep p a tiny bit away from 0 and 1 first, inside [1e-7, 1 - 1e-7].",
@@ -58,6 +66,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "logistic-regression gradients by hand (numerical gradient check)",
+            checked_against: "central-difference gradients of libtorch's loss",
+            trains: true,
             file: FILE,
             hints: &[
                 "Follow the chain rule from the loss back to w and b: see 'The maths in short' in the unit's README. With z = x . w + b and p = sigmoid(z), the sigmoid's derivative is p (1 - p). It cancels against the derivative of the log terms, which leaves a very short gradient with respect to z. The loss is a mean over n rows: what does that do to each row's gradient?",

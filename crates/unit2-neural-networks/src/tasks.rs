@@ -14,6 +14,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "softmax",
+            checked_against: "libtorch's `softmax`, with ±1000 logits",
+            trains: false,
             file: FILE,
             hints: &[
                 "softmax(z)_i = exp(z_i) / sum_j exp(z_j), along each row: see 'The maths in short' in the unit's README (softmax and cross-entropy). Subtracting the row's largest score from every score first changes nothing mathematically, because the factor cancels in the division. But it keeps every exp at most 1, so exp cannot overflow on large logits.",
@@ -25,6 +27,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "cross-entropy",
+            checked_against: "libtorch's `cross_entropy_for_logits`, with ±100 logits",
+            trains: true,
             file: FILE,
             hints: &[
                 "The loss of a row is minus the log of the probability the model gives the right class, -log p_y, with p the softmax of the row's logits: see 'The maths in short' in the unit's README. Averaged over the rows, it is one number. Taking the log of a softmax can give log 0 for very confident rows. A log-softmax computed in one go stays finite.",
@@ -37,6 +41,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "one training step (forward, loss, zero grad, backward, step)",
+            checked_against: "a reference SGD step on a copy of the model, three steps",
+            trains: true,
             file: FILE,
             hints: &[
                 "A training step has five parts in a fixed order: see 'The training loop' in 'The maths in short' of the unit's README. Compute the logits, then the loss, clear the old gradients, compute the new ones, and move the weights. Why clear them? In tch the gradients of each backward pass add up to the ones already stored.",
@@ -48,6 +54,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "validation accuracy over batches",
+            checked_against: "hand-worked 0.75 over uneven batches, gradients off",
+            trains: true,
             file: FILE,
             hints: &[
                 "Accuracy is the share of rows whose largest logit is the target's class: see 'The training loop' in 'The maths in short' of the unit's README. Nothing is learned here, so autograd need not record anything: switching gradients off saves memory. Batches may differ in size: what does that do to a mean of the batches' accuracies?",
@@ -59,6 +67,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "one epoch of the loop: a seeded shuffle, batches, a step on each",
+            checked_against: "the given loop (course `Batcher` + reference step) over three epochs",
+            trains: true,
             file: FILE,
             hints: &[
                 "An epoch visits every training row once, in a new random order each epoch. The order must still be the same in every run with the same seed. See 'The training loop' in 'The maths in short' of the unit's README. The epoch's loss and accuracy are means over rows, not over batches, and the last batch may be smaller.",

@@ -19,6 +19,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "the model's layer: Linear(n_features, 2)",
+            checked_against: "the expected variables: `linear.weight` [2, 7] and `linear.bias` [2]",
+            trains: true,
             file: FILE,
             hints: &[
                 "The model is one linear map from a review's word counts to two scores, one per class: logits = counts W^T + b, with W of shape [2, n_features] and b of shape [2]. See 'The maths in short' in the unit's README: the model is unit 2's. The Trainer trains only the weights it can find, so where the layer is made matters.",
@@ -30,6 +32,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the model's forward pass",
+            checked_against: "`counts @ weight^T + bias` on set weights, with gradients kept",
+            trains: true,
             file: FILE,
             hints: &[
                 "The forward pass sends a batch of word counts [batch, n_features] through your layer and gives the logits, [batch, 2]. See 'The maths in short' in the unit's README. This model has no dropout or batch norm, so the training flag changes nothing here.",
@@ -40,6 +44,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the course's run settings",
+            checked_against: "the course's settings, all else `TrainerConfig::default()`",
+            trains: true,
             file: FILE,
             hints: &[
                 "The run's settings are one TrainerConfig value: 30 epochs, batches of 32 reviews, plain SGD at learning rate 0.05 held constant, and the given seed. Every other setting keeps the Trainer's default. See 'The maths in short' in the unit's README: the model and the SGD update are unit 2's, only who runs the loop changes.",
@@ -51,6 +57,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the Trainer learns with your model",
+            checked_against: "≥0.9 validation accuracy in 10 epochs on a toy bag of words",
+            trains: true,
             file: FILE,
             hints: &[
                 "Nothing new to write: this check trains your model (tasks 1 and 2) with your settings (task 3) through the Trainer on a toy problem. See 'What is here' in the unit's README for what the Trainer does in each epoch. If it fails, the cause is in one of those tasks.",
@@ -62,6 +70,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the trainer's decisions: the best checkpoint and early stopping",
+            checked_against: "the Trainer's own rules (`replay`) on fixed and random runs",
+            trains: false,
             file: FILE,
             hints: &[
                 "Two decisions are taken after each epoch: see 'The maths in short' in the unit's README (accuracy, and early stopping with patience P). The best checkpoint is the epoch of the highest validation accuracy, and a tie keeps the earlier one. Early stopping counts the epochs in a row without improvement and stops the run when that count reaches the patience. For accuracy higher is better, for loss lower is better.",

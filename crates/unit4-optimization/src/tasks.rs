@@ -18,6 +18,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "warm-up + cosine learning-rate schedule",
+            checked_against: "the Trainer's own `LrScheduler` (WarmupCosine) at nine steps",
+            trains: false,
             file: FILE,
             hints: &[
                 "Two phases: see 'Warm-up then cosine' in 'The maths in short' of the unit's README. First the rate climbs in a straight line to the peak over the warm-up steps, so the first steps from random weights stay small. Then it follows half a cosine wave from the peak down to min_lr, reached at the last step and kept after it. The course counts step 0 as the first warm-up step, so its rate is not 0.",
@@ -29,6 +31,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "hidden block: linear, batch norm, ReLU, dropout",
+            checked_against: "libtorch's linear, batch norm and ReLU on the same layer; dropout's effects",
+            trains: true,
             file: FILE,
             hints: &[
                 "A hidden block is four steps in a fixed order: the linear map, batch norm (only when the layer has one), ReLU, dropout. See 'Dropout' and 'Batch norm' in 'The maths in short' of the unit's README. Both behave differently in training and in evaluation: batch norm uses the batch's statistics only while training, and dropout drops units only while training.",
@@ -40,6 +44,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the search grid",
+            checked_against: "a hand-listed 2×3×2 grid: count and order",
+            trains: false,
             file: FILE,
             hints: &[
                 "A grid search tries every combination of the candidate values: every learning rate with every weight decay with every dropout. See 'What is here' in the unit's README (the search file). The order matters for the check: learning rate outermost, then weight decay, dropout innermost.",
@@ -50,6 +56,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "SGD with momentum by hand, against libtorch's SGD",
+            checked_against: "libtorch's SGD with momentum over six steps, two settings",
+            trains: false,
             file: FILE,
             hints: &[
                 "Momentum keeps part of the previous direction: see 'Momentum' in 'The maths in short' of the unit's README, and the formulas at the top of the optimisers file (src/optimisers.rs). The velocity remembers past gradients, so steps along a steady direction grow and steps that flip sign cancel out. Two lines: the velocity first, then the parameter, with the new velocity.",
@@ -60,6 +68,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "Adam and AdamW by hand, against libtorch's",
+            checked_against: "libtorch's Adam, Adam with L2 and AdamW over six steps",
+            trains: false,
             file: FILE,
             hints: &[
                 "Adam keeps two running means per weight, of the gradient and of its square, and divides one by the square root of the other: see 'Adam' in 'The maths in short' of the unit's README, and the formulas at the top of src/optimisers.rs. Both means start at zero, so early on they are too small: dividing by 1 - beta^t, with t counting steps from 1, corrects that. Adam and AdamW differ only in where the weight decay goes: into the gradient, or straight onto the weights.",
@@ -72,6 +82,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the learning-rate finder's suggestion from its loss curve",
+            checked_against: "course-core's `steepest_descent` on four synthetic curves",
+            trains: false,
             file: FILE,
             hints: &[
                 "The finder's curve is a loss per learning rate, with the rates growing exponentially: see 'The learning-rate finder' in 'The maths in short' of the unit's README. Suggest the rate where the loss falls fastest per unit of log(rate). Look only before the lowest loss, since after it the run diverges. Measure each slope across a window of h steps on each side, because neighbouring steps differ mostly by batch noise.",

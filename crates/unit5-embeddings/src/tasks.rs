@@ -15,6 +15,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "masked mean over padded batches",
+            checked_against: "hand-worked means of three padded reviews, one empty",
+            trains: true,
             file: FILE,
             hints: &[
                 "Average each review's word vectors over its real words only: r = sum_t m_t e_t / sum_t m_t, with m_t = 1 for a real word and 0 for padding. See 'Masked mean' in 'The maths in short' of the unit's README. A review with no real word would give 0 / 0: divide by at least 1, and it gives zeros instead of NaN.",
@@ -26,6 +28,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "embedding lookup and pooling (mean, max, mean+max)",
+            checked_against: "hand-worked poolings over a set table, all four modes",
+            trains: true,
             file: FILE,
             hints: &[
                 "Two steps: look every id up in the embedding table (word i's vector is row i), then pool each review's vectors into one. See 'An embedding' and 'Masked mean' in 'The maths in short' of the unit's README. Mean is your task 1. Max takes, per dimension, the largest value over the real words, so padding must never win. MeanMax puts both side by side. UnmaskedMean is the plain mean over every position, padding included.",
@@ -38,6 +42,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "skip-gram loss with negative sampling",
+            checked_against: "the same loss written out in plain f64 arithmetic",
+            trains: false,
             file: FILE,
             hints: &[
                 "A true (centre, context) pair should score high, and the centre against each random negative should score low: see 'Skip-gram with negative sampling' in 'The maths in short' of the unit's README. L = -log sigma(o . c) - sum_k log sigma(-n_k . c), averaged over the pairs. The pairs come in g groups that share their negatives, so a group's scores against its negatives are one matrix product.",
@@ -50,6 +56,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "word2vec with your loss finds the neighbours of a tiny corpus",
+            checked_against: "word2vec with your loss on a two-group toy corpus: in-group neighbours",
+            trains: false,
             file: FILE,
             hints: &[
                 "Nothing new to write: this trains word2vec with your loss (task 3) on a tiny corpus of two word groups that never share a sentence. Every word's nearest neighbour, by cosine similarity, must come from its own group. See 'Exercise' and 'The maths in short' in the unit's README.",
@@ -60,6 +68,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "a review's words (lowercase, punctuation, split)",
+            checked_against: "the course's tokenizer (`for_each_word`) on cases and 300 sample reviews",
+            trains: false,
             file: FILE,
             hints: &[
                 "The course splits a review into words by the rules of Keras' Tokenizer: see 'What is here' in the unit's README, where reviews become ids. Lowercase the text, turn every character of the filter list into a space, then split on spaces and drop the empty pieces. The apostrophe is not on the list, so a word like don't stays whole.",
@@ -71,6 +81,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the vocabulary: the most frequent words, 0 left for padding",
+            checked_against: "hand-worked tiny vocabularies and the course's `WordIndex` on samples",
+            trains: false,
             file: FILE,
             hints: &[
                 "The vocabulary lists the words by how often they occur over all the texts, most frequent first, and alphabetically between equal counts, so the order never depends on chance. Id 0 is kept for padding, so num_words ids leave room for num_words - 1 words. See 'What is here' in the unit's README, where reviews become ids. Your task 5 gives each text's words.",

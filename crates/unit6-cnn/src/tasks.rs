@@ -18,6 +18,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "the output length of a convolution",
+            checked_against: "six hand-counted (input, kernel, stride, padding) cases",
+            trains: false,
             file: FILE,
             hints: &[
                 "Count the windows: see 'Output length' in 'The maths in short' of the unit's README, but try counting first. The input gets padding zeros at each end. A window of kernel positions starts at 0, then every stride positions, as long as it still fits. Integer division rounds down, which is what you want.",
@@ -29,6 +31,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "one branch: convolution, ReLU, pooling over the valid positions",
+            checked_against: "hand-worked Max and MaxMean features of four reviews, known conv",
+            trains: true,
             file: FILE,
             hints: &[
                 "A branch turns each review into one number per filter: convolution, ReLU, then pooling over time. See 'Pooling over time' in 'The maths in short' of the unit's README. Only some outputs count: output t reads the words t to t + width - 1, so it is valid when t < max(length - width + 1, 1). Pool over the valid outputs only, or the padding decides. ReLU makes every response at least 0: what does zeroing the invalid ones do to the max?",
@@ -41,6 +45,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "all branches concatenated",
+            checked_against: "the reference `conv_branch` outputs concatenated, both poolings",
+            trains: true,
             file: FILE,
             hints: &[
                 "Each branch (one per window width) gives a [batch, features] tensor. The model sets them side by side, in the order of the convs, as one feature vector per review: see 'Pooling over time' in 'The maths in short' of the unit's README, where the widths' outputs are concatenated.",
@@ -51,6 +57,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "your text CNN tells \"5 6\" from \"6 5\" (a bag of words cannot)",
+            checked_against: "≥0.95 validation accuracy on a word-order toy in 6 epochs",
+            trains: true,
             file: FILE,
             hints: &[
                 "Nothing new to write: this trains your CNN on a toy task where the same words come in two orders. A window of two or more words sees their order, which a bag of words cannot. See 'Exercise' and 'Pooling over time' in 'The maths in short' of the unit's README.",
@@ -61,6 +69,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the shapes CNN, sized by your formula, learns squares, discs and crosses",
+            checked_against: "≥0.9 validation accuracy of the shapes CNN sized by your formula",
+            trains: false,
             file: FILE,
             hints: &[
                 "Nothing new to write: this check uses only your task 1. See 'In 2-D' in 'The maths in short' of the unit's README: each block is a 3 x 3 convolution, then a 2 x 2 max-pool that halves each side. Your formula gives the side of the image after each of them, and that sizes the network's last layer.",
@@ -71,6 +81,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "a 1-D convolution from its definition, against libtorch's conv1d",
+            checked_against: "libtorch's `conv1d` at three stride/padding settings",
+            trains: false,
             file: FILE,
             hints: &[
                 "A convolution scores every window of the padded input with every filter: y[b, o, t] = bias[o] + sum over c, j of weight[o, c, j] * x_pad[b, c, t * stride + j]. See 'A 1-D convolution' in 'The maths in short' of the unit's README. Each output is a dot product between a flattened window and a flattened filter, so all the outputs together are one matrix product.",

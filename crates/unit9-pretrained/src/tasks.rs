@@ -20,6 +20,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
     vec![
         Task {
             name: "frame a review: [CLS] + the tokens that fit + [SEP]",
+            checked_against: "hand-worked frames for Head and HeadAndTail truncation",
+            trains: true,
             file: FILE,
             hints: &[
                 "A review is framed by a start token before it and an end token after it, in at most max_len ids, so the start and the end take two places. See 'Truncation' in 'The maths in short' of the unit's README. A review that is too long keeps either its beginning, or a quarter of the room from its beginning and the rest from its end, where reviews often give their verdict.",
@@ -30,6 +32,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "pad a batch and build its attention mask",
+            checked_against: "a hand-worked padded batch and mask (values, shape, int64)",
+            trains: true,
             file: FILE,
             hints: &[
                 "A batch must be a rectangle: each review is padded on the right up to the longest review of the batch. A mask tells real tokens (1) from padding (0), so attention never looks at the padding. See the opening of the unit's README (under 'Unit 9: Pre-trained models') and 'Exercise' there.",
@@ -41,6 +45,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "freeze all but the trainable variables",
+            checked_against: "the trainable count and which layers get gradients, toy model",
+            trains: true,
             file: FILE,
             hints: &[
                 "A frozen variable gets no gradient, so the optimiser never changes it. See 'Head only' and 'Fine-tuning' in 'The maths in short' of the unit's README. Go through every variable of the model, ask the given test whether it trains, and count the numbers in those that do.",
@@ -52,6 +58,8 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "which layers train: the encoder's last layers",
+            checked_against: "hand-listed layer picks for BERT and DistilBERT names",
+            trains: false,
             file: FILE,
             hints: &[
                 "A layer's variables are named by the layers' path, then the layer's number, then the rest: in bert.encoder.layer.11.attention.self.query.weight the number is 11. See 'Run it' in the unit's README (the top mode trains the head and the last layers). Read the number right after the path and check that it is among the last top of the layers, numbered 0 to layers - 1. A variable outside the layers has no such number.",

@@ -167,6 +167,8 @@ mod tests {
     fn task(check: fn() -> anyhow::Result<()>) -> Task {
         Task {
             name: "a task",
+            checked_against: "a value worked out by hand",
+            trains: false,
             file: "src/exercise.rs",
             hints: &[],
             check,

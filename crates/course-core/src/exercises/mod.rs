@@ -24,6 +24,12 @@ use std::panic::{self, AssertUnwindSafe};
 pub struct Task {
     /// Short name: "perceptron update rule".
     pub name: &'static str,
+    /// What the check compares the learner's code with, completing "checked against ...":
+    /// "libtorch's `lstm_cell` on the same weights". The chapter's exercise list shows it.
+    pub checked_against: &'static str,
+    /// Whether the unit's exercise run (`--features exercise --example exercise`) trains with
+    /// the learner's code for this task; `false`: checked only.
+    pub trains: bool,
     /// The file where the learner writes it, from the workspace root.
     pub file: &'static str,
     /// Hints, from a nudge to nearly the answer: `course hint` shows one more at each call.
@@ -37,6 +43,8 @@ pub struct Task {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskInfo {
     pub name: String,
+    pub checked_against: String,
+    pub trains: bool,
     pub file: String,
     pub hints: Vec<String>,
 }
@@ -45,6 +53,8 @@ impl Task {
     pub fn info(&self) -> TaskInfo {
         TaskInfo {
             name: self.name.to_string(),
+            checked_against: self.checked_against.to_string(),
+            trains: self.trains,
             file: self.file.to_string(),
             hints: self.hints.iter().map(|h| h.to_string()).collect(),
         }
@@ -334,6 +344,8 @@ mod tests {
     fn task(check: fn() -> anyhow::Result<()>) -> Task {
         Task {
             name: "a task",
+            checked_against: "a value worked out by hand",
+            trains: false,
             file: "src/exercise.rs",
             hints: &["read the docs", "read them again"],
             check,
