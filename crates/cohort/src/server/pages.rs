@@ -247,7 +247,7 @@ pub async fn instructor(State(shared): State<Arc<Shared>>, headers: HeaderMap) -
             a href="/instructor/progress.csv" { "Download as CSV" } }
         table {
             tr { th { "learner" } th { "last activity" } th.n { "submissions" }
-                 @for unit in &units { th.n { (unit) } } th { "longest on" } }
+                 @for unit in &units { th.n { (unit) } } th { "longest on one task" } }
             @for row in &learners { (progress_row(row, &units)) }
         }
     })
