@@ -93,11 +93,34 @@ pub fn train<A: Answers>(options: &RunOptions) -> Result<RunSummary> {
         seconds: started.elapsed().as_secs_f64(),
     };
     println!("Submission: {}", options.submission.display());
+    write_summary_beside(&options.submission, &summary)?;
     println!(
         "Offline leaderboard: {:.5} accuracy on {} test reviews ({} correct); {:.1}s in all",
         summary.test_accuracy, score.total, score.correct, summary.seconds
     );
     Ok(summary)
+}
+
+/// A run folder's `summary.json`, as the Trainer's runs have one, when the submission is in a
+/// run folder (`runs/unit2/<run name>/`): `course submit` and `course mine` read it. The model
+/// that wrote the submission is the last epoch's, so its validation accuracy is the final one.
+fn write_summary_beside(submission: &std::path::Path, summary: &RunSummary) -> Result<()> {
+    if !submission.starts_with(runs_root().join("unit2")) {
+        return Ok(()); // a submission written elsewhere gets no file beside it
+    }
+    let Some(folder) = submission.parent() else {
+        return Ok(());
+    };
+    let text = serde_json::json!({
+        "best_validation_accuracy": summary.best_validation_accuracy,
+        "final_validation_accuracy": summary.final_validation_accuracy,
+        "test_accuracy": summary.test_accuracy,
+        "seconds": summary.seconds,
+    });
+    course_core::fs::write_bytes_atomically(
+        &folder.join("summary.json"),
+        text.to_string().as_bytes(),
+    )
 }
 
 /// Trains the small [`Mlp`](crate::model::Mlp) on XOR with the learner's training step and

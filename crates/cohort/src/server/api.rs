@@ -58,6 +58,7 @@ pub async fn submit(
     let learner = auth::learner(&shared, &headers).await?;
     let request = body(request)?;
     shared.unit(&request.unit)?;
+    check_progress(&request.progress)?;
     if let Some(v) = request
         .validation_accuracy
         .filter(|v| !(0.0..=1.0).contains(v))
@@ -66,9 +67,17 @@ pub async fn submit(
             "a validation accuracy is between 0 and 1, not {v}"
         )));
     }
+    // Scored first, outside the database's lock: the submissions under way score in parallel,
+    // and only their records wait for each other.
+    let scoring = Arc::clone(&shared);
+    let (request, (score, file_sha256)) = tokio::task::spawn_blocking(move || {
+        let scored = scoring.test.score(request.csv.as_bytes());
+        scored.map(|scored| (request, scored))
+    })
+    .await
+    .map_err(|e| Problem::Internal(e.into()))??;
     let reply = shared
-        .with_store(move |shared, store| {
-            let (score, file_sha256) = shared.test.score(request.csv.as_bytes())?;
+        .with_store(move |_, store| {
             let submission = NewSubmission {
                 unit: request.unit.clone(),
                 test_accuracy: score.accuracy(),
@@ -103,6 +112,26 @@ pub async fn submit(
     Ok(Json(reply))
 }
 
+/// A progress report names exercise units (`unit1` ... `unit9`: unit 1 has exercises but no
+/// board), each at most once, with plausible counts.
+fn check_progress(progress: &std::collections::BTreeMap<String, UnitProgress>) -> Answer<()> {
+    for (unit, report) in progress {
+        let number = unit.strip_prefix("unit").and_then(|n| n.parse::<u8>().ok());
+        if !number.is_some_and(|n| (1..=9).contains(&n)) || unit.len() > 6 {
+            return Err(Problem::BadInput(format!(
+                "progress for {unit:?}: exercise units are unit1 ... unit9"
+            )));
+        }
+        if report.done > report.total || report.total > 100 {
+            return Err(Problem::BadInput(format!(
+                "progress for {unit}: {} of {} tasks done is not a count of tasks",
+                report.done, report.total
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub async fn progress(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
@@ -110,9 +139,7 @@ pub async fn progress(
 ) -> Answer<Json<serde_json::Value>> {
     let learner = auth::learner(&shared, &headers).await?;
     let report = body(request)?;
-    for unit in report.progress.keys() {
-        shared.unit(unit)?;
-    }
+    check_progress(&report.progress)?;
     shared
         .with_store(move |_, store| store.report_progress(&learner, &report.progress))
         .await?;

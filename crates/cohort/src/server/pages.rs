@@ -233,8 +233,17 @@ pub async fn instructor(State(shared): State<Arc<Shared>>, headers: HeaderMap) -
     }
     let found = shared
         .with_store(|shared, store| {
-            let units: Vec<String> = shared.units.iter().map(|u| u.name.clone()).collect();
-            Ok((units, store.progress()?))
+            // Every unit with a board, and unit 1 (exercises, no board) when someone reported it.
+            let learners = store.progress()?;
+            let mut units: Vec<String> = shared.units.iter().map(|u| u.name.clone()).collect();
+            units.extend(learners.iter().flat_map(|l| l.units.keys().cloned()));
+            units.sort_by_key(|unit| {
+                unit.trim_start_matches("unit")
+                    .parse::<u32>()
+                    .unwrap_or(u32::MAX)
+            });
+            units.dedup();
+            Ok((units, learners))
         })
         .await;
     let (units, learners) = match found {

@@ -187,12 +187,14 @@ pub fn execute(command: Option<CohortCommand>) -> Result<()> {
     }
 }
 
-/// The units as the server's boards show them: the leaderboard's units, with the original
-/// course's figure and this course's reference run from `docs/results/`.
+/// The units as the server's boards show them: the leaderboard's units with an IMDb model
+/// (unit 1's toy models make no submission), with the original course's figure and this
+/// course's reference run from `docs/results/`.
 pub fn unit_infos() -> Result<Vec<cohort::UnitInfo>> {
     let references = crate::leaderboard::reference_test_accuracy()?;
     Ok(crate::leaderboard::units::UNITS
         .iter()
+        .filter(|unit| unit.name != "unit1")
         .map(|unit| cohort::UnitInfo {
             name: unit.name.to_string(),
             model: unit.model.to_string(),
@@ -306,6 +308,6 @@ fn refuse_unknown_unit(unit: &str) -> Result<&'static str> {
         .find(|u| u.answers_to(unit))
     {
         Some(found) => Ok(found.name),
-        None => bail!("no unit {unit:?}: give one of unit1 ... unit9"),
+        None => bail!("no unit {unit:?}: give one of unit2 ... unit9"),
     }
 }

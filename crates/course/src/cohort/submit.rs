@@ -154,7 +154,11 @@ pub fn finished_runs(unit_runs: &Path, about: Option<&About>) -> Result<Vec<Fini
                 .unwrap_or_default()
                 .to_string_lossy()
                 .to_string(),
-            validation: summary["best_validation_accuracy"].as_f64(),
+            // The validation accuracy of the model that wrote the submission: the best
+            // checkpoint's for the Trainer's runs, the last epoch's for unit 2's loop.
+            validation: summary["final_validation_accuracy"]
+                .as_f64()
+                .or(summary["best_validation_accuracy"].as_f64()),
             predictions,
             folder,
         });
