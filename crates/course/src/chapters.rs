@@ -174,31 +174,37 @@ mod tests {
 /// `cargo test`, `cargo bench` and `make` line of a chapter or book page parses with the program
 /// it runs (clap, as the program itself parses it; `--help` counts as parsed), and every path it
 /// names in backticks is there.
+/// The pages a learner reads as lessons: the units' chapters, the README and the book's guides
+/// (the experiments pages and benchmarks keep the commands as they were run, flags of their
+/// day included).
+#[cfg(test)]
+fn named_in_the_chapters_pages() -> Vec<PathBuf> {
+    let root = course_core::workspace_root();
+    let mut pages: Vec<PathBuf> = crate::exercises::units()
+        .iter()
+        .map(|unit| unit.dir.join("README.md"))
+        .collect();
+    pages.push(root.join("README.md"));
+    for page in [
+        "introduction",
+        "setup",
+        "exercises",
+        "training-runs",
+        "cohort",
+        "glossary",
+    ] {
+        pages.push(root.join("docs").join(format!("{page}.md")));
+    }
+    pages
+}
+
 #[cfg(test)]
 mod named_in_the_chapters {
     use clap::Parser;
     use std::path::{Path, PathBuf};
 
-    /// The pages a learner reads as lessons (the experiments pages and benchmarks keep the
-    /// commands as they were run, flags of their day included).
     fn pages() -> Vec<PathBuf> {
-        let root = course_core::workspace_root();
-        let mut pages: Vec<PathBuf> = crate::exercises::units()
-            .iter()
-            .map(|unit| unit.dir.join("README.md"))
-            .collect();
-        pages.push(root.join("README.md"));
-        for page in [
-            "introduction",
-            "setup",
-            "exercises",
-            "training-runs",
-            "cohort",
-            "glossary",
-        ] {
-            pages.push(root.join("docs").join(format!("{page}.md")));
-        }
-        pages
+        super::named_in_the_chapters_pages()
     }
 
     /// The shell commands of a page: its `sh` blocks' lines and its inline `cargo ...` / `make ...`
@@ -456,6 +462,291 @@ mod named_in_the_chapters {
             missing.is_empty(),
             "paths named but not there:\n{}",
             missing.join("\n")
+        );
+    }
+
+    /// Every file a chapter names without its folder (`mod.rs`) is in a folder the page named
+    /// before it (`crates/course-core/src/training/trainer/`), or in the unit crate's `src/`,
+    /// `tests/` or `examples/` (any unit's, on a book page).
+    #[test]
+    fn every_file_a_chapter_names_by_its_name_alone_is_where_the_page_says() {
+        let root = course_core::workspace_root();
+        let unit_dirs: Vec<PathBuf> = crate::exercises::units()
+            .iter()
+            .map(|u| u.dir.clone())
+            .collect();
+        let mut missing = Vec::new();
+        for page in pages() {
+            let text = std::fs::read_to_string(&page).unwrap();
+            let here = page.parent().unwrap().to_path_buf();
+            let crates: Vec<PathBuf> = if unit_dirs.contains(&here) {
+                vec![here.clone()]
+            } else {
+                unit_dirs.clone()
+            };
+            let mut folders: Vec<PathBuf> = Vec::new();
+            for span in text.split('`').skip(1).step_by(2) {
+                if span.ends_with('/') && !span.contains(' ') {
+                    folders.push(root.join(span));
+                    folders.push(here.join(span));
+                }
+                let bare = !span.contains('/') && !span.contains(' ') && span.ends_with(".rs");
+                if !bare {
+                    continue;
+                }
+                let in_a_crate = crates.iter().any(|dir| {
+                    ["src", "tests", "examples"]
+                        .iter()
+                        .any(|sub| dir.join(sub).join(span).exists())
+                });
+                let in_a_folder_named = folders.iter().any(|folder| folder.join(span).exists());
+                if !in_a_crate && !in_a_folder_named {
+                    missing.push(format!("{}: `{span}`", page.display()));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "files named where they are not:\n{}",
+            missing.join("\n")
+        );
+    }
+}
+
+/// The Rust items the chapters name: every function (`fit_from()`, `train_epoch`), path
+/// (`course_core::x::Y`) and type (`RunFolder`) in backticks is defined in the workspace, or in tch or rust-bert,
+/// whose sources cargo keeps, or is one of a few names of Rust's own.
+#[cfg(test)]
+mod items_named_in_the_chapters {
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    /// Names of Rust's standard library and language that chapters use as words.
+    const RUST_OWN: &[&str] = &[
+        "Vec",
+        "Option",
+        "Result",
+        "Some",
+        "None",
+        "Ok",
+        "Err",
+        "String",
+        "HashMap",
+        "Box",
+        "Mutex",
+        "Arc",
+        "Drop",
+        "Default",
+        "Clone",
+        "Debug",
+        "Send",
+        "Sync",
+        "Self",
+        "f32",
+        "f64",
+        "i64",
+        "u8",
+        "todo",
+        "unimplemented",
+        "panic",
+        "assert",
+        "println",
+        "main",
+        "std",
+        "Rc",
+        "Fn",
+        "FnMut",
+    ];
+
+    /// Names that are not Rust's: the original course's Python libraries (which chapters compare
+    /// with), libtorch's own operators, and the CPU flags the course reads.
+    const OTHER_NAMES: &[&str] = &[
+        "Tokenizer",
+        "CountVectorizer",
+        "LightningModule",
+        "DataLoader",
+        "pack_padded_sequence",
+        "_pack_padded_sequence",
+        "_pad_packed_sequence",
+        "avx512_bf16",
+        "amx_bf16",
+    ];
+
+    /// Every `.rs` file below `dir`.
+    fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if path.is_dir() && name != "target" && !name.starts_with('.') {
+                sources(&path, out);
+            } else if name.ends_with(".rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The source folders of tch and rust-bert, as `cargo metadata` finds them (offline).
+    fn dependency_sources() -> Vec<PathBuf> {
+        let output = workspace_cargo::cargo_command()
+            .args(["metadata", "--offline", "--format-version", "1"])
+            .output()
+            .expect("cargo runs");
+        let metadata: serde_json::Value =
+            serde_json::from_slice(&output.stdout).unwrap_or_default();
+        let packages = metadata["packages"].as_array().cloned().unwrap_or_default();
+        packages
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p["name"].as_str(),
+                    Some("tch" | "rust-bert" | "torch-sys" | "clap")
+                )
+            })
+            .filter_map(|p| {
+                Some(
+                    Path::new(p["manifest_path"].as_str()?)
+                        .parent()?
+                        .join("src"),
+                )
+            })
+            .collect()
+    }
+
+    /// Every name a Rust file defines: after `fn`, `struct`, `enum`, `trait`, `type`, `mod`,
+    /// `const`, `static` or `macro_rules!`, and the enum variants and fields that open a line.
+    fn defined_names() -> BTreeSet<String> {
+        let mut files = Vec::new();
+        let root = course_core::workspace_root();
+        for dir in [root.join("crates"), root.join("benches")]
+            .into_iter()
+            .chain(dependency_sources())
+        {
+            sources(&dir, &mut files);
+        }
+        let mut names: BTreeSet<String> = crate::exercises::units()
+            .iter()
+            .map(|unit| unit.package.replace('-', "_"))
+            .chain(["course_core", "cohort", "tch", "rust_bert"].map(String::from))
+            .collect();
+        let is_word = |c: char| c.is_alphanumeric() || c == '_';
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            let words: Vec<&str> = text
+                .split(|c: char| !is_word(c) && c != '!')
+                .filter(|w| !w.is_empty())
+                .collect();
+            for pair in words.windows(2) {
+                if matches!(
+                    pair[0],
+                    "fn" | "struct"
+                        | "enum"
+                        | "trait"
+                        | "type"
+                        | "mod"
+                        | "const"
+                        | "static"
+                        | "macro_rules!"
+                ) {
+                    names.insert(pair[1].trim_end_matches('!').to_string());
+                }
+            }
+            for line in text.lines() {
+                let line = line
+                    .trim_start()
+                    .trim_start_matches("pub(crate) ")
+                    .trim_start_matches("pub ");
+                let name: String = line.chars().take_while(|&c| is_word(c)).collect();
+                let after = line[name.len()..].trim_start();
+                let variant = name.starts_with(char::is_uppercase)
+                    && (after.is_empty() || after.starts_with(['(', '{', ',']));
+                let field = name.starts_with(|c: char| c.is_lowercase() || c == '_')
+                    && after.starts_with(':')
+                    && !after.starts_with("::");
+                if variant || field {
+                    names.insert(name);
+                }
+            }
+        }
+        names
+    }
+
+    /// The items a page names: the last segment of each backticked function call, path or
+    /// CamelCase type (a span with spaces, a flag or a file is not an item).
+    fn items(text: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for span in text.split('`').skip(1).step_by(2) {
+            if span.contains(' ')
+                || span.contains('/')
+                || span.starts_with('-')
+                || span.contains('.') && !span.contains("::")
+            {
+                continue;
+            }
+            let head = span.split(['(', '<', '!']).next().unwrap_or("");
+            // `fit_from()` or `train_epoch(...)` is a function; `pool(h)` is maths.
+            let is_call = span.ends_with(')')
+                && span.contains('(')
+                && !head.is_empty()
+                && (span.ends_with("()") || head.contains('_') || head.contains("::"));
+            let is_path = head.contains("::");
+            // A CamelCase word of four letters or more (`T_w` is maths, not a type).
+            let is_type = head.len() > 3
+                && head.chars().next().is_some_and(char::is_uppercase)
+                && head.chars().any(char::is_lowercase)
+                && head.chars().all(|c| c.is_alphanumeric() || c == '_');
+            // A snake_case name with an underscore (`fit_from`): a function, field or module.
+            let is_snake = head.len() > 3
+                && head.contains('_')
+                && head
+                    .chars()
+                    .all(|c| c.is_lowercase() || c.is_ascii_digit() || c == '_');
+            if is_call || is_path || is_type || is_snake {
+                for segment in head.split("::").filter(|s| !s.is_empty()) {
+                    found.push(segment.trim_start_matches('&').to_string());
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_function_path_and_type_a_chapter_names_is_defined() {
+        let defined = defined_names();
+        let mut missing = Vec::new();
+        for page in super::named_in_the_chapters_pages() {
+            let text = std::fs::read_to_string(&page).unwrap();
+            for item in items(&text) {
+                let known =
+                    RUST_OWN.contains(&item.as_str()) || OTHER_NAMES.contains(&item.as_str());
+                if !defined.contains(&item) && !known {
+                    missing.push(format!("{}: `{item}`", page.display()));
+                }
+            }
+        }
+        missing.dedup();
+        assert!(
+            missing.is_empty(),
+            "named but defined nowhere:\n{}",
+            missing.join("\n")
+        );
+    }
+
+    #[test]
+    fn items_are_read_from_calls_paths_and_types_only() {
+        let text = "call `fit_from()` or `course_core::tracking::RunFolder`, see `Trainer`, run `--seed 7`, open `src/x.rs`, the `lr`, `pool(h)`, `train_epoch`";
+        assert_eq!(
+            items(text),
+            [
+                "fit_from",
+                "course_core",
+                "tracking",
+                "RunFolder",
+                "Trainer",
+                "train_epoch"
+            ]
         );
     }
 }
