@@ -40,7 +40,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "sigmoid",
-            checked_against: "libtorch's `sigmoid`, including ±100",
+            checked_against: "libtorch's `sigmoid`, including ±100, to a relative 1e-5 at large negative scores",
             trains: true,
             file: FILE,
             hints: &[
@@ -53,7 +53,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "binary cross-entropy",
-            checked_against: "libtorch's `binary_cross_entropy`, plus a finite loss at p = 0 or 1",
+            checked_against: "libtorch's `binary_cross_entropy`, and the clamped loss at p = 0 or 1",
             trains: true,
             file: FILE,
             hints: &[
@@ -66,7 +66,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "logistic-regression gradients by hand (numerical gradient check)",
-            checked_against: "central-difference gradients of libtorch's loss",
+            checked_against: "central-difference gradients of libtorch's loss, and autograd at scores near ±40",
             trains: true,
             file: FILE,
             hints: &[
@@ -171,7 +171,31 @@ fn sigmoid<A: Answers>() -> Result<()> {
         &A::sigmoid(&large),
         &large.sigmoid(),
         1e-6,
-    )
+    )?;
+    // Far negative scores have tiny probabilities, which float32 holds to about 1e-7 relative;
+    // their logs are what a loss sees, so an absolute 1e-6 is no test. A clamped score or
+    // 1 - 1 / (1 + e^z) is off by orders of magnitude there.
+    let far = [-80.0f64, -50.0, -30.0, -15.0];
+    let yours = A::sigmoid(&Tensor::from_slice(&far.map(|z| z as f32)));
+    let yours = Vec::<f64>::try_from(yours.to_kind(Kind::Double).flatten(0, -1))?;
+    ensure!(
+        yours.len() == far.len(),
+        "sigmoid of {far:?}: expected {} values, got {}",
+        far.len(),
+        yours.len()
+    );
+    for (&z, &got) in far.iter().zip(&yours) {
+        let expected = 1.0 / (1.0 + (-z).exp());
+        let relative = ((got - expected) / expected).abs();
+        ensure!(
+            relative < 1e-5,
+            "sigmoid({z}): got {got:e}, expected {expected:e} (a relative error of {relative:.1e}, \
+             more than 1e-5): a tiny probability must keep its digits, since its log is the \
+             loss. Compute 1 / (1 + exp(-z)) on the scores as they are: no clamping of z, and \
+             no 1 - (something close to 1)"
+        );
+    }
+    Ok(())
 }
 
 fn binary_cross_entropy<A: Answers>() -> Result<()> {
@@ -193,6 +217,20 @@ fn binary_cross_entropy<A: Answers>() -> Result<()> {
     ensure!(
         certain.is_finite(),
         "a probability of exactly 0 or 1 gives an infinite loss ({certain}): clamp p first"
+    );
+    // Confidently wrong: the loss is that of p clamped into [1e-7, 1 - 1e-7], about 16.
+    let expected = Tensor::from_slice(&[1.0f32 - 1e-7, 1e-7])
+        .binary_cross_entropy::<Tensor>(
+            &Tensor::from_slice(&[0.0f32, 1.0]),
+            None,
+            tch::Reduction::Mean,
+        )
+        .double_value(&[]);
+    ensure!(
+        (certain - expected).abs() < 1e-3,
+        "probabilities of exactly 1 and 0 for classes 0 and 1: the loss is {certain:.4}, expected \
+         {expected:.4}, the loss of p clamped into [1e-7, 1 - 1e-7]: clamp p itself (not log(p + \
+         eps), nor other bounds)"
     );
     Ok(())
 }
@@ -237,5 +275,27 @@ fn logistic_gradients<A: Answers>() -> Result<()> {
         &grad_b,
         &Tensor::from(numeric_b),
         1e-6,
-    )
+    )?;
+    // Large scores, rightly classified: p of the first row rounds to exactly 1. The simplified
+    // dL/dz = (p - y) / n stays finite; dL/dp * dp/dz written out is 0 / 0 there. The reference
+    // is autograd through libtorch's stable loss on the scores (logits).
+    let x = Tensor::from_slice(&[100.0, 0.0, -100.0, 0.0, 0.5, -1.0, 2.0, -0.3])
+        .view([4, 2])
+        .to_kind(Kind::Double);
+    let w = Tensor::from_slice(&[0.4, -0.2])
+        .to_kind(Kind::Double)
+        .set_requires_grad(true);
+    let b = Tensor::from_slice(&[0.1])
+        .to_kind(Kind::Double)
+        .view([])
+        .set_requires_grad(true);
+    (x.matmul(&w) + &b)
+        .binary_cross_entropy_with_logits::<Tensor>(&y, None, None, tch::Reduction::Mean)
+        .backward();
+    let (grad_w, grad_b) = tch::no_grad(|| A::logistic_gradients(&x, &y, &w.detach(), &b.detach()));
+    let what = "with large scores (x . w + b about 40 and -40, where p rounds to exactly 1 for a \
+                class-1 row): keep dL/dz = (p - y) / n, which stays finite, where dL/dp * dp/dz \
+                written out divides 0 by 0";
+    expect_close(&format!("dL/dw {what}"), &grad_w, &w.grad(), 1e-6)?;
+    expect_close(&format!("dL/db {what}"), &grad_b, &b.grad(), 1e-6)
 }

@@ -183,6 +183,23 @@ impl Patch for CapOffByOne {
     }
 }
 
+/// Stops as soon as the weights classify every point after an epoch, one epoch before the epoch
+/// without a mistake the task asks for.
+struct StopsWhenAllRight;
+impl Patch for StopsWhenAllRight {
+    fn train_perceptron(perceptron: &mut Perceptron, data: &ToyData, max_epochs: usize) -> usize {
+        for epoch in 1..=max_epochs {
+            for (&point, &label) in data.points.iter().zip(&data.labels) {
+                Self::perceptron_update(perceptron, point, label);
+            }
+            if perceptron.accuracy(&data.points, &data.labels) == 1.0 {
+                return epoch;
+            }
+        }
+        max_epochs
+    }
+}
+
 // --- task 3: sigmoid ---------------------------------------------------------------------------
 
 struct ExpOfZ;
@@ -205,6 +222,24 @@ impl Patch for OverflowingForm {
     fn sigmoid(z: &Tensor) -> Tensor {
         let e = z.exp();
         &e / (&e + 1.0)
+    }
+}
+
+/// The scores clamped into [-20, 20] "so that exp never overflows": far scores get a
+/// probability e^-20 = 2e-9 where it should be e^-30 = 9e-14.
+struct ScoresClamped;
+impl Patch for ScoresClamped {
+    fn sigmoid(z: &Tensor) -> Tensor {
+        Solution::sigmoid(&z.clamp(-20.0, 20.0))
+    }
+}
+
+/// 1 - 1 / (1 + e^z): right on paper, but 1 - (almost 1) loses every digit of a tiny
+/// probability.
+struct OneMinusTheOtherSide;
+impl Patch for OneMinusTheOtherSide {
+    fn sigmoid(z: &Tensor) -> Tensor {
+        -(z.exp() + 1.0).reciprocal() + 1.0
     }
 }
 
@@ -256,6 +291,15 @@ impl Patch for MeanKeepsADimension {
     }
 }
 
+/// log(p + 1e-7) and log(1 - p + 1e-7) instead of clamping p: finite, but not the loss asked for
+/// where p is 0 or 1.
+struct EpsilonInsideTheLog;
+impl Patch for EpsilonInsideTheLog {
+    fn binary_cross_entropy(p: &Tensor, y: &Tensor) -> Tensor {
+        (-(y * (p + 1e-7).log() + one_minus(y) * (one_minus(p) + 1e-7).log())).mean(Kind::Float)
+    }
+}
+
 // --- task 5: logistic-regression gradients -----------------------------------------------------
 
 fn dz(x: &Tensor, y: &Tensor, w: &Tensor, b: &Tensor) -> Tensor {
@@ -293,6 +337,18 @@ impl Patch for BiasGradientKeepsADimension {
         let dz = dz(x, y, w, b) / x.size()[0] as f64;
         let grad_b = dz.sum_dim_intlist(0, true, dz.kind());
         (x.transpose(0, 1).matmul(&dz), grad_b)
+    }
+}
+
+/// The chain rule written out, dL/dp * dp/dz = -(y / p - (1 - y) / (1 - p)) * p (1 - p) / n:
+/// the same on paper, 0 / 0 = NaN once p rounds to exactly 1.
+struct ChainRuleNotSimplified;
+impl Patch for ChainRuleNotSimplified {
+    fn logistic_gradients(x: &Tensor, y: &Tensor, w: &Tensor, b: &Tensor) -> (Tensor, Tensor) {
+        let p = (x.matmul(w) + b).sigmoid();
+        let dl_dp = -(y / &p - one_minus(y) / one_minus(&p));
+        let dz = dl_dp * &p * one_minus(&p) / x.size()[0] as f64;
+        (x.transpose(0, 1).matmul(&dz), dz.sum(dz.kind()))
     }
 }
 
@@ -353,6 +409,13 @@ fn mistakes() -> Vec<Mistake> {
             says: "max_epochs = 1",
         },
         Mistake {
+            task: 2,
+            what:
+                "stops when the weights get every point right, not after an epoch without a mistake",
+            tasks: tasks::<Wrong<StopsWhenAllRight>>,
+            says: "the first epoch without a mistake",
+        },
+        Mistake {
             task: 3,
             what: "exp(z) for exp(-z)",
             tasks: tasks::<Wrong<ExpOfZ>>,
@@ -369,6 +432,18 @@ fn mistakes() -> Vec<Mistake> {
             what: "e^z / (1 + e^z), which overflows",
             tasks: tasks::<Wrong<OverflowingForm>>,
             says: "overflow",
+        },
+        Mistake {
+            task: 3,
+            what: "the scores clamped into [-20, 20] against overflow",
+            tasks: tasks::<Wrong<ScoresClamped>>,
+            says: "relative",
+        },
+        Mistake {
+            task: 3,
+            what: "1 - 1 / (1 + e^z), which loses tiny probabilities",
+            tasks: tasks::<Wrong<OneMinusTheOtherSide>>,
+            says: "relative",
         },
         Mistake {
             task: 4,
@@ -401,6 +476,12 @@ fn mistakes() -> Vec<Mistake> {
             says: "shape []",
         },
         Mistake {
+            task: 4,
+            what: "log(p + 1e-7) for clamping p",
+            tasks: tasks::<Wrong<EpsilonInsideTheLog>>,
+            says: "clamp",
+        },
+        Mistake {
             task: 5,
             what: "dL/dz not divided by n",
             tasks: tasks::<Wrong<NotDividedByN>>,
@@ -423,6 +504,12 @@ fn mistakes() -> Vec<Mistake> {
             what: "dL/db of shape [1]",
             tasks: tasks::<Wrong<BiasGradientKeepsADimension>>,
             says: "shape []",
+        },
+        Mistake {
+            task: 5,
+            what: "the chain rule not simplified (NaN once p rounds to 1)",
+            tasks: tasks::<Wrong<ChainRuleNotSimplified>>,
+            says: "large scores",
         },
     ]
 }

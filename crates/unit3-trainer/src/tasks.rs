@@ -70,7 +70,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the trainer's decisions: the best checkpoint and early stopping",
-            checked_against: "the Trainer's own rules (`replay`) on fixed and random runs",
+            checked_against: "the Trainer's own rules (`replay`) on edge runs (zero accuracy, gains under min_delta, ties) and random ones",
             trains: false,
             file: FILE,
             hints: &[
@@ -262,7 +262,8 @@ fn run_decisions<A: Answers>() -> Result<()> {
             Some(early(Monitor::ValidationAccuracy, 2, 0.0)),
         ),
         (
-            "accuracy, patience 3, min_delta 0.01 (epoch 5's +0.005 is too small to count)",
+            "accuracy, patience 3, min_delta 0.01 (epoch 5's +0.005 over the best so far, 0.80, \
+             is too small to count)",
             Some(early(Monitor::ValidationAccuracy, 3, 0.01)),
         ),
         (
@@ -281,6 +282,41 @@ fn run_decisions<A: Answers>() -> Result<()> {
             yours == expected,
             "validation accuracies {accuracies:?}, losses {losses:?}, {what}: the Trainer decides \
              {expected:?}, you returned {yours:?}"
+        );
+    }
+    // Edge runs: an accuracy of exactly 0, and gains each smaller than min_delta that add up.
+    let edges = [
+        (
+            "validation accuracy 0 at every epoch, accuracy monitored, patience 2 (epoch 1 is \
+             still the best checkpoint: the best so far starts below every accuracy, and the \
+             first epoch always improves)",
+            vec![0.0, 0.0, 0.0, 0.0],
+            vec![0.7, 0.7, 0.7, 0.7],
+            early(Monitor::ValidationAccuracy, 2, 0.0),
+        ),
+        (
+            "accuracy creeping up by 0.006 an epoch, patience 3, min_delta 0.01 (a gain smaller \
+             than min_delta does not move the best so far: 0.712 beats 0.70 by more than 0.01)",
+            vec![0.70, 0.706, 0.712, 0.718, 0.724, 0.730],
+            vec![0.5; 6],
+            early(Monitor::ValidationAccuracy, 3, 0.01),
+        ),
+        (
+            "validation loss 0.5, 0.4, 0.4, 0.4, loss monitored, patience 2, min_delta 0 (a loss \
+             equal to the best so far is a tie, and a tie is no improvement)",
+            vec![0.6, 0.7, 0.7, 0.7],
+            vec![0.5, 0.4, 0.4, 0.4],
+            early(Monitor::ValidationLoss, 2, 0.0),
+        ),
+    ];
+    for (what, accuracies, losses, early) in &edges {
+        let scores = run(accuracies, losses);
+        let yours = A::run_decisions(&scores, Some(early));
+        let expected = replay(&scores, Some(early));
+        ensure!(
+            yours == expected,
+            "validation accuracies {accuracies:?}, {what}: the Trainer decides {expected:?}, you \
+             returned {yours:?}"
         );
     }
     let empty = A::run_decisions(&[], Some(&early(Monitor::ValidationLoss, 1, 0.0)));

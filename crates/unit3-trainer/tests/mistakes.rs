@@ -175,6 +175,17 @@ struct Decisions {
     min_delta_ignored: bool,
     count_not_reset: bool,
     stops_one_late: bool,
+    /// The best accuracy starts at 0, not below every accuracy.
+    best_from_zero: bool,
+    /// Early stopping's best starts at 0 for accuracy (and +inf for loss): the first epoch
+    /// need not improve.
+    monitored_from_zero: bool,
+    /// An epoch improves when it beats the previous epoch, not the best so far.
+    against_previous: bool,
+    /// The best so far follows every better value, even by less than min_delta.
+    best_follows_small_gains: bool,
+    /// A loss equal to the best so far (min_delta 0) counted as an improvement.
+    loss_tie_improves: bool,
 }
 
 const DECISIONS: Decisions = Decisions {
@@ -183,12 +194,28 @@ const DECISIONS: Decisions = Decisions {
     min_delta_ignored: false,
     count_not_reset: false,
     stops_one_late: false,
+    best_from_zero: false,
+    monitored_from_zero: false,
+    against_previous: false,
+    best_follows_small_gains: false,
+    loss_tie_improves: false,
 };
 
 impl Decisions {
     fn run(&self, epochs: &[ValidationScores], early: Option<&EarlyStopping>) -> RunDecisions {
-        let (mut best, mut best_epoch) = (f64::NEG_INFINITY, 0);
+        let start = if self.best_from_zero {
+            0.0
+        } else {
+            f64::NEG_INFINITY
+        };
+        let (mut best, mut best_epoch) = (start, 0);
         let (mut monitored, mut bad) = (None::<f64>, 0);
+        if let (true, Some(early)) = (self.monitored_from_zero, early) {
+            monitored = Some(match early.monitor {
+                Monitor::ValidationAccuracy => 0.0,
+                Monitor::ValidationLoss => f64::INFINITY,
+            });
+        }
         for (index, scores) in epochs.iter().enumerate() {
             let epoch = index + 1;
             let better = if self.ties_move_the_best {
@@ -214,11 +241,27 @@ impl Decisions {
                     scores.loss,
                     monitored.is_none_or(|b| scores.loss > b + delta),
                 ),
+                Monitor::ValidationLoss if self.loss_tie_improves => (
+                    scores.loss,
+                    monitored.is_none_or(|b| scores.loss <= b - delta),
+                ),
                 Monitor::ValidationLoss => (
                     scores.loss,
                     monitored.is_none_or(|b| scores.loss < b - delta),
                 ),
             };
+            if self.against_previous {
+                monitored = Some(value);
+            }
+            if self.best_follows_small_gains {
+                let better = match early.monitor {
+                    Monitor::ValidationAccuracy => monitored.is_none_or(|b| value > b),
+                    Monitor::ValidationLoss => monitored.is_none_or(|b| value < b),
+                };
+                if better {
+                    monitored = Some(value);
+                }
+            }
             if improved {
                 monitored = Some(value);
                 if !self.count_not_reset {
@@ -272,6 +315,11 @@ decisions_mistake!(LossHigherIsBetter, loss_higher_is_better);
 decisions_mistake!(MinDeltaIgnored, min_delta_ignored);
 decisions_mistake!(CountNotReset, count_not_reset);
 decisions_mistake!(StopsOneEpochLate, stops_one_late);
+decisions_mistake!(BestFromZero, best_from_zero);
+decisions_mistake!(MonitoredFromZero, monitored_from_zero);
+decisions_mistake!(AgainstThePreviousEpoch, against_previous);
+decisions_mistake!(BestFollowsSmallGains, best_follows_small_gains);
+decisions_mistake!(LossTieImproves, loss_tie_improves);
 
 fn mistakes() -> Vec<Mistake> {
     vec![
@@ -388,6 +436,36 @@ fn mistakes() -> Vec<Mistake> {
             what: "stops one epoch late (count > patience)",
             tasks: tasks::<StopsOneEpochLate>,
             says: "patience 2",
+        },
+        Mistake {
+            task: 5,
+            what: "the best accuracy starts at 0 (a run of accuracy 0 has no best epoch)",
+            tasks: tasks::<BestFromZero>,
+            says: "accuracy 0",
+        },
+        Mistake {
+            task: 5,
+            what: "early stopping's best starts at 0 (the first epoch need not improve)",
+            tasks: tasks::<MonitoredFromZero>,
+            says: "first epoch always improves",
+        },
+        Mistake {
+            task: 5,
+            what: "an improvement measured against the previous epoch, not the best so far",
+            tasks: tasks::<AgainstThePreviousEpoch>,
+            says: "the best so far",
+        },
+        Mistake {
+            task: 5,
+            what: "the best so far moved by a gain smaller than min_delta",
+            tasks: tasks::<BestFollowsSmallGains>,
+            says: "min_delta",
+        },
+        Mistake {
+            task: 5,
+            what: "a loss equal to the best so far counted as an improvement",
+            tasks: tasks::<LossTieImproves>,
+            says: "a tie is no improvement",
         },
     ]
 }

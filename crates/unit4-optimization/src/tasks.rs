@@ -31,7 +31,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "hidden block: linear, batch norm, ReLU, dropout",
-            checked_against: "libtorch's linear, batch norm and ReLU on the same layer; dropout's effects",
+            checked_against: "libtorch's linear, batch norm and ReLU on the same layer; dropout's place and rate in training",
             trains: true,
             file: FILE,
             hints: &[
@@ -56,7 +56,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "SGD with momentum by hand, against libtorch's SGD",
-            checked_against: "libtorch's SGD with momentum over six steps, two settings",
+            checked_against: "libtorch's SGD with momentum step by step, its velocity too, with a changing learning rate",
             trains: false,
             file: FILE,
             hints: &[
@@ -68,7 +68,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "Adam and AdamW by hand, against libtorch's",
-            checked_against: "libtorch's Adam, Adam with L2 and AdamW over six steps",
+            checked_against: "libtorch's Adam, Adam with L2 and AdamW step by step, m, s and the step count too; tiny gradients",
             trains: false,
             file: FILE,
             hints: &[
@@ -82,7 +82,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the learning-rate finder's suggestion from its loss curve",
-            checked_against: "course-core's `steepest_descent` on four synthetic curves",
+            checked_against: "course-core's `steepest_descent` on synthetic curves: a spike, a floor reached twice, no upturn",
             trains: false,
             file: FILE,
             hints: &[
@@ -135,7 +135,8 @@ fn hidden_block<A: Answers>() -> Result<()> {
     // Evaluation: deterministic, running statistics, no dropout.
     let expected = bn.forward_t(&xs.apply(&layer.linear), false).relu();
     expect_close(
-        "evaluation output (linear -> batch norm -> ReLU, no dropout when not training)",
+        "evaluation output (linear -> batch norm with its running statistics -> ReLU, no dropout \
+         when not training)",
         &A::hidden_block(&layer, &xs, false),
         &expected,
         1e-5,
@@ -161,6 +162,39 @@ fn hidden_block<A: Answers>() -> Result<()> {
         "training output where dropout kept a unit (batch statistics, then x2 for p = 0.5)",
         &output.masked_select(&kept),
         &doubled,
+        1e-4,
+    )?;
+    // Another probability: dropout(p) drops each unit with probability p and scales the kept
+    // ones by 1 / (1 - p); at p = 0.5 dropping and keeping look alike.
+    let light = HiddenLayer {
+        linear: nn::linear(vars.root() / "light", 6, 5, Default::default()),
+        batch_norm: None,
+        dropout: 0.2,
+    };
+    let wide = Tensor::randn([400, 6], (Kind::Float, Device::Cpu));
+    let output = A::hidden_block(&light, &wide, true);
+    let without_dropout = wide.apply(&light.linear).relu();
+    ensure!(
+        output.size() == without_dropout.size(),
+        "training output with dropout 0.2: expected shape {:?}, got {:?}",
+        without_dropout.size(),
+        output.size()
+    );
+    let kept = output.ne(0.0);
+    let positive = without_dropout.gt(0.0);
+    let kept_share = kept.sum(Kind::Float).double_value(&[])
+        / positive.sum(Kind::Float).double_value(&[]).max(1.0);
+    ensure!(
+        (kept_share - 0.8).abs() < 0.1,
+        "training output with dropout 0.2: {:.0}% of the positive units were kept, expected about \
+         80%: layer.dropout is the probability to drop a unit, not to keep it",
+        kept_share * 100.0
+    );
+    expect_close(
+        "training output with dropout 0.2 where a unit was kept (x 1 / (1 - 0.2) = 1.25; dropout's \
+         p is the probability to drop)",
+        &output.masked_select(&kept),
+        &(&without_dropout / 0.8).masked_select(&kept),
         1e-4,
     )?;
     let plain = HiddenLayer {
@@ -234,49 +268,117 @@ fn start_and_gradients() -> (Tensor, Vec<Tensor>) {
     (start, gradients)
 }
 
-/// Runs libtorch's optimiser `config` at `lr` on a copy of the parameter, step by step beside
-/// `yours`, and compares the parameters after each step.
+/// Runs libtorch's optimiser `config` on a copy of the parameter, step by step beside `yours`,
+/// with the learning rate `lrs[step]` at each step (a schedule may change it) and the gradients
+/// times `scale`, and compares the parameters after each step. `yours(step, param, grad, lr)`
+/// returns the new parameter and whether the optimiser's state it kept is right.
 fn against_libtorch(
     what: &str,
     config: impl OptimizerConfig,
-    lr: f64,
-    mut yours: impl FnMut(&Tensor, &Tensor) -> Tensor,
+    lrs: &[f64; 6],
+    scale: f64,
+    mut yours: impl FnMut(usize, &Tensor, &Tensor, f64) -> (Tensor, Result<()>),
 ) -> Result<()> {
     let (start, gradients) = start_and_gradients();
     let vars = nn::VarStore::new(Device::Cpu);
     let param = vars.root().var_copy("p", &start);
-    let mut optimiser = config.build(&vars, lr)?;
+    let mut optimiser = config.build(&vars, lrs[0])?;
     let mut mine = start.copy();
     for (step, gradient) in gradients.iter().enumerate() {
+        let gradient = gradient * scale;
+        optimiser.set_lr(lrs[step]);
         // The gradient of sum(p * g) with respect to p is g.
         optimiser.zero_grad();
-        (&param * gradient).sum(Kind::Float).backward();
+        (&param * &gradient).sum(Kind::Float).backward();
         optimiser.step();
-        mine = tch::no_grad(|| yours(&mine, gradient));
+        let (next, state) = tch::no_grad(|| yours(step, &mine, &gradient, lrs[step]));
+        mine = next;
         expect_close(
             &format!("{what}: the parameter after step {} of 6", step + 1),
             &mine,
             &param.detach(),
             1e-5,
         )?;
+        state?;
     }
     Ok(())
 }
 
 fn sgd_momentum<A: Answers>() -> Result<()> {
-    for (lr, momentum) in [(0.1, 0.9), (0.05, 0.5)] {
+    let changing = [0.1, 0.2, 0.05, 0.1, 0.3, 0.02];
+    let cases = [
+        ("SGD, learning rate 0.1, momentum 0.9", 0.9, [0.1; 6]),
+        ("SGD, learning rate 0.05, momentum 0.5", 0.5, [0.05; 6]),
+        (
+            "SGD, momentum 0.9, the learning rate changing at each step (as a schedule does)",
+            0.9,
+            changing,
+        ),
+    ];
+    for (what, momentum, lrs) in cases {
         let mut velocity = Tensor::zeros([3], (Kind::Float, Device::Cpu));
+        let mut expected = Tensor::zeros([3], (Kind::Float, Device::Cpu));
         against_libtorch(
-            &format!("SGD, learning rate {lr}, momentum {momentum}"),
+            what,
             nn::Sgd {
                 momentum,
                 ..Default::default()
             },
-            lr,
-            |param, grad| A::sgd_momentum_step(param, grad, &mut velocity, lr, momentum),
+            &lrs,
+            1.0,
+            |step, param, grad, lr| {
+                let next = A::sgd_momentum_step(param, grad, &mut velocity, lr, momentum);
+                expected = &expected * momentum + grad;
+                let state = expect_close(
+                    &format!(
+                        "{what}: the velocity after step {} (v = momentum * v + g: the learning \
+                         rate belongs in the parameter's step, not in the velocity)",
+                        step + 1
+                    ),
+                    &velocity,
+                    &expected,
+                    1e-5,
+                );
+                (next, state)
+            },
         )?;
     }
     Ok(())
+}
+
+/// Whether Adam's `state` after step `t` is the running means `mean` and `mean_square` (and the
+/// step count), compared at the gradients' scale.
+fn adam_state_kept(
+    what: &str,
+    t: usize,
+    scale: f64,
+    state: &AdamState,
+    mean: &Tensor,
+    mean_square: &Tensor,
+) -> Result<()> {
+    ensure!(
+        state.steps == t as i64,
+        "{what}: state.steps is {} after step {t}, expected {t} (count each step once)",
+        state.steps
+    );
+    expect_close(
+        &format!(
+            "{what}: state.mean (m) after step {t}, at the gradients' scale (m = beta1 * m + (1 - \
+             beta1) * g, kept without bias correction)"
+        ),
+        &(&state.mean / scale),
+        &(mean / scale),
+        1e-5,
+    )?;
+    expect_close(
+        &format!(
+            "{what}: state.mean_square (s) after step {t}, at the gradients' scale (s = beta2 * s \
+             + (1 - beta2) * g^2, kept without bias correction)"
+        ),
+        &(&state.mean_square / (scale * scale)),
+        &(mean_square / (scale * scale)),
+        1e-5,
+    )
 }
 
 fn adam<A: Answers>() -> Result<()> {
@@ -289,19 +391,43 @@ fn adam<A: Answers>() -> Result<()> {
         decoupled,
     };
     let cases = [
-        ("Adam", settings(0.0, false)),
+        ("Adam", settings(0.0, false), 1.0),
         (
             "Adam with weight decay 0.5 (an L2 penalty in the gradient)",
             settings(0.5, false),
+            1.0,
         ),
         (
             "AdamW with weight decay 0.5 (decoupled)",
             settings(0.5, true),
+            1.0,
+        ),
+        // With gradients of 1e-4, sqrt(s_hat) is about 1e-4 and sqrt(s_hat + eps) about 1.4e-4:
+        // where eps goes shows.
+        (
+            "Adam on gradients of about 1e-4 (where eps = 1e-8 matters: add it after the square \
+             root, sqrt(s_hat) + eps)",
+            settings(0.0, false),
+            1e-4,
         ),
     ];
-    for (what, s) in cases {
+    for (what, s, scale) in cases {
         let mut state = AdamState::new(&start_and_gradients().0);
-        let mut step = |param: &Tensor, grad: &Tensor| A::adam_step(param, grad, &mut state, &s);
+        let mut mean = state.mean.zeros_like();
+        let mut mean_square = state.mean_square.zeros_like();
+        let step = |step: usize, param: &Tensor, grad: &Tensor, _lr: f64| {
+            let next = A::adam_step(param, grad, &mut state, &s);
+            let grad = if s.decoupled {
+                grad.shallow_clone()
+            } else {
+                grad + param * s.weight_decay
+            };
+            mean = &mean * s.beta1 + &grad * (1.0 - s.beta1);
+            mean_square = &mean_square * s.beta2 + grad.square() * (1.0 - s.beta2);
+            let t = step + 1;
+            let kept = adam_state_kept(what, t, scale, &state, &mean, &mean_square);
+            (next, kept)
+        };
         if s.decoupled {
             let config = nn::AdamW {
                 beta1: s.beta1,
@@ -310,7 +436,7 @@ fn adam<A: Answers>() -> Result<()> {
                 eps: s.eps,
                 amsgrad: false,
             };
-            against_libtorch(what, config, s.lr, &mut step)?;
+            against_libtorch(what, config, &[s.lr; 6], scale, step)?;
         } else {
             let config = nn::Adam {
                 beta1: s.beta1,
@@ -319,7 +445,7 @@ fn adam<A: Answers>() -> Result<()> {
                 eps: s.eps,
                 amsgrad: false,
             };
-            against_libtorch(what, config, s.lr, &mut step)?;
+            against_libtorch(what, config, &[s.lr; 6], scale, step)?;
         }
     }
     Ok(())
@@ -349,6 +475,40 @@ fn curve(n: usize, fall_at: f64, diverge_at: f64, noise: f64) -> (Vec<f64>, Vec<
     (lrs, losses)
 }
 
+/// A curve of 100 steps (rates as in [`curve`]) whose floor, 0.3, is reached twice: at step 50
+/// after a gentle fall, and again at step 80 after a bump and a steeper fall. The first lowest
+/// loss counts, so the steeper second fall is past it.
+fn floor_reached_twice() -> (Vec<f64>, Vec<f64>) {
+    let (lrs, _) = curve(100, -3.0, -1.0, 0.0);
+    let losses = (0..100)
+        .map(|i| {
+            let x = i as f64;
+            if i <= 50 {
+                let t = ((x - 20.0) / 30.0).clamp(0.0, 1.0);
+                0.3 + 0.4 * (1.0 - t * t * (3.0 - 2.0 * t))
+            } else if i <= 80 {
+                let u = (x - 65.0) / 15.0;
+                0.3 + 0.3 * (1.0 - u * u).max(0.0)
+            } else {
+                0.3 + (x - 80.0) * 0.05
+            }
+        })
+        .collect();
+    (lrs, losses)
+}
+
+/// [`curve`] of 200 steps falling around 1e-3 and diverging past 10^-1.5, with a loss spike (+5)
+/// 15 steps after its lowest loss: the fall after the spike is the steepest of the curve, but
+/// the run is already diverging there.
+fn spike_after_the_lowest() -> (Vec<f64>, Vec<f64>) {
+    let (lrs, mut losses) = curve(200, -3.0, -1.5, 0.0);
+    let lowest = (0..losses.len())
+        .min_by(|&a, &b| losses[a].total_cmp(&losses[b]))
+        .unwrap_or(0);
+    losses[lowest + 15] += 5.0;
+    (lrs, losses)
+}
+
 fn lr_suggestion<A: Answers>() -> Result<()> {
     use course_core::training::lr_finder::steepest_descent;
     let cases = [
@@ -368,9 +528,36 @@ fn lr_suggestion<A: Answers>() -> Result<()> {
             "a curve of 4 steps (too short for a window)",
             curve(4, -3.0, -1.0, 0.0),
         ),
+        (
+            "a curve that never turns up (its lowest loss is its last step: a window needs h \
+             steps on each side, so i < n - h too)",
+            curve(100, -3.0, 1.0, 0.0),
+        ),
+        (
+            "a curve with a loss spike after its lowest (look only before the lowest loss: \
+             past it the run is diverging, however steep a fall there)",
+            spike_after_the_lowest(),
+        ),
+        (
+            "a curve whose lowest loss comes twice (the first lowest counts: after it the run \
+             is diverging)",
+            floor_reached_twice(),
+        ),
     ];
     for (what, (lrs, losses)) in &cases {
-        let yours = A::lr_suggestion(lrs, losses);
+        let yours = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            A::lr_suggestion(lrs, losses)
+        }));
+        let yours = match yours {
+            Ok(yours) => yours,
+            Err(payload) => {
+                let message = course_core::exercises::panic_message(payload.as_ref());
+                if message.starts_with("not yet implemented") {
+                    std::panic::resume_unwind(payload);
+                }
+                anyhow::bail!("{what}: the code panicked: {message}");
+            }
+        };
         let expected = steepest_descent(lrs, losses);
         ensure!(
             (yours / expected - 1.0).abs() < 1e-9,

@@ -177,6 +177,41 @@ impl Patch for BatchNormSkipped {
     }
 }
 
+/// Batch norm only while training, as if it were dropout: evaluation skips it.
+struct BatchNormOnlyInTraining;
+impl Patch for BatchNormOnlyInTraining {
+    fn hidden_block(layer: &HiddenLayer, xs: &Tensor, train: bool) -> Tensor {
+        let xs = if train {
+            normalised(layer, xs, train)
+        } else {
+            xs.apply(&layer.linear)
+        };
+        xs.relu().dropout(layer.dropout, train)
+    }
+}
+
+/// `layer.dropout` taken as the probability to keep a unit, not to drop it.
+struct DropoutAsKeepProbability;
+impl Patch for DropoutAsKeepProbability {
+    fn hidden_block(layer: &HiddenLayer, xs: &Tensor, train: bool) -> Tensor {
+        normalised(layer, xs, train)
+            .relu()
+            .dropout(1.0 - layer.dropout, train)
+    }
+}
+
+/// Dropout straight after the linear map, before batch norm and ReLU.
+struct DropoutBeforeBatchNorm;
+impl Patch for DropoutBeforeBatchNorm {
+    fn hidden_block(layer: &HiddenLayer, xs: &Tensor, train: bool) -> Tensor {
+        let mut xs = xs.apply(&layer.linear).dropout(layer.dropout, train);
+        if let Some(batch_norm) = &layer.batch_norm {
+            xs = batch_norm.forward_t(&xs, train);
+        }
+        xs.relu()
+    }
+}
+
 // --- task 3: the search grid -------------------------------------------------------------------
 
 /// The learning rate varies fastest, dropout slowest.
@@ -267,6 +302,16 @@ impl Patch for UphillStep {
     }
 }
 
+/// The learning rate folded into the velocity, v = m v + lr g and p' = p - v: the same steps
+/// while the rate stays constant, not when a schedule changes it, and not the velocity asked for.
+struct LearningRateInTheVelocity;
+impl Patch for LearningRateInTheVelocity {
+    fn sgd_momentum_step(p: &Tensor, g: &Tensor, v: &mut Tensor, lr: f64, m: f64) -> Tensor {
+        *v = &*v * m + g * lr;
+        p - &*v
+    }
+}
+
 // --- task 5: Adam and AdamW --------------------------------------------------------------------
 
 /// Adam with the parts a mistake can change.
@@ -275,6 +320,9 @@ struct AdamRecipe {
     count_after: bool,
     decay: fn(&Tensor, &Tensor, &AdamSettings) -> (Tensor, Tensor),
     root: bool,
+    eps_inside_root: bool,
+    /// m kept as beta1 m + g, the (1 - beta1) applied only at the step.
+    unscaled_mean: bool,
 }
 
 fn right_decay(p: &Tensor, g: &Tensor, s: &AdamSettings) -> (Tensor, Tensor) {
@@ -290,6 +338,8 @@ const ADAM: AdamRecipe = AdamRecipe {
     count_after: false,
     decay: right_decay,
     root: true,
+    eps_inside_root: false,
+    unscaled_mean: false,
 };
 
 impl AdamRecipe {
@@ -298,10 +348,20 @@ impl AdamRecipe {
         if !self.count_after {
             state.steps += 1;
         }
-        state.mean = &state.mean * s.beta1 + &g * (1.0 - s.beta1);
+        let unscaled = if self.unscaled_mean {
+            1.0
+        } else {
+            1.0 - s.beta1
+        };
+        state.mean = &state.mean * s.beta1 + &g * unscaled;
         state.mean_square = &state.mean_square * s.beta2 + g.square() * (1.0 - s.beta2);
         let t = state.steps as i32;
-        let (m, v) = if self.bias_correction {
+        let (m, v) = if self.unscaled_mean {
+            (
+                &state.mean * ((1.0 - s.beta1) / (1.0 - s.beta1.powi(t))),
+                &state.mean_square / (1.0 - s.beta2.powi(t)),
+            )
+        } else if self.bias_correction {
             (
                 &state.mean / (1.0 - s.beta1.powi(t)),
                 &state.mean_square / (1.0 - s.beta2.powi(t)),
@@ -312,7 +372,13 @@ impl AdamRecipe {
         if self.count_after {
             state.steps += 1;
         }
-        let denominator = if self.root { v.sqrt() } else { v } + s.eps;
+        let denominator = if self.eps_inside_root {
+            (v + s.eps).sqrt()
+        } else if self.root {
+            v.sqrt() + s.eps
+        } else {
+            v + s.eps
+        };
         p - m / denominator * s.lr
     }
 }
@@ -331,6 +397,8 @@ macro_rules! adam_mistake {
 adam_mistake!(NoBiasCorrection, bias_correction: false);
 adam_mistake!(StepCountedAfterTheCorrection, count_after: true);
 adam_mistake!(NoSquareRoot, root: false);
+adam_mistake!(EpsInsideTheRoot, eps_inside_root: true);
+adam_mistake!(MeanKeptUnscaled, unscaled_mean: true);
 adam_mistake!(DecayAlwaysInTheGradient, decay: |p, g, s| {
     (p.shallow_clone(), g + p * s.weight_decay)
 });
@@ -354,6 +422,12 @@ struct Suggestion {
     per_log_rate: bool,
     most_negative: bool,
     fallback: bool,
+    /// The candidates end at the lowest loss only, not also h before the end.
+    no_end_bound: bool,
+    /// The last of equal lowest losses, not the first.
+    last_lowest: bool,
+    /// Every step with a window, past the lowest loss too.
+    whole_curve: bool,
 }
 
 const SUGGESTION: Suggestion = Suggestion {
@@ -361,14 +435,24 @@ const SUGGESTION: Suggestion = Suggestion {
     per_log_rate: true,
     most_negative: true,
     fallback: true,
+    no_end_bound: false,
+    last_lowest: false,
+    whole_curve: false,
 };
 
 impl Suggestion {
     fn suggest(&self, lrs: &[f64], losses: &[f64]) -> f64 {
         let n = losses.len();
-        let lowest = (0..n)
-            .min_by(|&a, &b| losses[a].total_cmp(&losses[b]))
-            .unwrap_or(0);
+        let lowest = if self.last_lowest {
+            (0..n).fold(
+                0,
+                |best, i| if losses[i] <= losses[best] { i } else { best },
+            )
+        } else {
+            (0..n)
+                .min_by(|&a, &b| losses[a].total_cmp(&losses[b]))
+                .unwrap_or(0)
+        };
         let h = (self.half_window)(n);
         let x = |i: usize| {
             if self.per_log_rate {
@@ -378,7 +462,13 @@ impl Suggestion {
             }
         };
         let slope = |i: usize| (losses[i + h] - losses[i - h]) / (x(i + h) - x(i - h));
-        let candidates = h..lowest.min(n.saturating_sub(h));
+        let candidates = if self.whole_curve {
+            h..n.saturating_sub(h)
+        } else if self.no_end_bound {
+            h..lowest
+        } else {
+            h..lowest.min(n.saturating_sub(h))
+        };
         let pick = if self.most_negative {
             candidates.min_by(|&a, &b| slope(a).total_cmp(&slope(b)))
         } else {
@@ -407,6 +497,10 @@ suggestion_mistake!(NeighbouringSteps, half_window: |_| 1);
 suggestion_mistake!(SlopePerRate, per_log_rate: false);
 suggestion_mistake!(SteepestAscent, most_negative: false);
 suggestion_mistake!(NoFallback, fallback: false);
+suggestion_mistake!(NoMinimumWindow, half_window: |n| n / 20);
+suggestion_mistake!(NoEndBound, no_end_bound: true);
+suggestion_mistake!(LastOfEqualLowest, last_lowest: true);
+suggestion_mistake!(WholeCurve, whole_curve: true);
 
 /// The rate of the lowest loss: already too large, the loss is about to climb.
 struct RateOfTheLowestLoss;
@@ -482,6 +576,24 @@ fn mistakes() -> Vec<Mistake> {
             says: "batch norm",
         },
         Mistake {
+            task: 2,
+            what: "batch norm only while training (skipped in evaluation)",
+            tasks: tasks::<Wrong<BatchNormOnlyInTraining>>,
+            says: "running statistics",
+        },
+        Mistake {
+            task: 2,
+            what: "layer.dropout taken as the probability to keep",
+            tasks: tasks::<Wrong<DropoutAsKeepProbability>>,
+            says: "probability to drop",
+        },
+        Mistake {
+            task: 2,
+            what: "dropout before batch norm and ReLU",
+            tasks: tasks::<Wrong<DropoutBeforeBatchNorm>>,
+            says: "training output",
+        },
+        Mistake {
             task: 3,
             what: "the loops inside out (learning rate fastest)",
             tasks: tasks::<Wrong<LoopsInsideOut>>,
@@ -503,7 +615,7 @@ fn mistakes() -> Vec<Mistake> {
             task: 4,
             what: "the velocity never kept (plain SGD)",
             tasks: tasks::<Wrong<VelocityNotKept>>,
-            says: "after step 2",
+            says: "the velocity after step 1",
         },
         Mistake {
             task: 4,
@@ -522,6 +634,12 @@ fn mistakes() -> Vec<Mistake> {
             what: "a step uphill (+ lr v)",
             tasks: tasks::<Wrong<UphillStep>>,
             says: "after step 1",
+        },
+        Mistake {
+            task: 4,
+            what: "the learning rate folded into the velocity (v = m v + lr g, p - v)",
+            tasks: tasks::<Wrong<LearningRateInTheVelocity>>,
+            says: "velocity",
         },
         Mistake {
             task: 5,
@@ -560,6 +678,18 @@ fn mistakes() -> Vec<Mistake> {
             says: "AdamW",
         },
         Mistake {
+            task: 5,
+            what: "eps inside the square root",
+            tasks: tasks::<Wrong<EpsInsideTheRoot>>,
+            says: "eps",
+        },
+        Mistake {
+            task: 5,
+            what: "m kept as beta1 m + g (the 1 - beta1 only at the step)",
+            tasks: tasks::<Wrong<MeanKeptUnscaled>>,
+            says: "state.mean",
+        },
+        Mistake {
             task: 6,
             what: "the rate of the lowest loss",
             tasks: tasks::<Wrong<RateOfTheLowestLoss>>,
@@ -588,6 +718,30 @@ fn mistakes() -> Vec<Mistake> {
             what: "no answer for a curve too short for a window",
             tasks: tasks::<Wrong<NoFallback>>,
             says: "panicked",
+        },
+        Mistake {
+            task: 6,
+            what: "h = n / 20 without the minimum of 2",
+            tasks: tasks::<Wrong<NoMinimumWindow>>,
+            says: "the finder suggests",
+        },
+        Mistake {
+            task: 6,
+            what: "candidates up to the lowest loss only, not also h before the end",
+            tasks: tasks::<Wrong<NoEndBound>>,
+            says: "never turns up",
+        },
+        Mistake {
+            task: 6,
+            what: "the last of equal lowest losses, not the first",
+            tasks: tasks::<Wrong<LastOfEqualLowest>>,
+            says: "first",
+        },
+        Mistake {
+            task: 6,
+            what: "slopes over the whole curve, past the lowest loss too",
+            tasks: tasks::<Wrong<WholeCurve>>,
+            says: "spike after its lowest",
         },
     ]
 }

@@ -240,6 +240,22 @@ impl Patch for MeanOverNegatives {
     }
 }
 
+/// log(sigmoid(x)) in two steps: -inf once sigmoid(x) rounds to 0 (a score of about -100).
+struct LogOfSigmoid;
+impl Patch for LogOfSigmoid {
+    fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
+        let positive = (centres * contexts).sum_dim_intlist(1, false, Kind::Float);
+        let negative = grouped_scores(centres, negatives);
+        let per_pair = positive.sigmoid().log()
+            + negative
+                .neg()
+                .sigmoid()
+                .log()
+                .sum_dim_intlist(1, false, Kind::Float);
+        -per_pair.mean(Kind::Float)
+    }
+}
+
 struct SumOverPairs;
 impl Patch for SumOverPairs {
     fn skipgram_loss(centres: &Tensor, contexts: &Tensor, negatives: &Tensor) -> Tensor {
@@ -340,6 +356,57 @@ impl Patch for TabsAndNewlinesKept {
     }
 }
 
+/// The backslash (hard to write in a Rust string) left out of the filters.
+struct BackslashKept;
+impl Patch for BackslashKept {
+    fn words(text: &str) -> Vec<String> {
+        split_with(text, true, &FILTERS.replace('\\', ""), false)
+    }
+}
+
+/// The list typed without the underscore and the backtick.
+struct UnderscoreAndBacktickKept;
+impl Patch for UnderscoreAndBacktickKept {
+    fn words(text: &str) -> Vec<String> {
+        split_with(text, true, &FILTERS.replace(['_', '`'], ""), false)
+    }
+}
+
+/// split_whitespace to drop the empty words: it also splits on \r, form feeds and other
+/// whitespace that the course's rules keep inside a word.
+struct SplitOnAnyWhitespace;
+impl Patch for SplitOnAnyWhitespace {
+    fn words(text: &str) -> Vec<String> {
+        split_with(text, true, FILTERS, false)
+            .iter()
+            .flat_map(|word| word.split_whitespace())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// Every character that is not alphanumeric (nor the apostrophe) made a space: more than the
+/// course's list.
+struct AllNonAlphanumericFiltered;
+impl Patch for AllNonAlphanumericFiltered {
+    fn words(text: &str) -> Vec<String> {
+        text.to_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || c == '\'' {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .collect::<String>()
+            .split(' ')
+            .filter(|word| !word.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
 // --- task 6: the vocabulary --------------------------------------------------------------------
 
 /// Counts with `count_of` (every occurrence, or once per review), orders with `order`, keeps
@@ -407,6 +474,26 @@ struct OncePerReview;
 impl Patch for OncePerReview {
     fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String> {
         vocabulary_with(texts, num_words, true, right_order, all_but_padding)
+    }
+}
+
+/// A tie goes to the word seen first (a stable sort by count over the words in order of first
+/// appearance), not to the alphabetically smaller.
+struct TiesToTheFirstSeen;
+impl Patch for TiesToTheFirstSeen {
+    fn vocabulary(texts: &[&str], num_words: usize) -> Vec<String> {
+        let mut seen: Vec<(String, u64)> = Vec::new();
+        for text in texts {
+            for word in Solution::words(text) {
+                match seen.iter_mut().find(|(w, _)| *w == word) {
+                    Some((_, count)) => *count += 1,
+                    None => seen.push((word, 1)),
+                }
+            }
+        }
+        seen.sort_by(|a, b| b.1.cmp(&a.1));
+        seen.truncate(num_words.saturating_sub(1));
+        seen.into_iter().map(|(word, _)| word).collect()
     }
 }
 
@@ -503,6 +590,12 @@ fn mistakes() -> Vec<Mistake> {
             says: "2 groups",
         },
         Mistake {
+            task: 3,
+            what: "log(sigmoid(x)) for log_sigmoid (-inf at large scores)",
+            tasks: tasks::<Wrong<LogOfSigmoid>>,
+            says: "log_sigmoid",
+        },
+        Mistake {
             task: 5,
             what: "not lowercased",
             tasks: tasks::<Wrong<NotLowercased>>,
@@ -533,6 +626,30 @@ fn mistakes() -> Vec<Mistake> {
             says: "newlines",
         },
         Mistake {
+            task: 5,
+            what: "the backslash left out of the filters",
+            tasks: tasks::<Wrong<BackslashKept>>,
+            says: "backslash",
+        },
+        Mistake {
+            task: 5,
+            what: "split on any whitespace (\\r, form feed...), not on spaces",
+            tasks: tasks::<Wrong<SplitOnAnyWhitespace>>,
+            says: "split on spaces",
+        },
+        Mistake {
+            task: 5,
+            what: "every non-alphanumeric character filtered, not the course's list",
+            tasks: tasks::<Wrong<AllNonAlphanumericFiltered>>,
+            says: "not on the list",
+        },
+        Mistake {
+            task: 5,
+            what: "the underscore and the backtick left out of the filters",
+            tasks: tasks::<Wrong<UnderscoreAndBacktickKept>>,
+            says: "none may be missing",
+        },
+        Mistake {
             task: 6,
             what: "num_words words, no room for the padding id",
             tasks: tasks::<Wrong<NoRoomForPadding>>,
@@ -555,6 +672,12 @@ fn mistakes() -> Vec<Mistake> {
             what: "counted once per review",
             tasks: tasks::<Wrong<OncePerReview>>,
             says: "count every occurrence",
+        },
+        Mistake {
+            task: 6,
+            what: "a tie to the word seen first, not the alphabetically smaller",
+            tasks: tasks::<Wrong<TiesToTheFirstSeen>>,
+            says: "alphabetical",
         },
     ]
 }

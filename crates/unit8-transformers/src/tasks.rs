@@ -31,7 +31,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "scaled dot-product attention with a key-padding mask",
-            checked_against: "attention written out with loops; weights sum to 1, empty rows 0",
+            checked_against: "attention written out with loops, also at large scores; weights sum to 1, empty rows 0",
             trains: true,
             file: FILE,
             hints: &[
@@ -59,7 +59,7 @@ pub fn tasks<A: Answers>() -> Vec<Task> {
         },
         Task {
             name: "the encoder layer: attention, residuals, layer norms, feed-forward",
-            checked_against: "libtorch's `layer_norm`/`linear` around the reference attention; dropout on",
+            checked_against: "a reference layer with the same seed, in training mode (dropout's places) and not",
             trains: true,
             file: FILE,
             hints: &[
@@ -192,6 +192,17 @@ fn attention<A: Answers>() -> Result<()> {
         &output,
         &attention_by_loops(&q, &k, &v, &mask_rows)?,
         1e-4,
+    )?;
+    // Large scores (the queries x 200: scores in the hundreds): exp overflows float32 past about
+    // 88, so a softmax must subtract the largest score first, as `softmax` does.
+    let loud = &q * 200.0;
+    let (output, _) = A::attention(&loud, &k, &v, &mask);
+    expect_close(
+        "the output at large scores (queries x 200, scores past 88 where exp overflows float32: \
+         softmax subtracts each row's largest score first; use `softmax`, not exp / sum)",
+        &output.narrow(0, 0, 1),
+        &attention_by_loops(&loud, &k, &v, &mask_rows)?.narrow(0, 0, 1),
+        1e-3,
     )
 }
 
@@ -273,6 +284,20 @@ fn reference_layer(x: &Tensor, mask: &Tensor, layer: &EncoderLayer) -> Tensor {
     norm(&(&x1 + feed_forward), &layer.norm_feed_forward)
 }
 
+/// [`reference_layer`] in training mode with dropout `p`: its random masks drawn in the order
+/// the layer needs them (the attention's output, inside the feed-forward block, its output).
+fn reference_layer_training(x: &Tensor, mask: &Tensor, layer: &EncoderLayer, p: f64) -> Tensor {
+    let norm = |t: &Tensor, n: &tch::nn::LayerNorm| {
+        t.layer_norm([8], n.ws.as_ref(), n.bs.as_ref(), 1e-5, false)
+    };
+    let linear = |t: &Tensor, l: &tch::nn::Linear| t.linear(&l.ws, l.bs.as_ref());
+    let (attended, _) = Solution::multi_head_attention(x, mask, &layer.attention, 2);
+    let x1 = norm(&(x + attended.dropout(p, true)), &layer.norm_attention);
+    let inner = linear(&x1, &layer.expand).relu().dropout(p, true);
+    let feed_forward = linear(&inner, &layer.contract).dropout(p, true);
+    norm(&(&x1 + feed_forward), &layer.norm_feed_forward)
+}
+
 fn encoder_layer<A: Answers>() -> Result<()> {
     let _serial = course_core::device::exclusive_torch_rng();
     tch::manual_seed(8);
@@ -309,6 +334,21 @@ fn encoder_layer<A: Answers>() -> Result<()> {
         "training with dropout 0.5 gave the evaluation's numbers: apply dropout(dropout, train) \
          to the attention, inside the feed-forward block and to its output"
     );
+    // Where the dropout goes: the same seed draws the same masks, in the order the layer needs
+    // them, so the numbers must match the reference's exactly.
+    tch::manual_seed(21);
+    let (yours, _) = A::encoder_layer(&x, &mask, &layer, 2, 0.5, true);
+    tch::manual_seed(21);
+    let expected = reference_layer_training(&x, &mask, &layer, 0.5);
+    expect_close(
+        "training with dropout 0.5 (the seed fixed, so the random masks are the reference's): \
+         dropout goes on the attention's output a, inside the feed-forward block (after ReLU) \
+         and on its output f, each before its residual is added (not on the sum, not after a \
+         layer norm)",
+        &yours,
+        &expected,
+        1e-4,
+    )?;
     Ok(())
 }
 

@@ -277,6 +277,12 @@ struct EncoderRecipe {
     relu: bool,
     dropout_always: bool,
     dropout_never: bool,
+    /// Dropout inside and after the feed-forward block.
+    feed_forward_dropout: bool,
+    /// Dropout on each layer norm's output instead of on the block's output.
+    dropout_after_norm: bool,
+    /// Dropout on the residual sum (the input dropped too) instead of on the block's output.
+    dropout_on_sum: bool,
 }
 
 const ENCODER: EncoderRecipe = EncoderRecipe {
@@ -287,6 +293,9 @@ const ENCODER: EncoderRecipe = EncoderRecipe {
     relu: true,
     dropout_always: false,
     dropout_never: false,
+    feed_forward_dropout: true,
+    dropout_after_norm: false,
+    dropout_on_sum: false,
 };
 
 impl EncoderRecipe {
@@ -313,19 +322,43 @@ impl EncoderRecipe {
             let h = activation(layer.expand.forward(&x1.apply(second))).dropout(p, train);
             return (&x1 + layer.contract.forward(&h).dropout(p, train), w);
         }
+        let moved = self.dropout_after_norm || self.dropout_on_sum;
+        let on_block = |t: Tensor| if moved { t } else { t.dropout(p, train) };
+        let on_sum = |t: Tensor| {
+            if self.dropout_on_sum {
+                t.dropout(p, train)
+            } else {
+                t
+            }
+        };
+        let after_norm = |t: Tensor| {
+            if self.dropout_after_norm {
+                t.dropout(p, train)
+            } else {
+                t
+            }
+        };
         let (a, w) = Solution::multi_head_attention(x, mask, &layer.attention, heads);
-        let a = a.dropout(p, train);
-        let x1 = if self.first_residual { x + a } else { a }.apply(first);
-        let h = activation(layer.expand.forward(&x1)).dropout(p, train);
+        let a = on_block(a);
+        let x1 = after_norm(on_sum(if self.first_residual { x + a } else { a }).apply(first));
+        let h = activation(layer.expand.forward(&x1));
+        let h = if self.feed_forward_dropout {
+            h.dropout(p, train)
+        } else {
+            h
+        };
+        let f = layer.contract.forward(&h);
+        let f = if self.feed_forward_dropout {
+            on_block(f)
+        } else {
+            f
+        };
         let base = if self.second_residual_from_the_input {
             x
         } else {
             &x1
         };
-        (
-            (base + layer.contract.forward(&h).dropout(p, train)).apply(second),
-            w,
-        )
+        (after_norm(on_sum(base + f).apply(second)), w)
     }
 }
 
@@ -355,6 +388,38 @@ encoder_mistake!(NormsSwapped, norms_swapped: true);
 encoder_mistake!(NoReluInTheFeedForward, relu: false);
 encoder_mistake!(DropoutInEvaluation, dropout_always: true);
 encoder_mistake!(NoDropout, dropout_never: true);
+encoder_mistake!(FeedForwardDropoutForgotten, feed_forward_dropout: false);
+encoder_mistake!(DropoutAfterTheNorms, dropout_after_norm: true);
+encoder_mistake!(DropoutOnTheResidualSum, dropout_on_sum: true);
+
+/// Softmax written out, exp(s) / sum exp(s), without subtracting the largest score: inf / inf
+/// = NaN once a score passes about 88.
+struct SoftmaxByHand;
+impl Patch for SoftmaxByHand {
+    fn attention(q: &Tensor, k: &Tensor, v: &Tensor, mask: &Tensor) -> (Tensor, Tensor) {
+        let d_head = q.size()[3] as f64;
+        let scores = q.matmul(&k.transpose(-2, -1)) / d_head.sqrt();
+        let padding = mask.logical_not().unsqueeze(1).unsqueeze(1);
+        let e = scores.masked_fill(&padding, f64::NEG_INFINITY).exp();
+        let weights = (&e / e.sum_dim_intlist(-1, true, Kind::Float)).nan_to_num(0.0, 0.0, 0.0);
+        (weights.matmul(v), weights)
+    }
+}
+
+/// Each column c with its own exponent, 10000^(c / d_model): the cosine of column 2i + 1 gets
+/// the frequency of column 2i + 1, not of its pair 2i.
+struct ExponentPerColumn;
+impl Patch for ExponentPerColumn {
+    fn sinusoidal_positions(length: i64, d_model: i64) -> Tensor {
+        let positions = Tensor::arange(length, FLOAT).unsqueeze(1);
+        let columns = Tensor::arange(d_model, FLOAT);
+        let a = positions * (columns.shallow_clone() * (-(10_000f64.ln()) / d_model as f64)).exp();
+        let even = Tensor::arange(d_model, (Kind::Int64, tch::Device::Cpu))
+            .remainder(2)
+            .eq(0);
+        a.sin().where_self(&even, &a.cos())
+    }
+}
 
 fn mistakes() -> Vec<Mistake> {
     vec![
@@ -380,6 +445,12 @@ fn mistakes() -> Vec<Mistake> {
             task: 1,
             what: "positions counted from 1",
             tasks: tasks::<Wrong<PositionsFromOne>>,
+            says: "positions 0-4",
+        },
+        Mistake {
+            task: 1,
+            what: "10000^(c / d_model) per column c, not per pair",
+            tasks: tasks::<Wrong<ExponentPerColumn>>,
             says: "positions 0-4",
         },
         Mistake {
@@ -417,6 +488,12 @@ fn mistakes() -> Vec<Mistake> {
             what: "the NaN of a review without words left in",
             tasks: tasks::<Wrong<NanLeftIn>>,
             says: "not nan",
+        },
+        Mistake {
+            task: 2,
+            what: "softmax by hand without subtracting the largest score (overflows)",
+            tasks: tasks::<Wrong<SoftmaxByHand>>,
+            says: "large scores",
         },
         Mistake {
             task: 3,
@@ -483,6 +560,24 @@ fn mistakes() -> Vec<Mistake> {
             what: "no dropout at all",
             tasks: tasks::<Wrong<NoDropout>>,
             says: "dropout 0.5 gave the evaluation's numbers",
+        },
+        Mistake {
+            task: 4,
+            what: "dropout on the attention only, none in or after the feed-forward block",
+            tasks: tasks::<Wrong<FeedForwardDropoutForgotten>>,
+            says: "inside the feed-forward block",
+        },
+        Mistake {
+            task: 4,
+            what: "dropout after each layer norm, not on each block's output",
+            tasks: tasks::<Wrong<DropoutAfterTheNorms>>,
+            says: "before its residual is added",
+        },
+        Mistake {
+            task: 4,
+            what: "dropout on the residual sum (the input dropped too)",
+            tasks: tasks::<Wrong<DropoutOnTheResidualSum>>,
+            says: "before its residual is added",
         },
     ]
 }
