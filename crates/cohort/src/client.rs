@@ -96,7 +96,13 @@ impl LearnerFiles {
     }
 
     /// Keeps `request` as pending, sends it, and removes it once the server has answered.
-    pub fn submit(&self, credentials: &Credentials, request: SubmissionRequest) -> Result<Sent> {
+    /// Send what is pending first ([`LearnerFiles::send_pending`]): an older submission kept
+    /// while the server was away, sent after this one, would replace it on the board.
+    pub fn submit(
+        &self,
+        credentials: &Credentials,
+        mut request: SubmissionRequest,
+    ) -> Result<Sent> {
         if request.csv.len() > crate::scoring::MAX_SUBMISSION_BYTES {
             bail!(
                 "the submission file has {} bytes; the server takes at most {} (a submission of \
@@ -105,11 +111,15 @@ impl LearnerFiles {
                 crate::scoring::MAX_SUBMISSION_BYTES
             );
         }
+        // Its own id: sent again after a lost answer, the server records it once.
+        let id = crate::secret::new_secret()[..32].to_string();
+        request.client_id = Some(id.clone());
         let name = format!(
-            "{}-{}-{}.json",
+            "{}-{}-{}-{}.json",
             crate::now(),
             request.unit,
-            sanitise(&request.run)
+            sanitise(&request.run),
+            &id[..8]
         );
         let path = self.pending_folder().join(name);
         let pending = Pending { request };
@@ -119,8 +129,13 @@ impl LearnerFiles {
 
     /// Sends one pending file.
     fn send(&self, credentials: &Credentials, path: &Path) -> Result<Sent> {
-        let pending: Pending = serde_json::from_slice(&std::fs::read(path)?)
-            .with_context(|| format!("{} is not a pending submission", path.display()))?;
+        let pending: Pending =
+            serde_json::from_slice(&std::fs::read(path)?).with_context(|| {
+                format!(
+                    "{} is not a pending submission (left where it is)",
+                    path.display()
+                )
+            })?;
         let answer: Result<SubmissionReply> = post(
             &credentials.url,
             "/api/submissions",
@@ -138,13 +153,16 @@ impl LearnerFiles {
             Err(error) => {
                 // The server read it and refused it: sending it again would not help.
                 std::fs::remove_file(path)?;
-                Err(error)
+                Err(error.context(format!(
+                    "{}'s submission of {} was refused and dropped (sending it again would not help)",
+                    pending.request.unit, pending.request.run
+                )))
             }
         }
     }
 
-    /// Sends every pending submission, oldest first.
-    pub fn send_pending(&self, credentials: &Credentials) -> Result<Vec<Result<Sent>>> {
+    /// The pending submissions' files, oldest first.
+    pub fn pending(&self) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = match std::fs::read_dir(self.pending_folder()) {
             Ok(entries) => entries
                 .flatten()
@@ -154,9 +172,18 @@ impl LearnerFiles {
             Err(_) => Vec::new(),
         };
         files.sort();
-        Ok(files
-            .iter()
-            .map(|path| self.send(credentials, path))
+        files
+    }
+
+    /// Sends every pending submission, oldest first; each file with how it went.
+    pub fn send_pending(&self, credentials: &Credentials) -> Result<Vec<(PathBuf, Result<Sent>)>> {
+        Ok(self
+            .pending()
+            .into_iter()
+            .map(|path| {
+                let sent = self.send(credentials, &path);
+                (path, sent)
+            })
             .collect())
     }
 }

@@ -19,12 +19,20 @@ pub struct TestIds {
 }
 
 impl TestIds {
-    /// The test reviews of `data` (their text is not kept).
+    /// The test reviews of `data` (their text is not kept). They are named by their folder's
+    /// name only (`imdb`): the server's own paths are nobody else's business.
     pub fn of(data: &DataDir) -> anyhow::Result<TestIds> {
         let ids = data.test()?.into_iter().map(|review| review.id).collect();
+        let folder = data
+            .path
+            .file_name()
+            .map(|name| name.to_string_lossy().to_string());
         Ok(TestIds {
             ids,
-            source: data.to_string(),
+            source: format!(
+                "the data folder {}",
+                folder.unwrap_or_else(|| "given".into())
+            ),
         })
     }
 

@@ -30,6 +30,9 @@ pub struct UnitProgress {
     pub compiles: bool,
 }
 
+/// The largest `settings` a submission may carry (a run's `config.json` is a few kB).
+pub const MAX_SETTINGS_BYTES: usize = 64 * 1024;
+
 /// `POST /api/submissions`: a run's submission file and what the learner's run recorded.
 /// The server scores `csv` itself: nothing here sets the score.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -39,8 +42,9 @@ pub struct SubmissionRequest {
     /// The submission file as it is on disk (`id,sentiment` rows).
     pub csv: String,
     pub validation_accuracy: Option<f64>,
-    /// The run's `config.json`.
-    pub settings: serde_json::Value,
+    /// The run's `config.json`, kept as its text (not parsed into a tree: a client cannot make
+    /// the server build a large one) and at most [`MAX_SETTINGS_BYTES`].
+    pub settings: Option<Box<serde_json::value::RawValue>>,
     pub seed: Option<u64>,
     /// How many test scores of this unit the learner had seen (every finished run prints one).
     pub tests_seen: usize,
@@ -48,6 +52,9 @@ pub struct SubmissionRequest {
     pub commit: Option<String>,
     /// Every unit's exercise progress.
     pub progress: BTreeMap<String, UnitProgress>,
+    /// Random, made once per submission by the learner's side: a submission sent twice (its
+    /// answer was lost, then it was sent again from the pending folder) is recorded once.
+    pub client_id: Option<String>,
 }
 
 /// What the server said of a submission.

@@ -95,7 +95,8 @@ fn request(unit: &str, csv: String, validation: f64) -> SubmissionRequest {
         run: "a-run".into(),
         csv,
         validation_accuracy: Some(validation),
-        settings: serde_json::json!({"trainer": {"seed": 7}}),
+        settings: serde_json::value::to_raw_value(&serde_json::json!({"trainer": {"seed": 7}}))
+            .ok(),
         seed: Some(7),
         tests_seen: 2,
         commit: Some("abc1234".into()),
@@ -109,6 +110,7 @@ fn request(unit: &str, csv: String, validation: f64) -> SubmissionRequest {
             },
         )]
         .into(),
+        client_id: None,
     }
 }
 
@@ -539,11 +541,27 @@ fn a_submission_that_cannot_reach_the_server_is_kept_and_sent_later() {
     let sent = files.send_pending(&ada).unwrap();
     assert_eq!(sent.len(), 1);
     assert!(matches!(
-        sent.into_iter().next().unwrap().unwrap(),
+        sent.into_iter().next().unwrap().1.unwrap(),
         Sent::Scored(_)
     ));
     assert!(!kept.exists());
     assert!(files.send_pending(&ada).unwrap().is_empty());
+}
+
+#[test]
+fn a_submission_sent_twice_is_recorded_once() {
+    let cohort = start();
+    let (_files, ada, _a) = cohort.join("Ada");
+    let mut once = request("unit2", csv_with(6), 0.8);
+    once.client_id = Some("3f2a9c".into());
+    let send = || {
+        client::post::<_, SubmissionReply>(&ada.url, "/api/submissions", Some(&ada.token), &once)
+            .unwrap()
+    };
+    let (first, again) = (send(), send());
+    assert_eq!(first.submission, again.submission, "the same record");
+    let board: Board = client::get(&cohort.url(), "/api/boards/unit2").unwrap();
+    assert_eq!(board.entries[0].submissions, 1);
 }
 
 #[test]
@@ -560,4 +578,56 @@ fn the_learners_token_file_is_readable_by_its_owner_only() {
         );
     }
     assert!(Path::new(&path).exists());
+}
+
+#[test]
+fn the_instructor_sees_the_task_a_learner_is_on_and_since_when() {
+    let folder = tempfile::tempdir().unwrap();
+    let database = folder.path().join("cohort.sqlite");
+    let (mut store, _) = Store::open(&database, "c").unwrap();
+    let code = store.add_codes(1, None).unwrap().remove(0).0;
+    let (ada, _) = store.join(&code, "Ada").unwrap();
+    let cell = |done, next, compiles| UnitProgress {
+        done,
+        total: 5,
+        next,
+        compiles,
+    };
+    // A bare `course verify`: unit 1 half done, unit 2 not begun (its next task is 1).
+    let report = [
+        ("unit1".to_string(), cell(2, Some(3), true)),
+        ("unit2".to_string(), cell(0, Some(1), true)),
+    ];
+    store.report_progress(&ada, &report.into()).unwrap();
+    let connection = rusqlite::Connection::open(&database).unwrap();
+    connection
+        .execute("UPDATE progress SET since = 1000", [])
+        .unwrap();
+    let on = |store: &Store| {
+        store.progress().unwrap()[0]
+            .current_task()
+            .map(|(u, t, s)| (u.to_string(), t, s))
+    };
+    assert_eq!(
+        on(&store),
+        Some(("unit1".to_string(), 3, 1000)),
+        "the first unit not done, not the one not begun"
+    );
+    // The file stops compiling: still on task 3 since then, with its tasks done kept.
+    store
+        .report_progress(&ada, &[("unit1".to_string(), cell(0, None, false))].into())
+        .unwrap();
+    assert_eq!(on(&store), Some(("unit1".to_string(), 3, 1000)));
+    let unit1 = store.progress().unwrap()[0].units["unit1"].clone();
+    assert_eq!((unit1.done, unit1.compiles), (2, false));
+    // Task 3 passes: on task 4 from now.
+    store
+        .report_progress(
+            &ada,
+            &[("unit1".to_string(), cell(3, Some(4), true))].into(),
+        )
+        .unwrap();
+    let (unit, task, since) = on(&store).unwrap();
+    assert_eq!((unit.as_str(), task), ("unit1", 4));
+    assert!(since > 1000);
 }

@@ -102,10 +102,21 @@ fn a_learner_joins_submits_and_reads_the_boards_with_the_course_command() {
     assert!(ok && out.contains("course submit --pending"), "{out}");
     let (mut server, again) = serve_on(&database, url.trim_start_matches("http://"));
     assert_eq!(again, url);
-    let (ok, out) = course(home, &["submit", "--pending"]);
-    assert!(ok && out.contains("unit2: sent"), "{out}");
+    // Back: the next submission sends the kept one first, so the newer run is the entry.
+    let (ok, out) = course(home, &["submit", "unit2", "--run", "mine-b"]);
+    assert!(
+        ok && out.contains("First, what was pending") && out.contains("unit2: sent"),
+        "{out}"
+    );
     let board: Board = client::get(&url, "/api/boards/unit2").unwrap();
-    assert_eq!(board.entries[0].submissions, 2, "{board:?}");
+    assert_eq!(board.entries[0].submissions, 3, "{board:?}");
+    assert_eq!(
+        board.entries[0].validation_accuracy,
+        Some(0.80),
+        "mine-b is the entry: {board:?}"
+    );
+    let (ok, out) = course(home, &["submit", "--pending"]);
+    assert!(ok && out.contains("Nothing is pending"), "{out}");
 
     let (ok, out) = course(
         home,

@@ -16,10 +16,9 @@ type Reply<T> = Answer<Json<T>>;
 fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Answer<T> {
     match parsed {
         Ok(Json(value)) => Ok(value),
-        Err(JsonRejection::BytesRejection(_)) => Err(Problem::TooLarge(format!(
-            "the request is larger than the server takes ({} bytes at most)",
-            super::MAX_REQUEST_BYTES
-        ))),
+        Err(rejection) if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(super::too_large())
+        }
         Err(rejection) => Err(Problem::BadInput(format!(
             "the request: {}",
             rejection.body_text()
@@ -59,6 +58,18 @@ pub async fn submit(
     let request = body(request)?;
     shared.unit(&request.unit)?;
     check_progress(&request.progress)?;
+    let settings = request.settings.as_ref().map_or("null", |raw| raw.get());
+    if settings.len() > MAX_SETTINGS_BYTES {
+        return Err(Problem::BadInput(format!(
+            "the run's settings have {} bytes; a config.json of at most {MAX_SETTINGS_BYTES} is taken",
+            settings.len()
+        )));
+    }
+    if request.client_id.as_ref().is_some_and(|id| id.len() > 64) {
+        return Err(Problem::BadInput(
+            "a client id is at most 64 characters".into(),
+        ));
+    }
     if let Some(v) = request
         .validation_accuracy
         .filter(|v| !(0.0..=1.0).contains(v))
@@ -85,7 +96,11 @@ pub async fn submit(
                 total: score.total,
                 validation_accuracy: request.validation_accuracy,
                 run_name: request.run.chars().take(200).collect(),
-                settings: request.settings.to_string(),
+                settings: request
+                    .settings
+                    .as_ref()
+                    .map_or("null".to_string(), |raw| raw.get().to_string()),
+                client_id: request.client_id.clone(),
                 seed: request.seed,
                 tests_seen: request.tests_seen,
                 commit: request.commit.map(|c| c.chars().take(64).collect()),
@@ -117,7 +132,8 @@ pub async fn submit(
 fn check_progress(progress: &std::collections::BTreeMap<String, UnitProgress>) -> Answer<()> {
     for (unit, report) in progress {
         let number = unit.strip_prefix("unit").and_then(|n| n.parse::<u8>().ok());
-        if !number.is_some_and(|n| (1..=9).contains(&n)) || unit.len() > 6 {
+        let canonical = number.is_some_and(|n| (1..=9).contains(&n) && *unit == format!("unit{n}"));
+        if !canonical {
             return Err(Problem::BadInput(format!(
                 "progress for {unit:?}: exercise units are unit1 ... unit9"
             )));
@@ -167,15 +183,18 @@ pub async fn board(State(shared): State<Arc<Shared>>, Path(unit): Path<String>) 
     Ok(Json(board))
 }
 
+/// Every unit's board, in course order.
+pub(crate) fn all_boards(shared: &Shared, store: &crate::store::Store) -> Answer<Vec<Board>> {
+    shared
+        .units
+        .iter()
+        .map(|unit| board_of(shared, store, &unit.name))
+        .collect()
+}
+
 pub async fn boards(State(shared): State<Arc<Shared>>) -> Reply<Vec<Board>> {
     let boards = shared
-        .with_store(|shared, store| {
-            shared
-                .units
-                .iter()
-                .map(|unit| board_of(shared, store, &unit.name))
-                .collect::<Answer<Vec<Board>>>()
-        })
+        .with_store(|shared, store| all_boards(shared, store))
         .await?;
     Ok(Json(boards))
 }

@@ -42,8 +42,11 @@ impl RateLimiter {
             seconds_per_request,
         } = self.limits;
         if self.buckets.len() > 100_000 {
-            // Forget full buckets rather than grow without bound.
-            self.buckets.retain(|_, (left, _)| *left < burst);
+            // Forget the buckets that have filled up again since their last request (a full
+            // bucket is what a new key gets), rather than grow without bound.
+            self.buckets.retain(|_, (left, last)| {
+                *left + now.duration_since(*last).as_secs_f64() / seconds_per_request < burst
+            });
         }
         let (left, last) = self.buckets.entry(key.to_string()).or_insert((burst, now));
         let earned = now.duration_since(*last).as_secs_f64() / seconds_per_request;

@@ -115,6 +115,13 @@ pub fn router(config: ServerConfig) -> Router {
         .with_state(shared)
 }
 
+/// What a request over [`MAX_REQUEST_BYTES`] gets.
+pub(crate) fn too_large() -> Problem {
+    Problem::TooLarge(format!(
+        "the request is larger than the server takes ({MAX_REQUEST_BYTES} bytes at most)"
+    ))
+}
+
 /// A request that announces a body over the limit is refused before any of it is read (a body
 /// without a length is cut off at the limit as it arrives, by [`DefaultBodyLimit`]).
 async fn refuse_announced_large_bodies(
@@ -127,10 +134,7 @@ async fn refuse_announced_large_bodies(
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
     if announced.is_some_and(|bytes| bytes > MAX_REQUEST_BYTES as u64) {
-        return Problem::TooLarge(format!(
-            "the request is larger than the server takes ({MAX_REQUEST_BYTES} bytes at most)"
-        ))
-        .into_response();
+        return too_large().into_response();
     }
     next.run(request).await
 }
@@ -212,12 +216,30 @@ pub fn serve_until_stopped(config: ServerConfig, address: &str) -> Result<()> {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         axum::serve(listener, router(config))
             .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
+                stop_signal().await;
                 println!("Stopping: the requests under way finish first.");
             })
             .await
             .context("the server stopped")
     })
+}
+
+/// Ctrl-C, or SIGTERM (what a service manager sends).
+async fn stop_signal() {
+    let terminate = async {
+        #[cfg(unix)]
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            term.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate => {}
+    }
 }
 
 /// Whether an address only this machine can reach (anything else wants TLS in front).
@@ -228,20 +250,27 @@ pub fn is_loopback(address: &str) -> bool {
         .unwrap_or_else(|_| address.starts_with("localhost:"))
 }
 
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
-        let status = match &self {
+impl Problem {
+    /// The HTTP status that says what kind of problem it is.
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
             Problem::BadInput(_) => StatusCode::BAD_REQUEST,
             Problem::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Problem::NotFound(_) => StatusCode::NOT_FOUND,
             Problem::Conflict(_) => StatusCode::CONFLICT,
             Problem::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Problem::TooMany(..) => StatusCode::TOO_MANY_REQUESTS,
-            Problem::Internal(error) => {
-                eprintln!("error: {error:#}");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        };
+            Problem::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        if let Problem::Internal(error) = &self {
+            eprintln!("error: {error:#}");
+        }
+        let status = self.status();
         let retry = match &self {
             Problem::TooMany(_, seconds) => Some(seconds.to_string()),
             _ => None,

@@ -1,9 +1,9 @@
 //! The pages, rendered on the server and readable without JavaScript. maud escapes every value
 //! it is given, so a name can never become markup.
 
-use super::api::board_of;
+use super::api::{all_boards, board_of};
 use super::{auth, Shared};
-use crate::problem::{Answer, Problem};
+use crate::problem::Problem;
 use crate::store::LearnerProgress;
 use crate::wire::Board;
 use axum::extract::{Path, State};
@@ -41,30 +41,14 @@ fn accuracy(value: Option<f64>) -> String {
 
 /// A page that says what went wrong, with the problem's status.
 fn problem_page(problem: Problem) -> Response {
-    let status = problem_status(&problem);
+    let status = problem.status();
     let message = problem.to_string();
     (status, page("Not here", html! { p { (message) } })).into_response()
 }
 
-fn problem_status(problem: &Problem) -> StatusCode {
-    match problem {
-        Problem::NotFound(_) => StatusCode::NOT_FOUND,
-        Problem::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-        Problem::BadInput(_) => StatusCode::BAD_REQUEST,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
 pub async fn home(State(shared): State<Arc<Shared>>) -> Response {
     let result = shared
-        .with_store(|shared, store| {
-            let boards: Answer<Vec<Board>> = shared
-                .units
-                .iter()
-                .map(|u| board_of(shared, store, &u.name))
-                .collect();
-            Ok((store.cohort_name()?, boards?))
-        })
+        .with_store(|shared, store| Ok((store.cohort_name()?, all_boards(shared, store)?)))
         .await;
     let (name, boards) = match result {
         Ok(found) => found,
@@ -227,9 +211,12 @@ fn sign_in_form(message: Option<&str>) -> Html<String> {
 }
 
 pub async fn instructor(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    if let Err(problem) = auth::instructor(&shared, &headers, true).await {
-        let status = problem_status(&problem);
-        return (status, sign_in_form(None)).into_response();
+    match auth::instructor(&shared, &headers, true).await {
+        Ok(()) => {}
+        Err(Problem::Unauthorized(_)) => {
+            return (StatusCode::UNAUTHORIZED, sign_in_form(None)).into_response()
+        }
+        Err(problem) => return problem_page(problem),
     }
     let found = shared
         .with_store(|shared, store| {
@@ -256,7 +243,7 @@ pub async fn instructor(State(shared): State<Arc<Shared>>, headers: HeaderMap) -
             a href="/instructor/progress.csv" { "Download as CSV" } }
         table {
             tr { th { "learner" } th { "last activity" } th.n { "submissions" }
-                 @for unit in &units { th.n { (unit) } } th { "longest on one task" } }
+                 @for unit in &units { th.n { (unit) } } th { "on task" } }
             @for row in &learners { (progress_row(row, &units)) }
         }
     })
@@ -277,7 +264,7 @@ fn progress_row(row: &LearnerProgress, units: &[String]) -> Markup {
                     None => td.n { "—" },
                 }
             }
-            @match row.longest_on() {
+            @match row.current_task() {
                 Some((unit, task, since)) if crate::now() - since > STUCK_AFTER_SECONDS =>
                     td.stuck { "stuck? " (unit) " task " (task) " for " (ago(since)) },
                 Some((unit, task, since)) => td { (unit) " task " (task) " for " (ago(since)) },
@@ -377,13 +364,7 @@ fn csv_field(text: &str) -> String {
 
 pub async fn chart(State(shared): State<Arc<Shared>>) -> Response {
     let boards = shared
-        .with_store(|shared, store| {
-            shared
-                .units
-                .iter()
-                .map(|u| board_of(shared, store, &u.name))
-                .collect::<Answer<Vec<Board>>>()
-        })
+        .with_store(|shared, store| all_boards(shared, store))
         .await;
     let boards = match boards {
         Ok(boards) => boards,

@@ -45,14 +45,20 @@ pub struct LearnerProgress {
 }
 
 impl LearnerProgress {
-    /// The unit and task the learner has been on longest without moving, among units started
-    /// and not finished: where they are most likely stuck.
-    pub fn longest_on(&self) -> Option<(&str, usize, i64)> {
+    /// Where the learner is: the first unit in course order with a task still to do, its next
+    /// task, and since when that has been their next task. (A bare `course verify` reports
+    /// every unit; the units after this one are merely not begun.)
+    pub fn current_task(&self) -> Option<(&str, usize, i64)> {
+        let number = |unit: &str| {
+            unit.trim_start_matches("unit")
+                .parse::<u32>()
+                .unwrap_or(u32::MAX)
+        };
         self.units
             .iter()
             .filter(|(_, cell)| cell.done < cell.total)
             .filter_map(|(unit, cell)| Some((unit.as_str(), cell.next?, cell.since)))
-            .min_by_key(|&(_, _, since)| since)
+            .min_by_key(|&(unit, _, _)| number(unit))
     }
 }
 

@@ -47,9 +47,11 @@ CREATE TABLE IF NOT EXISTS submissions (
     seed INTEGER,
     tests_seen INTEGER NOT NULL,
     commit_hash TEXT,
-    file_sha256 TEXT NOT NULL
+    file_sha256 TEXT NOT NULL,
+    client_id TEXT
 );
 CREATE INDEX IF NOT EXISTS submissions_by_unit ON submissions (unit, learner_id, id);
+CREATE UNIQUE INDEX IF NOT EXISTS submissions_once ON submissions (learner_id, client_id);
 CREATE TABLE IF NOT EXISTS progress (
     learner_id INTEGER NOT NULL REFERENCES learners(id),
     unit TEXT NOT NULL,
@@ -90,6 +92,8 @@ pub struct NewSubmission {
     pub tests_seen: usize,
     pub commit: Option<String>,
     pub file_sha256: String,
+    /// The learner's side's id of this submission: sent twice, it is recorded once.
+    pub client_id: Option<String>,
 }
 
 impl Store {
@@ -261,7 +265,9 @@ impl Store {
             .map(|(name, _)| Learner { id, name }))
     }
 
-    /// Records a scored submission and the progress sent with it, in one transaction.
+    /// Records a scored submission and the progress sent with it, in one transaction. A
+    /// submission whose `client_id` this learner sent before is not recorded again: the first
+    /// one's id is returned.
     pub fn add_submission(
         &mut self,
         learner: &Learner,
@@ -269,6 +275,16 @@ impl Store {
         progress: &BTreeMap<String, UnitProgress>,
     ) -> Answer<i64> {
         let transaction = self.connection.transaction()?;
+        let sent_before: Option<i64> = transaction
+            .query_row(
+                "SELECT id FROM submissions WHERE learner_id = ?1 AND client_id = ?2",
+                params![learner.id, submission.client_id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(id) = sent_before {
+            return Ok(id);
+        }
         if let Some(closed) = closed_at(&transaction, &submission.unit)? {
             return Err(Problem::Conflict(format!(
                 "{} was closed by the instructor at {}: its board is final",
@@ -278,8 +294,8 @@ impl Store {
         }
         transaction.execute(
             "INSERT INTO submissions (learner_id, unit, created, test_accuracy, correct, total, \
-             validation_accuracy, run_name, settings, seed, tests_seen, commit_hash, file_sha256) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             validation_accuracy, run_name, settings, seed, tests_seen, commit_hash, file_sha256, \
+             client_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 learner.id,
                 submission.unit,
@@ -294,6 +310,7 @@ impl Store {
                 submission.tests_seen as i64,
                 submission.commit,
                 submission.file_sha256,
+                submission.client_id,
             ],
         )?;
         let id = transaction.last_insert_rowid();
@@ -355,7 +372,8 @@ fn closed_at(connection: &Connection, unit: &str) -> Answer<Option<i64>> {
 }
 
 /// Each unit's progress; `since` moves only when the task the learner is on changes, so the
-/// instructor sees how long someone has been on one task.
+/// instructor sees how long someone has been on one task. A report of a file that does not
+/// compile keeps the tasks done and the time on the task (the learner is still on it).
 fn record_progress(
     connection: &Connection,
     learner: i64,
@@ -367,11 +385,14 @@ fn record_progress(
             "INSERT INTO progress (learner_id, unit, done, total, next_task, compiles, since, reported) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) \
              ON CONFLICT (learner_id, unit) DO UPDATE SET \
-               since = CASE WHEN progress.done = excluded.done \
-                             AND progress.next_task IS excluded.next_task \
+               since = CASE WHEN excluded.compiles = 0 \
+                             OR (progress.done = excluded.done \
+                                 AND progress.next_task IS excluded.next_task) \
                             THEN progress.since ELSE excluded.since END, \
-               done = excluded.done, total = excluded.total, next_task = excluded.next_task, \
-               compiles = excluded.compiles, reported = excluded.reported",
+               done = CASE WHEN excluded.compiles = 0 THEN progress.done ELSE excluded.done END, \
+               next_task = CASE WHEN excluded.compiles = 0 \
+                                THEN progress.next_task ELSE excluded.next_task END, \
+               total = excluded.total, compiles = excluded.compiles, reported = excluded.reported",
             params![
                 learner,
                 unit,

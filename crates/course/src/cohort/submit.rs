@@ -35,7 +35,8 @@ pub fn submit(unit: Option<&str>, run: Option<&str>, pending: bool) -> Result<()
         &course_core::tracking::runs_root().join(unit),
         about.as_ref(),
     )?;
-    let chosen = choose(&runs, run, unit, about.as_ref())?;
+    let chosen = choose(&runs, run, unit, about.as_ref())
+        .map_err(|error| explain_skipped_run(error, run, unit, about.as_ref()))?;
     println!(
         "Submitting {unit}/{} (validation accuracy {}, {} predictions), one of your {} finished {unit} run(s) on this test set",
         chosen.name,
@@ -44,6 +45,12 @@ pub fn submit(unit: Option<&str>, run: Option<&str>, pending: bool) -> Result<()
         runs.len()
     );
     let request = request_for(unit, chosen, runs.len())?;
+    // What could not be sent before goes first: sent after this one, an older run would
+    // replace this one on the board.
+    if !files.pending().is_empty() {
+        println!("First, what was pending:");
+        send_pending(&files, &credentials)?;
+    }
     match files.submit(&credentials, request)? {
         Sent::Scored(reply) => {
             println!(
@@ -69,7 +76,7 @@ fn send_pending(files: &LearnerFiles, credentials: &Credentials) -> Result<()> {
         println!("Nothing is pending.");
     }
     let mut failed = 0;
-    for result in results {
+    for (_, result) in results {
         match result {
             Ok(Sent::Scored(reply)) => println!(
                 "{}: sent, test accuracy {:.5}, rank {} of {}",
@@ -78,14 +85,38 @@ fn send_pending(files: &LearnerFiles, credentials: &Credentials) -> Result<()> {
             Ok(Sent::Kept(path, why)) => println!("{}: still pending ({why})", path.display()),
             Err(error) => {
                 failed += 1;
-                eprintln!("refused, and dropped (sending it again would not help): {error:#}");
+                eprintln!("error: {error:#}");
             }
         }
     }
     if failed > 0 {
-        bail!("{failed} pending submission(s) were refused by the server (above)");
+        bail!("{failed} pending submission(s) could not be sent (above)");
     }
     Ok(())
+}
+
+/// A named run that is finished but predicts another test set than the server's says so.
+fn explain_skipped_run(
+    error: anyhow::Error,
+    named: Option<&str>,
+    unit: &str,
+    about: Option<&About>,
+) -> anyhow::Error {
+    let (Some(named), Some(about)) = (named, about) else {
+        return error;
+    };
+    let all =
+        finished_runs(&course_core::tracking::runs_root().join(unit), None).unwrap_or_default();
+    match all.iter().find(|run| run.name == named) {
+        Some(run) => anyhow::anyhow!(
+            "{unit}/{named} predicts {} test reviews, but the cohort's server scores the {} of {}: \
+             submit a run trained on that data",
+            run.predictions,
+            about.test_reviews,
+            about.data
+        ),
+        None => error,
+    }
 }
 
 /// The run to submit: the one named, else the best by validation accuracy (never by test).
@@ -183,11 +214,12 @@ pub fn request_for(unit: &str, run: &FinishedRun, tests_seen: usize) -> Result<S
         run: run.name.clone(),
         csv,
         validation_accuracy: run.validation,
-        settings,
+        settings: serde_json::value::to_raw_value(&settings).ok(),
         seed,
         tests_seen,
         commit: Some(crate::leaderboard::git_commit()).filter(|c| c != "unknown"),
         progress: progress(),
+        client_id: None, // made when it is kept to be sent
     })
 }
 
