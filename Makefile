@@ -182,9 +182,12 @@ MDBOOK         := .tools/bin/mdbook
 $(MDBOOK):
 	$(CARGO) install mdbook --version $(MDBOOK_VERSION) --locked --no-default-features --features search --root .tools
 
+# A unit's chapter is its README (included by docs/units/unitN.md); its pictures live beside it
+# in crates/unitN-*/img/ and are copied beside the chapter's page.
 docs: setup $(MDBOOK)
 	$(CARGO) test --workspace --test book
 	$(MDBOOK) build docs
+	mkdir -p target/book/units/img && cp crates/unit*/img/*.png target/book/units/img/
 	@echo "The book: target/book/index.html"
 
 # `make bench` runs every benchmark: the data pipeline (criterion, then pandas + scikit-learn),

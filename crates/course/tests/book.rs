@@ -33,9 +33,16 @@ fn links(text: &str) -> Vec<String> {
 }
 
 /// `text` with each `{{#include path}}` replaced by the file it names (relative to `dir`), as
-/// mdBook does; a missing file is an error naming the chapter.
-fn expand_includes(text: &str, dir: &Path, chapter: &Path) -> Result<String, String> {
-    let mut expanded = String::new();
+/// mdBook does, in pieces: each with the folder its relative links start from (an included
+/// file's own folder, as where it is read on its own: a unit's README links its pictures as
+/// `img/...`, and `make docs` copies them beside the chapter's page). A missing file is an
+/// error naming the chapter.
+fn expand_includes(
+    text: &str,
+    dir: &Path,
+    chapter: &Path,
+) -> Result<Vec<(PathBuf, String)>, String> {
+    let mut pieces = vec![(dir.to_path_buf(), String::new())];
     for line in text.lines() {
         let trimmed = line.trim();
         if let Some(path) = trimmed
@@ -50,13 +57,15 @@ fn expand_includes(text: &str, dir: &Path, chapter: &Path) -> Result<String, Str
                     file.display()
                 )
             })?;
-            expanded += &included;
+            pieces.push((file.parent().unwrap().to_path_buf(), included));
+            pieces.push((dir.to_path_buf(), String::new()));
         } else {
-            expanded += line;
+            let own = &mut pieces.last_mut().unwrap().1;
+            own.push_str(line);
+            own.push('\n');
         }
-        expanded.push('\n');
     }
-    Ok(expanded)
+    Ok(pieces)
 }
 
 fn is_external(target: &str) -> bool {
@@ -88,14 +97,17 @@ fn problems(docs: &Path) -> Vec<String> {
             continue;
         };
         let dir = chapter.parent().unwrap();
-        let text = match expand_includes(&text, dir, chapter) {
-            Ok(text) => text,
+        let pieces = match expand_includes(&text, dir, chapter) {
+            Ok(pieces) => pieces,
             Err(problem) => {
                 problems.push(problem);
                 continue;
             }
         };
-        for target in links(&text) {
+        for (dir, target) in pieces
+            .iter()
+            .flat_map(|(dir, text)| links(text).into_iter().map(move |t| (dir, t)))
+        {
             if is_external(&target) {
                 continue;
             }

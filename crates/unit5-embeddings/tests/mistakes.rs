@@ -491,7 +491,7 @@ impl Patch for TiesToTheFirstSeen {
                 }
             }
         }
-        seen.sort_by(|a, b| b.1.cmp(&a.1));
+        seen.sort_by_key(|(_, count)| std::cmp::Reverse(*count)); // stable: ties stay in first-seen order
         seen.truncate(num_words.saturating_sub(1));
         seen.into_iter().map(|(word, _)| word).collect()
     }
