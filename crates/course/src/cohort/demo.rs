@@ -22,6 +22,9 @@ pub fn demo(address: &str, no_wait: bool) -> Result<()> {
     let folder = course_core::tracking::runs_root()
         .join("cohort-demo")
         .join(&started);
+    // The demo learners' runs go into the demo's folder, not among yours (where `course submit`
+    // and `course mine` would count them). Set before any other thread starts.
+    std::env::set_var("COURSE_RUNS_DIR", folder.join("runs"));
     let database = folder.join("cohort.sqlite");
     let config = super::server_config(
         &database,
