@@ -58,7 +58,11 @@ pub async fn submit(
     let request = body(request)?;
     shared.unit(&request.unit)?;
     check_progress(&request.progress)?;
-    let settings = request.settings.as_ref().map_or("null", |raw| raw.get());
+    let settings = request
+        .settings
+        .as_ref()
+        .map_or("null", |raw| raw.get())
+        .to_string();
     if settings.len() > MAX_SETTINGS_BYTES {
         return Err(Problem::BadInput(format!(
             "the run's settings have {} bytes; a config.json of at most {MAX_SETTINGS_BYTES} is taken",
@@ -96,10 +100,7 @@ pub async fn submit(
                 total: score.total,
                 validation_accuracy: request.validation_accuracy,
                 run_name: request.run.chars().take(200).collect(),
-                settings: request
-                    .settings
-                    .as_ref()
-                    .map_or("null".to_string(), |raw| raw.get().to_string()),
+                settings,
                 client_id: request.client_id.clone(),
                 seed: request.seed,
                 tests_seen: request.tests_seen,

@@ -43,7 +43,9 @@ fn accuracy(value: Option<f64>) -> String {
 fn problem_page(problem: Problem) -> Response {
     let status = problem.status();
     let message = problem.to_string();
-    (status, page("Not here", html! { p { (message) } })).into_response()
+    // The page's title names the kind of problem ("Not Found", "Too Many Requests").
+    let title = status.canonical_reason().unwrap_or("Something went wrong");
+    (status, page(title, html! { p { (message) } })).into_response()
 }
 
 pub async fn home(State(shared): State<Arc<Shared>>) -> Response {
